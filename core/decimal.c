@@ -1,0 +1,74 @@
+/* Strict parsing, formatting and half-up division for exact decimal marks. */
+#include "decimal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum ct_status dec_parse(const char *s, int64_t *out_c, struct ct_err *err)
+{
+	if (!s || !*s)
+		return ct_fail(err, CT_INVALID, "empty mark");
+	const char *p = s;
+	int64_t whole = 0;
+	int digits = 0;
+	while (*p >= '0' && *p <= '9') {
+		whole = whole * 10 + (*p - '0');
+		if (whole > DEC_MAX_C / 100)
+			return ct_fail(err, CT_INVALID, "mark \"%s\" is too large", s);
+		p++;
+		digits++;
+	}
+	if (digits == 0)
+		return ct_fail(err, CT_INVALID, "mark \"%s\" is not a decimal number like 7 or 7.5", s);
+	int64_t frac = 0;
+	if (*p == '.') {
+		p++;
+		int places = 0;
+		while (*p >= '0' && *p <= '9') {
+			if (++places > 2)
+				return ct_fail(err, CT_INVALID, "mark \"%s\" has more than 2 decimal places", s);
+			frac = frac * 10 + (*p - '0');
+			p++;
+		}
+		if (places == 0)
+			return ct_fail(err, CT_INVALID, "mark \"%s\" ends with a decimal point", s);
+		if (places == 1)
+			frac *= 10;
+	}
+	if (*p != '\0')
+		return ct_fail(err, CT_INVALID, "mark \"%s\" is not a decimal number like 7 or 7.5", s);
+	int64_t c = whole * 100 + frac;
+	if (c > DEC_MAX_C)
+		return ct_fail(err, CT_INVALID, "mark \"%s\" is too large", s);
+	*out_c = c;
+	return CT_OK;
+}
+
+char *dec_format(int64_t c, char *buf)
+{
+	const char *sign = "";
+	uint64_t u = (uint64_t)c;
+	if (c < 0) {
+		sign = "-";
+		u = (uint64_t)0 - u;
+	}
+	snprintf(buf, DEC_TEXT_MAX, "%s%llu.%02llu", sign, (unsigned long long)(u / 100),
+		 (unsigned long long)(u % 100));
+	return buf;
+}
+
+int64_t dec_div_round(__int128 num, __int128 den)
+{
+	if (den < 0) {
+		num = -num;
+		den = -den;
+	}
+	int neg = num < 0;
+	unsigned __int128 n = neg ? (unsigned __int128)(-num) : (unsigned __int128)num;
+	unsigned __int128 d = (unsigned __int128)den;
+	unsigned __int128 q = n / d;
+	unsigned __int128 r = n % d;
+	if (r * 2 >= d)
+		q++;
+	return neg ? -(int64_t)q : (int64_t)q;
+}

@@ -1,0 +1,16 @@
+/* Allocation that cannot fail: out of memory aborts the process (as tmux and
+ * redis do), so error paths are kept for real failures. */
+#ifndef CONTEST_XMALLOC_H
+#define CONTEST_XMALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);                 /* never returns NULL */
+void *xcalloc(size_t count, size_t size); /* zeroed; overflow-checked */
+void *xreallocarray(void *p, size_t count, size_t size); /* overflow-checked */
+char *xstrdup(const char *s);            /* returns a new string; caller frees */
+char *xstrndup(const char *s, size_t n); /* at most n bytes, NUL-terminated */
+/* Returns a new formatted string; caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
