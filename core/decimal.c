@@ -59,16 +59,18 @@ char *dec_format(int64_t c, char *buf)
 
 int64_t dec_div_round(__int128 num, __int128 den)
 {
-	if (den < 0) {
-		num = -num;
-		den = -den;
-	}
-	int neg = num < 0;
-	unsigned __int128 n = neg ? (unsigned __int128)(-num) : (unsigned __int128)num;
-	unsigned __int128 d = (unsigned __int128)den;
+	/* Magnitudes in unsigned arithmetic: negating INT128_MIN as a signed
+	 * value would overflow, and r * 2 could wrap when d > 2^127. */
+	int neg = (num < 0) != (den < 0);
+	unsigned __int128 n = num < 0 ? (unsigned __int128)0 - (unsigned __int128)num
+				       : (unsigned __int128)num;
+	unsigned __int128 d = den < 0 ? (unsigned __int128)0 - (unsigned __int128)den
+				       : (unsigned __int128)den;
 	unsigned __int128 q = n / d;
 	unsigned __int128 r = n % d;
-	if (r * 2 >= d)
+	if (r >= d - r)
 		q++;
-	return neg ? -(int64_t)q : (int64_t)q;
+	/* Through uint64_t, so a quotient of -2^63 is not an overflow. */
+	uint64_t u = (uint64_t)q;
+	return neg ? (int64_t)((uint64_t)0 - u) : (int64_t)u;
 }

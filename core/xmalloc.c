@@ -33,7 +33,8 @@ void *xreallocarray(void *p, size_t count, size_t size)
 {
 	if (size && count > SIZE_MAX / size)
 		oom(SIZE_MAX);
-	void *q = realloc(p, count * size ? count * size : 1);
+	size_t n = count * size;
+	void *q = realloc(p, n ? n : 1);
 	if (!q)
 		oom(count * size);
 	return q;

@@ -151,7 +151,7 @@ CREATE TABLE tokens (
     role        TEXT NOT NULL CHECK (role IN ('admin', 'judge')),
     judge_id    INTEGER REFERENCES judges(id),
     created_at  TEXT NOT NULL,
-    expires_at  TEXT NOT NULL
+    expires_at  INTEGER NOT NULL     -- unix seconds
 ) WITHOUT ROWID;
 
 -- Published, immutable result versions (公示), appeals against them, and

@@ -1,0 +1,62 @@
+/* Event results for the admin, from the cached scoring of the event. */
+#include <stdio.h>
+
+#include "api.h"
+#include "decimal.h"
+#include "jin.h"
+#include "results.h"
+
+static const char *award_name(uint8_t award)
+{
+	static const char *const names[] = {NULL, "first", "second", "third"};
+	return award <= 3 ? names[award] : NULL;
+}
+
+static json_t *modules_json(const struct event_data *d)
+{
+	json_t *modules = json_array();
+	for (uint32_t m = 0; m < d->n_modules; m++) {
+		int64_t max_c = results_module_max(d, m);
+		const struct ev_module *mod = &d->modules[m];
+		json_array_append_new(modules, json_pack("{s:s,s:s,s:o,s:o}", "code", mod->code, "name", mod->name,
+							 "weight", mod->weight >= 0 ? json_integer(mod->weight) : json_null(),
+							 "max", jin_mark_json(max_c)));
+	}
+	return modules;
+}
+
+void api_results_get(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	const struct computed *comp = NULL;
+	enum ct_status rc = results_get(req->app->results, req->app->store, req->param[0], &comp, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	const struct event_data *d = comp->data;
+	const struct result *r = comp->res;
+	json_t *rows = json_array();
+	for (uint32_t i = 0; i < d->n_contestants; i++) {
+		const struct result_entry *e = &r->entries[i];
+		const struct ev_contestant *c = &d->contestants[e->contestant];
+		json_t *mods = json_array();
+		for (uint32_t m = 0; m < d->n_modules; m++)
+			json_array_append_new(mods, jin_mark_json(r->module_c[(size_t)e->contestant * d->n_modules + m]));
+		const char *award = award_name(e->award);
+		json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:b,s:o}", "reg_id", c->reg_id, "name", c->name,
+					"organization", c->organization, "status", entry_status_name(c->status),
+					"modules", mods, "total", jin_mark_json(e->total_c), "rank",
+					e->rank ? json_integer(e->rank) : json_null(), "award",
+					award ? json_string(award) : json_null(), "complete", e->complete, "members",
+					c->members ? json_string(c->members) : json_null());
+		json_array_append_new(rows, row);
+	}
+	json_t *body = json_pack("{s:s,s:s,s:s,s:I,s:[I,I,I],s:I,s:I,s:o,s:o}", "event", d->code, "name", d->name,
+				 "state", d->state, "n_ranked", (json_int_t)r->n_ranked, "cutoffs",
+				 (json_int_t)r->cutoff[0], (json_int_t)r->cutoff[1], (json_int_t)r->cutoff[2],
+				 "n_incomplete", (json_int_t)r->n_incomplete, "n_open_discrepancies",
+				 (json_int_t)r->n_open, "modules", modules_json(d), "results", rows);
+	http_reply_json(req, 200, body);
+}

@@ -1,0 +1,189 @@
+/* Scores: a judge's own submission (group committed, idempotent), a
+ * judge's own sheet, and paper sheets imported by the admin. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "commit.h"
+#include "decimal.h"
+#include "jin.h"
+#include "results.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static char *encode_ack(const struct commit_job *job, const struct score_ack *ack)
+{
+	char value[DEC_TEXT_MAX];
+	json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:I}", "event", job->put.event, "contestant", ack->contestant,
+				 "criterion", job->put.criterion, "value", dec_format(ack->value_c, value), "revision",
+				 (json_int_t)ack->revision);
+	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(body);
+	return text;
+}
+
+static bool key_ok(const char *key)
+{
+	size_t n = key ? strlen(key) : 0;
+	if (n == 0 || n > 128)
+		return false;
+	for (const char *p = key; *p; p++)
+		if (*p < 0x21 || *p > 0x7e)
+			return false;
+	return true;
+}
+
+void api_scores_post(struct request *req)
+{
+	static const char *const known[] = {"contestant", "criterion", "value", NULL};
+	struct ct_err err;
+	ct_err_clear(&err);
+	const char *key = evhttp_find_header(evhttp_request_get_input_headers(req->ev), "Idempotency-Key");
+	const char *contestant = NULL, *criterion = NULL;
+	int64_t value_c = -1;
+	enum ct_status rc = CT_OK;
+	if (!key_ok(key))
+		rc = ct_fail(&err, CT_INVALID, "send an Idempotency-Key header: 1 to 128 printable characters, new for "
+			     "each submission and the same for its retries");
+	if (rc == CT_OK && !json_is_object(req->body))
+		rc = ct_fail(&err, CT_INVALID, "the body must be a JSON object");
+	if (rc == CT_OK)
+		rc = jin_known(req->body, known, -1, &err);
+	if (rc == CT_OK)
+		rc = jin_code(req->body, "contestant", -1, &contestant, &err);
+	if (rc == CT_OK)
+		rc = jin_code(req->body, "criterion", -1, &criterion, &err);
+	if (rc == CT_OK)
+		rc = jin_mark(req->body, "value", true, -1, &value_c, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	struct commit_job *job = xcalloc(1, sizeof *job);
+	job->req = req;
+	snprintf(job->actor, sizeof job->actor, "%s", req->who.actor);
+	snprintf(job->idem_key, sizeof job->idem_key, "%s", key);
+	crypto_generichash(job->body_sum, sizeof job->body_sum, req->raw, req->raw_len,
+			   (const unsigned char *)req->param[0], strlen(req->param[0]));
+	size_t le = strlen(req->param[0]) + 1, lc = strlen(contestant) + 1, lk = strlen(criterion) + 1;
+	job->strings = xmalloc(le + lc + lk);
+	memcpy(job->strings, req->param[0], le);
+	memcpy(job->strings + le, contestant, lc);
+	memcpy(job->strings + le + lc, criterion, lk);
+	job->put = (struct score_put){
+		.event = job->strings,
+		.contestant = job->strings + le,
+		.criterion = job->strings + le + lc,
+		.judge_id = req->who.judge_id,
+		.value_c = value_c,
+	};
+	job->encode = encode_ack;
+	commit_submit(req->app->commit, job);
+}
+
+struct by_code {
+	const char *code;
+	json_t *row;
+};
+
+static int cmp_code(const void *a, const void *b)
+{
+	return strcmp(((const struct by_code *)a)->code, ((const struct by_code *)b)->code);
+}
+
+/* The judge's own sheet: anonymous codes of the contestants the judge
+ * scores (competed, not recused) and the judge's own values. */
+void api_sheet_get(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	const struct computed *comp = NULL;
+	enum ct_status rc = results_get(req->app->results, req->app->store, req->param[0], &comp, &err);
+	long me = -1;
+	for (uint32_t j = 0; rc == CT_OK && j < comp->n_panel; j++)
+		if (comp->data->judges[comp->panel[j]].id == req->who.judge_id)
+			me = (long)j;
+	if (rc == CT_OK && me < 0)
+		rc = ct_fail(&err, CT_FORBIDDEN, "judge %s does not score event %s", req->who.judge_code, req->param[0]);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	const struct event_data *d = comp->data;
+	uint32_t my_org = d->judges[comp->panel[me]].org_id;
+	json_t **rows = xcalloc(d->n_contestants ? d->n_contestants : 1, sizeof *rows);
+	for (uint32_t i = 0; i < d->n_contestants; i++) {
+		const struct ev_contestant *c = &d->contestants[i];
+		if (c->status != ENTRY_COMPETED || !c->code || (my_org && c->org_id == my_org))
+			continue;
+		rows[i] = json_pack("{s:s,s:o}", "code", c->code, "values", json_object());
+	}
+	for (size_t v = 0; v < d->n_values; v++) {
+		const struct sheet_value *x = &d->values[v];
+		if (x->judge != comp->panel[me] || !rows[x->contestant])
+			continue;
+		char buf[DEC_TEXT_MAX];
+		json_object_set_new(json_object_get(rows[x->contestant], "values"), d->criteria[x->criterion].code,
+				    json_string(dec_format(x->value_c, buf)));
+	}
+	/* Listed by code, so the order says nothing about registration. */
+	struct by_code *order = xcalloc(d->n_contestants ? d->n_contestants : 1, sizeof *order);
+	size_t n = 0;
+	for (uint32_t i = 0; i < d->n_contestants; i++)
+		if (rows[i])
+			order[n++] = (struct by_code){d->contestants[i].code, rows[i]};
+	qsort(order, n, sizeof *order, cmp_code);
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, order[i].row);
+	free(order);
+	free(rows);
+	json_t *crits = json_array();
+	for (uint32_t k = 0; k < d->n_criteria; k++) {
+		char buf[DEC_TEXT_MAX];
+		const struct ev_criterion *c = &d->criteria[k];
+		json_array_append_new(crits, json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", c->code, "module",
+						       d->modules[c->module].code, "description", c->description, "max",
+						       dec_format(c->max_c, buf), "method", method_name(c->method)));
+	}
+	http_reply_json(req, 200, json_pack("{s:s,s:s,s:o,s:o}", "event", d->code, "state", d->state, "criteria",
+					    crits, "contestants", list));
+}
+
+static enum ct_status decode_score(json_t *o, long i, struct score_put *r, struct ct_err *err)
+{
+	static const char *const known[] = {"event", "contestant", "criterion", "judge", "value", NULL};
+	enum ct_status rc = jin_known(o, known, i, err);
+	if (rc == CT_OK)
+		rc = jin_code(o, "event", i, &r->event, err);
+	if (rc == CT_OK)
+		rc = jin_code(o, "contestant", i, &r->contestant, err);
+	if (rc == CT_OK)
+		rc = jin_code(o, "criterion", i, &r->criterion, err);
+	if (rc == CT_OK)
+		rc = jin_code(o, "judge", i, &r->judge_code, err);
+	if (rc == CT_OK)
+		rc = jin_mark(o, "value", true, i, &r->value_c, err);
+	return rc;
+}
+
+void api_scores_import_post(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	size_t n = 0;
+	enum ct_status rc = jin_rows(req->body, &n, &err);
+	struct score_put *rows = rc == CT_OK ? xcalloc(n, sizeof *rows) : NULL;
+	for (size_t i = 0; rc == CT_OK && i < n; i++)
+		rc = decode_score(jin_row(req->body, i), (long)i, &rows[i], &err);
+	if (rc == CT_OK)
+		rc = store_scores_import(req->app->store, req->who.actor, rows, n, &err);
+	free(rows);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	http_reply_json(req, 201, json_pack("{s:I}", "stored", (json_int_t)n));
+}

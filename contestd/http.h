@@ -1,0 +1,110 @@
+/* The HTTP server: limits, the route table, authentication and content
+ * checks before a handler runs, and the only mapping from a status to an
+ * HTTP reply. A request is answered exactly once; the reply frees it. */
+#ifndef CONTESTD_HTTP_H
+#define CONTESTD_HTTP_H
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+struct store;
+struct commit_queue;
+struct auth;
+struct results_cache;
+
+struct config {
+	const char *db_path;
+	const char *listen;       /* ADDR:PORT */
+	const char *public_url;
+	const char *contest_code;
+	const char *contest_name;
+	size_t max_body;          /* bytes */
+	size_t max_headers;       /* bytes */
+	int timeout_s;
+	int max_batch;            /* submissions per group commit */
+	int token_hours;
+};
+
+struct app {
+	struct event_base *base;
+	struct evhttp *http;
+	struct evhttp_bound_socket *bound; /* the listening socket */
+	struct store *store;
+	struct commit_queue *commit;
+	struct auth *auth;
+	struct results_cache *results;
+	struct config cfg;
+	uint64_t requests;        /* served, for the log and metrics */
+	bool draining;            /* SIGTERM seen: no new work */
+};
+
+/* Who made a request, after authentication. */
+struct who {
+	bool admin;
+	int64_t judge_id;         /* 0 for the admin or the public */
+	char judge_code[64];
+	char actor[80];           /* "admin", "judge:J01" or "public" */
+};
+
+struct request {
+	struct evhttp_request *ev;
+	struct app *app;
+	struct who who;
+	char param[2][256];       /* path segments captured by {} in the route pattern */
+	json_t *body;             /* the parsed JSON body, or NULL */
+	const unsigned char *raw; /* the raw body (valid until the reply) */
+	size_t raw_len;
+	char peer[64];
+	char method[8];
+	char path[512];
+	int64_t start_us;
+};
+
+enum access {
+	ACCESS_PUBLIC,            /* no token */
+	ACCESS_ANY,               /* admin or judge */
+	ACCESS_ADMIN,
+	ACCESS_JUDGE,
+};
+
+typedef void (*handler_fn)(struct request *req);
+
+struct route {
+	enum evhttp_cmd_type method;
+	const char *pattern;      /* "/api/v1/events/{}/scores" */
+	enum access access;
+	bool json_body;           /* requires an application/json body */
+	handler_fn run;
+};
+
+/* Creates the server on app->base, binds cfg.listen and sets the limits.
+ * *port_out is the bound port (useful with port 0). */
+enum ct_status http_start(struct app *app, int *port_out, struct ct_err *err);
+
+/* Stops accepting connections (for a drain). */
+void http_stop(struct app *app);
+
+/* Replies with JSON (takes the reference to body) and frees req. */
+void http_reply_json(struct request *req, int status, json_t *body);
+
+/* Replies with JSON text already encoded and frees req. replay marks an
+ * idempotent replay (Idempotent-Replay: true). */
+void http_reply_text(struct request *req, int status, const char *json_text, bool replay);
+
+/* Replies with the error body for st/err and frees req. */
+void http_reply_error(struct request *req, enum ct_status st, const struct ct_err *err);
+
+/* The HTTP status for a status code. */
+int http_status_of(enum ct_status st);
+
+/* The error document {"error": {"code", "message", "index"?, "field"?}};
+ * new reference. */
+json_t *http_error_body(enum ct_status st, const struct ct_err *err);
+
+#endif

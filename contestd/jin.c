@@ -1,0 +1,162 @@
+/* Typed, bounded decoding of JSON request bodies. */
+#include "jin.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decimal.h"
+
+static enum ct_status bad(struct ct_err *err, long row, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static enum ct_status bad(struct ct_err *err, long row, const char *field, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (row >= 0)
+		return ct_fail_at(err, CT_INVALID, row, field, "row %ld: %s: %s", row + 1, field, msg);
+	return ct_fail(err, CT_INVALID, "%s: %s", field, msg);
+}
+
+enum ct_status jin_rows(json_t *body, size_t *n, struct ct_err *err)
+{
+	if (json_is_object(body)) {
+		*n = 1;
+		return CT_OK;
+	}
+	if (!json_is_array(body))
+		return ct_fail(err, CT_INVALID, "the body must be a JSON object or an array of objects");
+	*n = json_array_size(body);
+	if (*n == 0)
+		return ct_fail(err, CT_INVALID, "the array is empty");
+	if (*n > JIN_MAX_ROWS)
+		return ct_fail(err, CT_TOO_LARGE, "more than %d rows in one request", JIN_MAX_ROWS);
+	for (size_t i = 0; i < *n; i++)
+		if (!json_is_object(json_array_get(body, i)))
+			return ct_fail_at(err, CT_INVALID, (long)i, "", "row %zu is not a JSON object", i + 1);
+	return CT_OK;
+}
+
+json_t *jin_row(json_t *body, size_t i)
+{
+	return json_is_object(body) ? body : json_array_get(body, i);
+}
+
+enum ct_status jin_known(json_t *obj, const char *const *known, long row, struct ct_err *err)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v) {
+		bool ok = false;
+		for (const char *const *k = known; *k && !ok; k++)
+			ok = strcmp(*k, key) == 0;
+		if (!ok)
+			return bad(err, row, key, "unknown field \"%s\"", key);
+	}
+	return CT_OK;
+}
+
+static bool is_empty(json_t *v)
+{
+	return !v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0);
+}
+
+enum ct_status jin_str(json_t *obj, const char *key, bool required, size_t max, long row, const char **out,
+		       struct ct_err *err)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = NULL;
+	if (is_empty(v))
+		return required ? bad(err, row, key, "%s", "is required") : CT_OK;
+	if (!json_is_string(v))
+		return bad(err, row, key, "%s", "must be a string");
+	if (json_string_length(v) > max || strlen(json_string_value(v)) != json_string_length(v)) {
+		char detail[64];
+		snprintf(detail, sizeof detail, "%zu", max);
+		return bad(err, row, key, "must be text of at most %s bytes", detail);
+	}
+	*out = json_string_value(v);
+	return CT_OK;
+}
+
+enum ct_status jin_code(json_t *obj, const char *key, long row, const char **out, struct ct_err *err)
+{
+	enum ct_status rc = jin_str(obj, key, true, 32, row, out, err);
+	if (rc != CT_OK)
+		return rc;
+	for (const char *p = *out; *p; p++) {
+		char c = *p;
+		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+			  c == '_' || c == '.';
+		if (!ok)
+			return bad(err, row, key, "\"%s\" may only contain letters, digits, '-', '_' and '.'", *out);
+	}
+	return CT_OK;
+}
+
+enum ct_status jin_mark(json_t *obj, const char *key, bool required, long row, int64_t *out_c,
+			struct ct_err *err)
+{
+	json_t *v = json_object_get(obj, key);
+	*out_c = -1;
+	if (is_empty(v))
+		return required ? bad(err, row, key, "%s", "is required") : CT_OK;
+	if (json_is_integer(v)) {
+		json_int_t i = json_integer_value(v);
+		if (i < 0 || i > DEC_MAX_C / 100)
+			return bad(err, row, key, "%s", "is out of range");
+		*out_c = (int64_t)i * 100;
+		return CT_OK;
+	}
+	if (json_is_real(v))
+		return bad(err, row, key, "%s",
+			   "send marks as strings (\"7.5\") or integers so they stay exact, not as JSON reals");
+	if (!json_is_string(v))
+		return bad(err, row, key, "%s", "must be a mark like \"7.5\"");
+	struct ct_err perr;
+	ct_err_clear(&perr);
+	if (dec_parse(json_string_value(v), out_c, &perr) != CT_OK)
+		return bad(err, row, key, "%s", perr.msg);
+	return CT_OK;
+}
+
+enum ct_status jin_int(json_t *obj, const char *key, bool required, int64_t min, int64_t max, int64_t dflt,
+		       long row, int64_t *out, struct ct_err *err)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = dflt;
+	if (is_empty(v))
+		return required ? bad(err, row, key, "%s", "is required") : CT_OK;
+	int64_t x = 0;
+	if (json_is_integer(v)) {
+		x = (int64_t)json_integer_value(v);
+	} else if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		if (strlen(s) > 18)
+			return bad(err, row, key, "\"%s\" is not a whole number in range", s);
+		for (const char *p = s; *p; p++) {
+			if (*p < '0' || *p > '9')
+				return bad(err, row, key, "\"%s\" is not a whole number", s);
+			x = x * 10 + (*p - '0');
+		}
+	} else {
+		return bad(err, row, key, "%s", "must be a whole number");
+	}
+	if (x < min || x > max) {
+		char detail[96];
+		snprintf(detail, sizeof detail, "%lld to %lld", (long long)min, (long long)max);
+		return bad(err, row, key, "must be from %s", detail);
+	}
+	*out = x;
+	return CT_OK;
+}
+
+json_t *jin_mark_json(int64_t c)
+{
+	char buf[DEC_TEXT_MAX];
+	return json_string(dec_format(c, buf));
+}

@@ -1,0 +1,233 @@
+/* contestd: flags, start-up (a new database gets its contest record, signing
+ * key and admin secret), signals and the event loop. */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "commit.h"
+#include "http.h"
+#include "log.h"
+#include "results.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static const char usage[] =
+	"usage: contestd --db FILE [options]\n"
+	"\n"
+	"Scoring and results daemon for a skills contest. One database file holds one\n"
+	"contest; a new file is initialised on first start and the admin secret is\n"
+	"printed once and written to FILE.admin-secret (mode 0600).\n"
+	"\n"
+	"  --db FILE              SQLite database of the contest (required)\n"
+	"  --listen ADDR:PORT     address to serve HTTP on (default 127.0.0.1:8080;\n"
+	"                         port 0 picks a free port, printed at start)\n"
+	"  --public-url URL       public base URL, used in certificate QR codes\n"
+	"                         (default http://ADDR:PORT)\n"
+	"  --contest-code CODE    code of a new contest (default CONTEST)\n"
+	"  --contest-name NAME    name of a new contest (default 职业技能大赛)\n"
+	"  --max-body BYTES       largest request body accepted (default 16777216)\n"
+	"  --max-headers BYTES    largest request header block (default 16384)\n"
+	"  --timeout SECONDS      read/write timeout of a connection (default 30)\n"
+	"  --max-batch N          score submissions per group commit (default 1000;\n"
+	"                         1 commits each alone, the benchmark baseline)\n"
+	"  --token-hours N        lifetime of login tokens (default 24)\n"
+	"  --help                 show this help\n"
+	"  --version              show the version\n";
+
+static long parse_number(const char *flag, const char *text, long min, long max)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || *end || end == text || v < min || v > max) {
+		fprintf(stderr, "contestd: %s %s: expected a whole number from %ld to %ld\n", flag, text, min, max);
+		exit(2);
+	}
+	return v;
+}
+
+static void parse_flags(int argc, char **argv, struct config *cfg)
+{
+	enum { O_DB = 1, O_LISTEN, O_URL, O_CODE, O_NAME, O_BODY, O_HEADERS, O_TIMEOUT, O_BATCH, O_TOKEN, O_HELP,
+	       O_VERSION };
+	static const struct option opts[] = {
+		{"db", required_argument, NULL, O_DB},
+		{"listen", required_argument, NULL, O_LISTEN},
+		{"public-url", required_argument, NULL, O_URL},
+		{"contest-code", required_argument, NULL, O_CODE},
+		{"contest-name", required_argument, NULL, O_NAME},
+		{"max-body", required_argument, NULL, O_BODY},
+		{"max-headers", required_argument, NULL, O_HEADERS},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"max-batch", required_argument, NULL, O_BATCH},
+		{"token-hours", required_argument, NULL, O_TOKEN},
+		{"help", no_argument, NULL, O_HELP},
+		{"version", no_argument, NULL, O_VERSION},
+		{NULL, 0, NULL, 0},
+	};
+	*cfg = (struct config){
+		.listen = "127.0.0.1:8080",
+		.contest_code = "CONTEST",
+		.contest_name = "职业技能大赛",
+		.max_body = 16u << 20,
+		.max_headers = 16384,
+		.timeout_s = 30,
+		.max_batch = 1000,
+		.token_hours = 24,
+	};
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case O_DB: cfg->db_path = optarg; break;
+		case O_LISTEN: cfg->listen = optarg; break;
+		case O_URL: cfg->public_url = optarg; break;
+		case O_CODE: cfg->contest_code = optarg; break;
+		case O_NAME: cfg->contest_name = optarg; break;
+		case O_BODY: cfg->max_body = (size_t)parse_number("--max-body", optarg, 1024, 1L << 30); break;
+		case O_HEADERS: cfg->max_headers = (size_t)parse_number("--max-headers", optarg, 1024, 1 << 20); break;
+		case O_TIMEOUT: cfg->timeout_s = (int)parse_number("--timeout", optarg, 1, 3600); break;
+		case O_BATCH: cfg->max_batch = (int)parse_number("--max-batch", optarg, 1, 100000); break;
+		case O_TOKEN: cfg->token_hours = (int)parse_number("--token-hours", optarg, 1, 24 * 30); break;
+		case O_HELP: fputs(usage, stdout); exit(0);
+		case O_VERSION: puts("contestd 0.1.0"); exit(0);
+		default:
+			fprintf(stderr, "contestd: unknown or incomplete option %s\n%s", argv[optind - 1], usage);
+			exit(2);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "contestd: unexpected argument %s\n%s", argv[optind], usage);
+		exit(2);
+	}
+	if (!cfg->db_path) {
+		fprintf(stderr, "contestd: --db FILE is required\n%s", usage);
+		exit(2);
+	}
+}
+
+/* Writes the admin secret to a new mode-0600 file; refuses to overwrite. */
+static int write_secret(const char *path, const char *secret)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		return -1;
+	size_t n = strlen(secret);
+	int ok = write(fd, secret, n) == (ssize_t)n && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+	return close(fd) == 0 && ok ? 0 : -1;
+}
+
+static int init_contest(struct store *st, const struct config *cfg, const char *public_url)
+{
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	char secret[64], hash[AUTH_HASH_TEXT];
+	struct ct_err err;
+	ct_err_clear(&err);
+	crypto_sign_keypair(pk, sk);
+	auth_new_secret(secret, sizeof secret);
+	char *secret_path = xasprintf("%s.admin-secret", cfg->db_path);
+	int ret = -1;
+	if (auth_hash_secret(secret, hash, &err) != CT_OK) {
+		fprintf(stderr, "contestd: %s\n", err.msg);
+		goto out;
+	}
+	if (write_secret(secret_path, secret) != 0) {
+		fprintf(stderr, "contestd: cannot create %s: %s (remove a stale one first)\n", secret_path,
+			strerror(errno));
+		goto out;
+	}
+	if (store_contest_init(st, cfg->contest_code, cfg->contest_name, public_url, pk, sk, hash, &err) != CT_OK) {
+		fprintf(stderr, "contestd: cannot initialise %s: %s\n", cfg->db_path, err.msg);
+		unlink(secret_path);
+		goto out;
+	}
+	fprintf(stderr,
+		"contestd: created contest %s (%s) in %s\n"
+		"contestd: admin secret: %s\n"
+		"contestd: (shown once; also in %s, mode 0600)\n",
+		cfg->contest_code, cfg->contest_name, cfg->db_path, secret, secret_path);
+	ret = 0;
+out:
+	sodium_memzero(sk, sizeof sk);
+	sodium_memzero(secret, sizeof secret);
+	free(secret_path);
+	return ret;
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	struct app *app = arg;
+	if (app->draining)
+		return;
+	log_msg("%s: finishing in-flight requests, then exiting", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_stop(app);
+	commit_flush(app->commit);
+	struct timeval grace = {1, 0};
+	event_base_loopexit(app->base, &grace);
+}
+
+int main(int argc, char **argv)
+{
+	struct app app;
+	memset(&app, 0, sizeof app);
+	parse_flags(argc, argv, &app.cfg);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "contestd: libsodium failed to initialise\n");
+		return 1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+
+	struct ct_err err;
+	ct_err_clear(&err);
+	if (store_open(app.cfg.db_path, &app.store, &err) != CT_OK) {
+		fprintf(stderr, "contestd: %s: %s\n", app.cfg.db_path, err.msg);
+		return 1;
+	}
+	app.base = event_base_new();
+	int port = 0;
+	if (http_start(&app, &port, &err) != CT_OK) {
+		fprintf(stderr, "contestd: %s\n", err.msg);
+		return 1;
+	}
+	char *url = xasprintf("http://%.*s:%d", (int)(strrchr(app.cfg.listen, ':') - app.cfg.listen), app.cfg.listen,
+			      port);
+	if (!store_contest_exists(app.store) &&
+	    init_contest(app.store, &app.cfg, app.cfg.public_url ? app.cfg.public_url : url) != 0)
+		return 1;
+	app.auth = auth_new();
+	app.results = results_new();
+	app.commit = commit_new(app.base, app.store, app.cfg.max_batch);
+	struct event *sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);
+	struct event *sigint = evsignal_new(app.base, SIGINT, on_signal, &app);
+	event_add(sigterm, NULL);
+	event_add(sigint, NULL);
+
+	fprintf(stderr, "contestd: listening on %s\n", url);
+	log_msg("database %s, schema version %d, group commit up to %d", app.cfg.db_path,
+		store_schema_version(app.store), app.cfg.max_batch);
+	event_base_dispatch(app.base);
+
+	uint64_t batches, jobs;
+	commit_stats(app.commit, &batches, &jobs);
+	commit_free(app.commit);
+	log_msg("stopped after %llu requests; %llu scores in %llu group commits", (unsigned long long)app.requests,
+		(unsigned long long)jobs, (unsigned long long)batches);
+	event_free(sigterm);
+	event_free(sigint);
+	evhttp_free(app.http);
+	results_free(app.results);
+	auth_free(app.auth);
+	store_close(app.store);
+	event_base_free(app.base);
+	free(url);
+	return 0;
+}

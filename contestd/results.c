@@ -1,0 +1,169 @@
+/* Cached scoring of events. */
+#include "results.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xmalloc.h"
+
+struct cached {
+	char *event;
+	int64_t version;
+	struct computed comp;
+	struct cached *next;
+};
+
+struct results_cache {
+	struct cached *head;
+	uint64_t computed, hits;
+};
+
+struct results_cache *results_new(void)
+{
+	return xcalloc(1, sizeof(struct results_cache));
+}
+
+static void computed_clear(struct computed *c)
+{
+	event_data_free(c->data);
+	result_free(c->res);
+	free(c->panel);
+	memset(c, 0, sizeof *c);
+}
+
+void results_free(struct results_cache *c)
+{
+	if (!c)
+		return;
+	for (struct cached *e = c->head, *next; e; e = next) {
+		next = e->next;
+		computed_clear(&e->comp);
+		free(e->event);
+		free(e);
+	}
+	free(c);
+}
+
+/* Builds the engine's view of the event: scoring judges only (chief judges
+ * supervise and do not score). */
+static enum ct_status compute(struct event_data *d, struct computed *out, struct ct_err *err)
+{
+	struct sheet_module *mods = xcalloc(d->n_modules, sizeof *mods);
+	struct sheet_criterion *crits = xcalloc(d->n_criteria, sizeof *crits);
+	struct sheet_contestant *people = xcalloc(d->n_contestants, sizeof *people);
+	struct sheet_judge *judges = xcalloc(d->n_judges, sizeof *judges);
+	uint32_t *panel = xcalloc(d->n_judges, sizeof *panel);
+	uint32_t *slot = xcalloc(d->n_judges, sizeof *slot);
+	struct sheet_value *values = xcalloc(d->n_values, sizeof *values);
+
+	for (uint32_t m = 0; m < d->n_modules; m++)
+		mods[m] = (struct sheet_module){d->modules[m].code, d->modules[m].weight};
+	for (uint32_t k = 0; k < d->n_criteria; k++)
+		crits[k] = (struct sheet_criterion){d->criteria[k].code, d->criteria[k].module, d->criteria[k].method,
+						    d->criteria[k].max_c};
+	for (uint32_t i = 0; i < d->n_contestants; i++)
+		people[i] = (struct sheet_contestant){d->contestants[i].reg_id, d->contestants[i].status,
+						      d->contestants[i].elapsed_s, d->contestants[i].org_id};
+	uint32_t n_panel = 0;
+	for (uint32_t j = 0; j < d->n_judges; j++) {
+		slot[j] = UINT32_MAX;
+		if (d->judges[j].chief)
+			continue;
+		slot[j] = n_panel;
+		panel[n_panel] = j;
+		judges[n_panel++] = (struct sheet_judge){d->judges[j].org_id};
+	}
+	size_t n_values = 0;
+	for (size_t v = 0; v < d->n_values; v++) {
+		uint32_t j = slot[d->values[v].judge];
+		if (j == UINT32_MAX)
+			continue;
+		values[n_values] = d->values[v];
+		values[n_values++].judge = j;
+	}
+	struct sheet sheet = {
+		.modules = mods, .n_modules = d->n_modules,
+		.criteria = crits, .n_criteria = d->n_criteria,
+		.contestants = people, .n_contestants = d->n_contestants,
+		.judges = judges, .n_judges = n_panel,
+		.values = values, .n_values = n_values,
+		.accepts = d->accepts, .n_accepts = d->n_accepts,
+		.ratio_c = {d->ratio_c[0], d->ratio_c[1], d->ratio_c[2]},
+		.min_award_c = d->min_award_c,
+		.discrepancy_pct = d->discrepancy_pct,
+		.tiebreak = d->tiebreak,
+	};
+	struct result *res = NULL;
+	enum ct_status rc = score_event(&sheet, &res, err);
+	if (rc == CT_INVALID)
+		rc = CT_CONFLICT; /* the sheet is still being set up */
+	free(mods);
+	free(crits);
+	free(people);
+	free(judges);
+	free(slot);
+	free(values);
+	if (rc != CT_OK) {
+		free(panel);
+		return rc;
+	}
+	out->data = d;
+	out->res = res;
+	out->panel = panel;
+	out->n_panel = n_panel;
+	return CT_OK;
+}
+
+enum ct_status results_get(struct results_cache *c, struct store *st, const char *event,
+			   const struct computed **out, struct ct_err *err)
+{
+	int64_t version;
+	enum ct_status rc = store_event_version(st, event, &version, err);
+	if (rc != CT_OK)
+		return rc;
+	struct cached *e = c->head;
+	while (e && strcmp(e->event, event) != 0)
+		e = e->next;
+	if (e && e->comp.res && e->version == version) {
+		c->hits++;
+		*out = &e->comp;
+		return CT_OK;
+	}
+	struct event_data *d = NULL;
+	rc = store_event_load(st, event, true, &d, err);
+	if (rc != CT_OK)
+		return rc;
+	struct computed comp;
+	rc = compute(d, &comp, err);
+	if (rc != CT_OK) {
+		event_data_free(d);
+		return rc;
+	}
+	if (!e) {
+		e = xcalloc(1, sizeof *e);
+		e->event = xstrdup(event);
+		e->next = c->head;
+		c->head = e;
+	}
+	computed_clear(&e->comp);
+	e->comp = comp;
+	e->version = d->version;
+	c->computed++;
+	*out = &e->comp;
+	return CT_OK;
+}
+
+void results_stats(const struct results_cache *c, uint64_t *computed, uint64_t *hits)
+{
+	*computed = c->computed;
+	*hits = c->hits;
+}
+
+int64_t results_module_max(const struct event_data *d, uint32_t m)
+{
+	int64_t max_c = 0;
+	for (uint32_t k = 0; k < d->n_criteria; k++)
+		if (d->criteria[k].module == m && d->criteria[k].method != METHOD_DEDUCTION)
+			max_c += d->criteria[k].max_c;
+	return max_c;
+}

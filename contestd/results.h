@@ -1,0 +1,35 @@
+/* Results of an event: its data from the store run through the scoring
+ * engine, cached per event and recomputed only when the event's
+ * data_version has changed since the last computation. */
+#ifndef CONTESTD_RESULTS_H
+#define CONTESTD_RESULTS_H
+
+#include "scoring.h"
+#include "store.h"
+
+struct results_cache;
+
+struct computed {
+	struct event_data *data;  /* the event as loaded, with values */
+	struct result *res;       /* the engine's result over data */
+	uint32_t *panel;          /* panel[j] = index into data->judges of sheet judge j */
+	uint32_t n_panel;
+};
+
+struct results_cache *results_new(void);
+void results_free(struct results_cache *c); /* NULL is a no-op */
+
+/* Returns the event's current results in *out (owned by the cache, valid
+ * until the next results_get for this event). CT_NOT_FOUND for an unknown
+ * event; CT_CONFLICT when its score sheet is not consistent yet. */
+enum ct_status results_get(struct results_cache *c, struct store *st, const char *event,
+			   const struct computed **out, struct ct_err *err);
+
+/* The max of module m: the sum of the max marks of its non-deduction
+ * criteria (SPEC section 4). */
+int64_t results_module_max(const struct event_data *d, uint32_t m);
+
+/* Statistics for metrics: computations done and cache hits. */
+void results_stats(const struct results_cache *c, uint64_t *computed, uint64_t *hits);
+
+#endif

@@ -1,0 +1,359 @@
+/* Opening the database, migrations, transactions, the statement cache and
+ * the audit chain. */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "embed.h"
+#include "xmalloc.h"
+
+extern const struct embed_file schema_files[];
+
+int store_schema_latest(void)
+{
+	int n = 0;
+	while (schema_files[n].name)
+		n++;
+	return n;
+}
+
+enum ct_status store_fail(struct store *st, int rc, struct ct_err *err)
+{
+	const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+	int primary = rc & 0xff;
+	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+		return ct_fail(err, CT_UNAVAILABLE, "database busy: %s", msg);
+	if (primary == SQLITE_FULL || primary == SQLITE_IOERR)
+		return ct_fail(err, CT_UNAVAILABLE, "database write failed: %s", msg);
+	if (primary == SQLITE_CONSTRAINT)
+		return ct_fail(err, CT_CONFLICT, "constraint violated: %s", msg);
+	return ct_fail(err, CT_INTERNAL, "database error: %s", msg);
+}
+
+static size_t slot_of(const char *sql)
+{
+	uintptr_t p = (uintptr_t)sql;
+	return (size_t)((p >> 3) * 2654435761u) % STORE_STMT_SLOTS;
+}
+
+sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct ct_err *err)
+{
+	size_t i = slot_of(sql);
+	for (size_t probes = 0; probes < STORE_STMT_SLOTS; probes++, i = (i + 1) % STORE_STMT_SLOTS) {
+		if (st->stmts[i].sql == sql) {
+			sqlite3_stmt *s = st->stmts[i].stmt;
+			sqlite3_reset(s);
+			sqlite3_clear_bindings(s);
+			return s;
+		}
+		if (st->stmts[i].sql == NULL) {
+			sqlite3_stmt *s = NULL;
+			int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+			if (rc != SQLITE_OK) {
+				store_fail(st, rc, err);
+				return NULL;
+			}
+			st->stmts[i].sql = sql;
+			st->stmts[i].stmt = s;
+			return s;
+		}
+	}
+	ct_fail(err, CT_INTERNAL, "statement cache full");
+	return NULL;
+}
+
+static int param(sqlite3_stmt *s, const char *name)
+{
+	int i = sqlite3_bind_parameter_index(s, name);
+	if (i == 0) {
+		fprintf(stderr, "contestd: bug: no SQL parameter %s in: %s\n", name, sqlite3_sql(s));
+		abort();
+	}
+	return i;
+}
+
+void store_bind_text(sqlite3_stmt *s, const char *name, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, param(s, name), v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(s, param(s, name));
+}
+
+void store_bind_int(sqlite3_stmt *s, const char *name, int64_t v)
+{
+	sqlite3_bind_int64(s, param(s, name), v);
+}
+
+void store_bind_null(sqlite3_stmt *s, const char *name)
+{
+	sqlite3_bind_null(s, param(s, name));
+}
+
+void store_bind_blob(sqlite3_stmt *s, const char *name, const void *p, int n)
+{
+	sqlite3_bind_blob(s, param(s, name), p, n, SQLITE_TRANSIENT);
+}
+
+enum ct_status store_exec_stmt(struct store *st, sqlite3_stmt *s, struct ct_err *err)
+{
+	int rc = sqlite3_step(s);
+	enum ct_status ret = CT_OK;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = store_fail(st, rc, err);
+	sqlite3_reset(s);
+	return ret;
+}
+
+char *store_col_dup(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+void store_now(char buf[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static enum ct_status exec(struct store *st, const char *sql, struct ct_err *err)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		enum ct_status ret = store_fail(st, rc, err);
+		if (err && msg)
+			snprintf(err->msg, sizeof err->msg, "%s", msg);
+		sqlite3_free(msg);
+		return ret;
+	}
+	return CT_OK;
+}
+
+int store_schema_version(struct store *st)
+{
+	sqlite3_stmt *s = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) == SQLITE_OK &&
+	    sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static enum ct_status migrate(struct store *st, struct ct_err *err)
+{
+	int have = store_schema_version(st);
+	int latest = store_schema_latest();
+	if (have < 0)
+		return ct_fail(err, CT_INTERNAL, "cannot read the schema version");
+	if (have > latest)
+		return ct_fail(err, CT_CONFLICT,
+			       "database schema version %d is newer than this contestd knows (%d); "
+			       "use a newer contestd",
+			       have, latest);
+	for (int v = have; v < latest; v++) {
+		enum ct_status rc = exec(st, "BEGIN IMMEDIATE", err);
+		if (rc != CT_OK)
+			return rc;
+		rc = exec(st, (const char *)schema_files[v].data, err);
+		if (rc == CT_OK) {
+			char pragma[64];
+			snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+			rc = exec(st, pragma, err);
+		}
+		if (rc == CT_OK)
+			rc = exec(st, "COMMIT", err);
+		if (rc != CT_OK) {
+			char msg[sizeof err->msg];
+			snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+			exec(st, "ROLLBACK", NULL);
+			return ct_fail(err, rc, "migration %s failed: %s", schema_files[v].name, msg);
+		}
+	}
+	return CT_OK;
+}
+
+enum ct_status store_open(const char *path, struct store **out, struct ct_err *err)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	enum ct_status rc = CT_OK;
+	int src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (src != SQLITE_OK) {
+		rc = ct_fail(err, CT_INTERNAL, "cannot open database %s: %s", path,
+			     st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(src));
+		goto out;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	/* Durability first: a 2xx means the WAL frame is fsynced. */
+	rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
+	if (rc != CT_OK)
+		goto out;
+	rc = migrate(st, err);
+out:
+	if (rc != CT_OK) {
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return CT_OK;
+}
+
+void store_close(struct store *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
+		sqlite3_finalize(st->stmts[i].stmt);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+enum ct_status store_begin(struct store *st, struct ct_err *err)
+{
+	return exec(st, "BEGIN IMMEDIATE", err);
+}
+
+enum ct_status store_commit(struct store *st, struct ct_err *err)
+{
+	enum ct_status rc = exec(st, "COMMIT", err);
+	if (rc != CT_OK)
+		store_rollback(st);
+	return rc;
+}
+
+void store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		exec(st, "ROLLBACK", NULL);
+}
+
+enum ct_status store_savepoint(struct store *st, struct ct_err *err)
+{
+	return exec(st, "SAVEPOINT item", err);
+}
+
+void store_savepoint_release(struct store *st)
+{
+	exec(st, "RELEASE item", NULL);
+}
+
+void store_savepoint_rollback(struct store *st)
+{
+	exec(st, "ROLLBACK TO item", NULL);
+	exec(st, "RELEASE item", NULL);
+}
+
+static const char SQL_AUDIT_LAST[] = "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1";
+static const char SQL_AUDIT_ADD[] =
+	"INSERT INTO audit (at, actor, action, object, old_value, new_value, prev_hash, hash) "
+	"VALUES (:at, :actor, :action, :object, :old, :new, :prev, :hash)";
+
+enum ct_status store_audit(struct store *st, const char *actor, const char *action, const char *object,
+			   const char *old_value, const char *new_value, struct ct_err *err)
+{
+	unsigned char prev[AUDIT_HASH_BYTES] = {0};
+	sqlite3_stmt *s = store_stmt(st, SQL_AUDIT_LAST, err);
+	if (!s)
+		return CT_INTERNAL;
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == AUDIT_HASH_BYTES)
+		memcpy(prev, sqlite3_column_blob(s, 0), AUDIT_HASH_BYTES);
+	else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_reset(s);
+		return store_fail(st, rc, err);
+	}
+	sqlite3_reset(s);
+
+	char at[32];
+	store_now(at);
+	struct audit_record r = {at, actor, action, object, old_value, new_value};
+	unsigned char hash[AUDIT_HASH_BYTES];
+	audit_hash(prev, &r, hash);
+
+	s = store_stmt(st, SQL_AUDIT_ADD, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":at", at);
+	store_bind_text(s, ":actor", actor);
+	store_bind_text(s, ":action", action);
+	store_bind_text(s, ":object", object);
+	store_bind_text(s, ":old", old_value);
+	store_bind_text(s, ":new", new_value);
+	store_bind_blob(s, ":prev", prev, AUDIT_HASH_BYTES);
+	store_bind_blob(s, ":hash", hash, AUDIT_HASH_BYTES);
+	return store_exec_stmt(st, s, err);
+}
+
+static const char SQL_BUMP[] = "UPDATE events SET data_version = data_version + 1 WHERE id = :id";
+
+enum ct_status store_bump(struct store *st, int64_t event_id, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_BUMP, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":id", event_id);
+	return store_exec_stmt(st, s, err);
+}
+
+static const char SQL_EVENT_REF[] = "SELECT id, state FROM events WHERE code = :code";
+
+enum ct_status store_event_ref(struct store *st, const char *code, int64_t *id, char state[16],
+			       struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_EVENT_REF, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":code", code);
+	int rc = sqlite3_step(s);
+	enum ct_status ret = CT_OK;
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		if (state)
+			snprintf(state, 16, "%s", (const char *)sqlite3_column_text(s, 1));
+	} else if (rc == SQLITE_DONE) {
+		ret = ct_fail(err, CT_NOT_FOUND, "no event %s", code);
+	} else {
+		ret = store_fail(st, rc, err);
+	}
+	sqlite3_reset(s);
+	return ret;
+}
+
+static const char SQL_ORG_GET[] = "SELECT id FROM organizations WHERE name = :name";
+static const char SQL_ORG_ADD[] = "INSERT INTO organizations (name) VALUES (:name)";
+
+enum ct_status store_org_ensure(struct store *st, const char *name, int64_t *id, struct ct_err *err)
+{
+	*id = 0;
+	if (!name || !*name)
+		return CT_OK;
+	sqlite3_stmt *s = store_stmt(st, SQL_ORG_GET, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":name", name);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return CT_OK;
+	if (rc != SQLITE_DONE)
+		return store_fail(st, rc, err);
+	s = store_stmt(st, SQL_ORG_ADD, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":name", name);
+	enum ct_status ret = store_exec_stmt(st, s, err);
+	if (ret == CT_OK)
+		*id = sqlite3_last_insert_rowid(st->db);
+	return ret;
+}

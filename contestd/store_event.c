@@ -1,0 +1,588 @@
+/* The event workflow (draw, state transitions) and reading an event whole
+ * for results, sheets and lists. */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "xmalloc.h"
+
+static const char SQL_DRAW_COUNTS[] =
+	"SELECT (SELECT count(*) FROM contestants WHERE event_id = :event), "
+	"(SELECT count(*) FROM criteria WHERE event_id = :event), "
+	"(SELECT count(*) FROM assignments WHERE event_id = :event AND role = 'judge'), "
+	"(SELECT count(*) FROM modules WHERE event_id = :event AND weight IS NOT NULL), "
+	"(SELECT coalesce(sum(weight), 0) FROM modules WHERE event_id = :event), "
+	"(SELECT count(*) FROM modules m WHERE m.event_id = :event AND m.weight > 0 AND NOT EXISTS "
+	"  (SELECT 1 FROM criteria c WHERE c.module_id = m.id AND c.method <> 'deduction'))";
+static const char SQL_DRAW_IDS[] = "SELECT id FROM contestants WHERE event_id = :event ORDER BY id";
+static const char SQL_DRAW_SET[] =
+	"UPDATE contestants SET workstation = :ws, anon_code = :code, "
+	"status = CASE status WHEN 'registered' THEN 'competed' ELSE status END WHERE id = :id";
+static const char SQL_STATE_SET[] =
+	"UPDATE events SET state = :to, drawn_at = CASE WHEN :to = 'drawn' THEN :at ELSE drawn_at END, "
+	"locked_at = CASE WHEN :to = 'locked' THEN :at WHEN :to = 'drawn' THEN NULL ELSE locked_at END, "
+	"data_version = data_version + 1 WHERE id = :id AND state = :from";
+static const char SQL_HAS_MODULE[] = "SELECT 1 FROM modules WHERE event_id = :event AND code = :code";
+static const char SQL_HAS_CRITERION[] = "SELECT 1 FROM criteria WHERE event_id = :event AND code = :code";
+
+/* Every module:/criterion: key of the tie-break names something that exists. */
+static enum ct_status tiebreak_resolves(struct store *st, int64_t event_id, const char *event, struct ct_err *err)
+{
+	static const char SQL_TB[] = "SELECT tiebreak FROM events WHERE id = :id";
+	sqlite3_stmt *s = store_stmt(st, SQL_TB, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":id", event_id);
+	char *tb = sqlite3_step(s) == SQLITE_ROW ? store_col_dup(s, 0) : NULL;
+	sqlite3_reset(s);
+	enum ct_status rc = CT_OK;
+	for (char *key = tb, *next; key && *key && rc == CT_OK; key = next) {
+		next = strchr(key, ';');
+		if (next)
+			*next++ = '\0';
+		const char *sql = NULL, *code = NULL;
+		if (strncmp(key, "module:", 7) == 0)
+			sql = SQL_HAS_MODULE, code = key + 7;
+		else if (strncmp(key, "criterion:", 10) == 0)
+			sql = SQL_HAS_CRITERION, code = key + 10;
+		if (!sql)
+			continue;
+		s = store_stmt(st, sql, err);
+		if (!s) {
+			rc = CT_INTERNAL;
+			break;
+		}
+		store_bind_int(s, ":event", event_id);
+		store_bind_text(s, ":code", code);
+		if (sqlite3_step(s) != SQLITE_ROW)
+			rc = ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: tie-break key %s names nothing in "
+				     "its score sheet", event, key);
+		sqlite3_reset(s);
+	}
+	free(tb);
+	return rc;
+}
+
+static enum ct_status draw_ready(struct store *st, int64_t event_id, const char *event, uint32_t *n,
+				 struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_DRAW_COUNTS, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":event", event_id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return store_fail(st, sqlite3_errcode(st->db), err);
+	}
+	int64_t contestants = sqlite3_column_int64(s, 0), criteria = sqlite3_column_int64(s, 1);
+	int64_t judges = sqlite3_column_int64(s, 2), weighted = sqlite3_column_int64(s, 3);
+	int64_t weight_sum = sqlite3_column_int64(s, 4), empty_weighted = sqlite3_column_int64(s, 5);
+	sqlite3_reset(s);
+	*n = (uint32_t)contestants;
+	if (contestants == 0)
+		return ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: it has no contestants", event);
+	if (criteria == 0)
+		return ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: it has no criteria", event);
+	if (judges == 0)
+		return ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: it has no judge with role judge", event);
+	if (weighted > 0 && weight_sum != 100)
+		return ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: module weights add up to %lld, not 100",
+			       event, (long long)weight_sum);
+	if (empty_weighted > 0)
+		return ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: a weighted module has only deduction "
+			       "criteria (its max is 0)", event);
+	return tiebreak_resolves(st, event_id, event, err);
+}
+
+static enum ct_status set_state(struct store *st, int64_t event_id, const char *event, const char *from,
+				const char *to, struct ct_err *err)
+{
+	char at[32];
+	store_now(at);
+	sqlite3_stmt *s = store_stmt(st, SQL_STATE_SET, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":to", to);
+	store_bind_text(s, ":from", from);
+	store_bind_text(s, ":at", at);
+	store_bind_int(s, ":id", event_id);
+	enum ct_status rc = store_exec_stmt(st, s, err);
+	if (rc == CT_OK && sqlite3_changes(st->db) != 1)
+		rc = ct_fail(err, CT_CONFLICT, "event %s is not %s", event, from);
+	return rc;
+}
+
+static enum ct_status draw_one(struct store *st, int64_t id, uint32_t ws, struct ct_err *err)
+{
+	/* A fresh code collides with an existing one about once in 10^8 draws
+	 * of a large contest; try again rather than fail the draw. */
+	for (int attempt = 0; attempt < 16; attempt++) {
+		char code[DRAW_CODE_LEN + 1];
+		draw_code(code);
+		sqlite3_stmt *s = store_stmt(st, SQL_DRAW_SET, err);
+		if (!s)
+			return CT_INTERNAL;
+		store_bind_int(s, ":ws", ws);
+		store_bind_text(s, ":code", code);
+		store_bind_int(s, ":id", id);
+		int src = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (src == SQLITE_DONE)
+			return CT_OK;
+		if ((src & 0xff) != SQLITE_CONSTRAINT)
+			return store_fail(st, src, err);
+	}
+	return ct_fail(err, CT_INTERNAL, "could not find a free anonymous code");
+}
+
+enum ct_status store_event_draw(struct store *st, const char *actor, const char *event,
+				uint32_t *n_out, struct ct_err *err)
+{
+	int64_t event_id;
+	char state[16];
+	uint32_t n = 0, *perm = NULL;
+	int64_t *ids = NULL;
+	enum ct_status rc = store_begin(st, err);
+	if (rc != CT_OK)
+		return rc;
+	rc = store_event_ref(st, event, &event_id, state, err);
+	if (rc == CT_OK && strcmp(state, "setup") != 0)
+		rc = ct_fail(err, CT_CONFLICT, "event %s is %s; the draw needs it in setup", event, state);
+	if (rc == CT_OK)
+		rc = draw_ready(st, event_id, event, &n, err);
+	if (rc != CT_OK)
+		goto out;
+
+	ids = xcalloc(n, sizeof *ids);
+	perm = xcalloc(n, sizeof *perm);
+	sqlite3_stmt *s = store_stmt(st, SQL_DRAW_IDS, err);
+	if (!s) {
+		rc = CT_INTERNAL;
+		goto out;
+	}
+	store_bind_int(s, ":event", event_id);
+	uint32_t k = 0;
+	while (k < n && sqlite3_step(s) == SQLITE_ROW)
+		ids[k++] = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	draw_permutation(perm, n);
+	for (uint32_t i = 0; i < k && rc == CT_OK; i++)
+		rc = draw_one(st, ids[i], perm[i], err);
+	if (rc == CT_OK)
+		rc = set_state(st, event_id, event, "setup", "drawn", err);
+	if (rc == CT_OK) {
+		char count[32];
+		snprintf(count, sizeof count, "%u contestants", k);
+		rc = store_audit(st, actor, "draw", event, "setup", count, err);
+	}
+	*n_out = k;
+out:
+	free(ids);
+	free(perm);
+	if (rc == CT_OK)
+		return store_commit(st, err);
+	store_rollback(st);
+	return rc;
+}
+
+enum ct_status store_event_transition(struct store *st, const char *actor, const char *event,
+				      const char *from, const char *to, const char *action,
+				      const char *reason, struct ct_err *err)
+{
+	int64_t event_id;
+	char state[16];
+	enum ct_status rc = store_begin(st, err);
+	if (rc != CT_OK)
+		return rc;
+	rc = store_event_ref(st, event, &event_id, state, err);
+	if (rc == CT_OK && strcmp(state, from) != 0)
+		rc = ct_fail(err, CT_CONFLICT, "event %s is %s; %s needs it to be %s", event, state, action, from);
+	if (rc == CT_OK)
+		rc = set_state(st, event_id, event, from, to, err);
+	if (rc == CT_OK) {
+		char value[600];
+		snprintf(value, sizeof value, "%s%s%s", to, reason ? " reason " : "", reason ? reason : "");
+		rc = store_audit(st, actor, action, event, from, value, err);
+	}
+	if (rc == CT_OK)
+		return store_commit(st, err);
+	store_rollback(st);
+	return rc;
+}
+
+static const char SQL_VERSION[] = "SELECT data_version FROM events WHERE code = :code";
+
+enum ct_status store_event_version(struct store *st, const char *event, int64_t *version,
+				   struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_VERSION, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":code", event);
+	int src = sqlite3_step(s);
+	enum ct_status rc = CT_OK;
+	if (src == SQLITE_ROW)
+		*version = sqlite3_column_int64(s, 0);
+	else
+		rc = src == SQLITE_DONE ? ct_fail(err, CT_NOT_FOUND, "no event %s", event) : store_fail(st, src, err);
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* ---- loading ---- */
+
+static const char SQL_LOAD_EVENT[] =
+	"SELECT id, code, name, state, tiebreak, drawn_at, locked_at, ratio1_c, ratio2_c, ratio3_c, "
+	"coalesce(min_award_c, -1), discrepancy_pct, data_version FROM events WHERE code = :code";
+static const char SQL_LOAD_MODULES[] =
+	"SELECT id, code, name, coalesce(weight, -1) FROM modules WHERE event_id = :event ORDER BY position";
+static const char SQL_LOAD_CRITERIA[] =
+	"SELECT c.id, c.code, c.description, c.module_id, c.method, c.max_c FROM criteria c "
+	"JOIN modules m ON m.id = c.module_id WHERE c.event_id = :event ORDER BY m.position, c.position";
+static const char SQL_LOAD_CONTESTANTS[] =
+	"SELECT c.id, c.reg_id, c.name, coalesce(o.name, ''), coalesce(c.organization_id, 0), c.status, "
+	"c.status_reason, coalesce(c.elapsed_s, -1), c.id_number, c.members, coalesce(c.workstation, 0), "
+	"c.anon_code FROM contestants c LEFT JOIN organizations o ON o.id = c.organization_id "
+	"WHERE c.event_id = :event ORDER BY c.id";
+static const char SQL_LOAD_JUDGES[] =
+	"SELECT j.id, j.code, j.name, coalesce(j.organization_id, 0), a.role FROM assignments a "
+	"JOIN judges j ON j.id = a.judge_id WHERE a.event_id = :event ORDER BY j.code";
+static const char SQL_LOAD_VALUES[] =
+	"SELECT contestant_id, criterion_id, judge_id, value_c FROM scores WHERE event_id = :event";
+static const char SQL_LOAD_ACCEPTS[] =
+	"SELECT a.contestant_id, a.criterion_id FROM acceptances a "
+	"JOIN contestants c ON c.id = a.contestant_id WHERE c.event_id = :event";
+
+/* Index of id in a sorted array of ids, or -1. */
+static long find_id(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ids[mid] < id)
+			lo = mid + 1;
+		else if (ids[mid] > id)
+			hi = mid;
+		else
+			return (long)mid;
+	}
+	return -1;
+}
+
+struct id_index {
+	int64_t id;
+	uint32_t index;
+};
+
+static int cmp_id_index(const void *a, const void *b)
+{
+	const struct id_index *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static long find_index(const struct id_index *map, size_t n, int64_t id)
+{
+	struct id_index key = {id, 0};
+	const struct id_index *hit = bsearch(&key, map, n, sizeof *map, cmp_id_index);
+	return hit ? (long)hit->index : -1;
+}
+
+static sqlite3_stmt *load_query(struct store *st, const char *sql, int64_t event_id, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, sql, err);
+	if (s)
+		store_bind_int(s, ":event", event_id);
+	return s;
+}
+
+static enum ct_status load_sheet(struct store *st, struct event_data *d, struct ct_err *err)
+{
+	sqlite3_stmt *s = load_query(st, SQL_LOAD_MODULES, d->id, err);
+	if (!s)
+		return CT_INTERNAL;
+	size_t cap = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (d->n_modules == cap) {
+			cap = cap ? 2 * cap : 8;
+			d->modules = xreallocarray(d->modules, cap, sizeof *d->modules);
+		}
+		struct ev_module *m = &d->modules[d->n_modules++];
+		m->id = sqlite3_column_int64(s, 0);
+		m->code = store_col_dup(s, 1);
+		m->name = store_col_dup(s, 2);
+		m->weight = (int32_t)sqlite3_column_int64(s, 3);
+	}
+	sqlite3_reset(s);
+
+	s = load_query(st, SQL_LOAD_CRITERIA, d->id, err);
+	if (!s)
+		return CT_INTERNAL;
+	cap = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (d->n_criteria == cap) {
+			cap = cap ? 2 * cap : 16;
+			d->criteria = xreallocarray(d->criteria, cap, sizeof *d->criteria);
+		}
+		struct ev_criterion *c = &d->criteria[d->n_criteria++];
+		c->id = sqlite3_column_int64(s, 0);
+		c->code = store_col_dup(s, 1);
+		c->description = store_col_dup(s, 2);
+		int64_t module_id = sqlite3_column_int64(s, 3);
+		c->module = 0;
+		for (uint32_t m = 0; m < d->n_modules; m++)
+			if (d->modules[m].id == module_id)
+				c->module = m;
+		method_parse((const char *)sqlite3_column_text(s, 4), &c->method, NULL);
+		c->max_c = (int32_t)sqlite3_column_int64(s, 5);
+	}
+	sqlite3_reset(s);
+	return CT_OK;
+}
+
+static enum ct_status load_people(struct store *st, struct event_data *d, struct ct_err *err)
+{
+	sqlite3_stmt *s = load_query(st, SQL_LOAD_CONTESTANTS, d->id, err);
+	if (!s)
+		return CT_INTERNAL;
+	size_t cap = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (d->n_contestants == cap) {
+			cap = cap ? 2 * cap : 64;
+			d->contestants = xreallocarray(d->contestants, cap, sizeof *d->contestants);
+		}
+		struct ev_contestant *c = &d->contestants[d->n_contestants++];
+		c->id = sqlite3_column_int64(s, 0);
+		c->reg_id = store_col_dup(s, 1);
+		c->name = store_col_dup(s, 2);
+		c->organization = store_col_dup(s, 3);
+		c->org_id = (uint32_t)sqlite3_column_int64(s, 4);
+		entry_status_parse((const char *)sqlite3_column_text(s, 5), &c->status, NULL);
+		c->reason = store_col_dup(s, 6);
+		c->elapsed_s = sqlite3_column_int64(s, 7);
+		c->id_number = store_col_dup(s, 8);
+		c->members = store_col_dup(s, 9);
+		c->workstation = sqlite3_column_int64(s, 10);
+		c->code = store_col_dup(s, 11);
+	}
+	sqlite3_reset(s);
+
+	s = load_query(st, SQL_LOAD_JUDGES, d->id, err);
+	if (!s)
+		return CT_INTERNAL;
+	cap = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (d->n_judges == cap) {
+			cap = cap ? 2 * cap : 16;
+			d->judges = xreallocarray(d->judges, cap, sizeof *d->judges);
+		}
+		struct ev_judge *j = &d->judges[d->n_judges++];
+		j->id = sqlite3_column_int64(s, 0);
+		j->code = store_col_dup(s, 1);
+		j->name = store_col_dup(s, 2);
+		j->org_id = (uint32_t)sqlite3_column_int64(s, 3);
+		j->chief = strcmp((const char *)sqlite3_column_text(s, 4), "chief") == 0;
+	}
+	sqlite3_reset(s);
+	return CT_OK;
+}
+
+static enum ct_status load_values(struct store *st, struct event_data *d, struct ct_err *err)
+{
+	int64_t *cids = xcalloc(d->n_contestants, sizeof *cids);
+	for (uint32_t i = 0; i < d->n_contestants; i++)
+		cids[i] = d->contestants[i].id;
+	struct id_index *kmap = xcalloc(d->n_criteria, sizeof *kmap);
+	for (uint32_t i = 0; i < d->n_criteria; i++)
+		kmap[i] = (struct id_index){d->criteria[i].id, i};
+	qsort(kmap, d->n_criteria, sizeof *kmap, cmp_id_index);
+	struct id_index *jmap = xcalloc(d->n_judges, sizeof *jmap);
+	for (uint32_t i = 0; i < d->n_judges; i++)
+		jmap[i] = (struct id_index){d->judges[i].id, i};
+	qsort(jmap, d->n_judges, sizeof *jmap, cmp_id_index);
+
+	enum ct_status rc = CT_OK;
+	sqlite3_stmt *s = load_query(st, SQL_LOAD_VALUES, d->id, err);
+	if (!s) {
+		rc = CT_INTERNAL;
+		goto out;
+	}
+	size_t cap = 0;
+	int src;
+	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+		long c = find_id(cids, d->n_contestants, sqlite3_column_int64(s, 0));
+		long k = find_index(kmap, d->n_criteria, sqlite3_column_int64(s, 1));
+		long j = find_index(jmap, d->n_judges, sqlite3_column_int64(s, 2));
+		if (c < 0 || k < 0 || j < 0)
+			continue; /* e.g. a judge whose assignment was removed */
+		if (d->n_values == cap) {
+			cap = cap ? 2 * cap : 1024;
+			d->values = xreallocarray(d->values, cap, sizeof *d->values);
+		}
+		d->values[d->n_values++] = (struct sheet_value){(uint32_t)c, (uint32_t)k, (uint32_t)j,
+								 (int32_t)sqlite3_column_int64(s, 3)};
+	}
+	sqlite3_reset(s);
+	if (src != SQLITE_DONE) {
+		rc = store_fail(st, src, err);
+		goto out;
+	}
+
+	s = load_query(st, SQL_LOAD_ACCEPTS, d->id, err);
+	if (!s) {
+		rc = CT_INTERNAL;
+		goto out;
+	}
+	cap = 0;
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		long c = find_id(cids, d->n_contestants, sqlite3_column_int64(s, 0));
+		long k = find_index(kmap, d->n_criteria, sqlite3_column_int64(s, 1));
+		if (c < 0 || k < 0)
+			continue;
+		if (d->n_accepts == cap) {
+			cap = cap ? 2 * cap : 16;
+			d->accepts = xreallocarray(d->accepts, cap, sizeof *d->accepts);
+		}
+		d->accepts[d->n_accepts++] = (struct sheet_accept){(uint32_t)c, (uint32_t)k};
+	}
+	sqlite3_reset(s);
+out:
+	free(cids);
+	free(kmap);
+	free(jmap);
+	return rc;
+}
+
+enum ct_status store_event_load(struct store *st, const char *event, bool with_values,
+				struct event_data **out, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_LOAD_EVENT, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":code", event);
+	int src = sqlite3_step(s);
+	if (src != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return src == SQLITE_DONE ? ct_fail(err, CT_NOT_FOUND, "no event %s", event) : store_fail(st, src, err);
+	}
+	struct event_data *d = xcalloc(1, sizeof *d);
+	d->id = sqlite3_column_int64(s, 0);
+	d->code = store_col_dup(s, 1);
+	d->name = store_col_dup(s, 2);
+	d->state = store_col_dup(s, 3);
+	d->tiebreak = store_col_dup(s, 4);
+	d->drawn_at = store_col_dup(s, 5);
+	d->locked_at = store_col_dup(s, 6);
+	for (int i = 0; i < 3; i++)
+		d->ratio_c[i] = (int32_t)sqlite3_column_int64(s, 7 + i);
+	d->min_award_c = sqlite3_column_int64(s, 10);
+	d->discrepancy_pct = (int32_t)sqlite3_column_int64(s, 11);
+	d->version = sqlite3_column_int64(s, 12);
+	sqlite3_reset(s);
+
+	enum ct_status rc = load_sheet(st, d, err);
+	if (rc == CT_OK)
+		rc = load_people(st, d, err);
+	if (rc == CT_OK && with_values)
+		rc = load_values(st, d, err);
+	if (rc != CT_OK) {
+		event_data_free(d);
+		return rc;
+	}
+	*out = d;
+	return CT_OK;
+}
+
+void event_data_free(struct event_data *d)
+{
+	if (!d)
+		return;
+	for (uint32_t i = 0; i < d->n_modules; i++) {
+		free(d->modules[i].code);
+		free(d->modules[i].name);
+	}
+	for (uint32_t i = 0; i < d->n_criteria; i++) {
+		free(d->criteria[i].code);
+		free(d->criteria[i].description);
+	}
+	for (uint32_t i = 0; i < d->n_contestants; i++) {
+		struct ev_contestant *c = &d->contestants[i];
+		free(c->reg_id);
+		free(c->name);
+		free(c->organization);
+		free(c->reason);
+		free(c->id_number);
+		free(c->members);
+		free(c->code);
+	}
+	for (uint32_t i = 0; i < d->n_judges; i++) {
+		free(d->judges[i].code);
+		free(d->judges[i].name);
+	}
+	free(d->modules);
+	free(d->criteria);
+	free(d->contestants);
+	free(d->judges);
+	free(d->values);
+	free(d->accepts);
+	free(d->code);
+	free(d->name);
+	free(d->state);
+	free(d->tiebreak);
+	free(d->drawn_at);
+	free(d->locked_at);
+	free(d);
+}
+
+static const char SQL_EVENTS_ALL[] =
+	"SELECT e.code, e.name, e.state, NULL, (SELECT count(*) FROM contestants c WHERE c.event_id = e.id) "
+	"FROM events e ORDER BY e.code";
+static const char SQL_EVENTS_JUDGE[] =
+	"SELECT e.code, e.name, e.state, a.role, (SELECT count(*) FROM contestants c WHERE c.event_id = e.id) "
+	"FROM events e JOIN assignments a ON a.event_id = e.id AND a.judge_id = :judge ORDER BY e.code";
+
+enum ct_status store_events_list(struct store *st, int64_t judge_id, struct event_summary **out,
+				 size_t *n, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, judge_id ? SQL_EVENTS_JUDGE : SQL_EVENTS_ALL, err);
+	if (!s)
+		return CT_INTERNAL;
+	if (judge_id)
+		store_bind_int(s, ":judge", judge_id);
+	struct event_summary *list = NULL;
+	size_t count = 0, cap = 0;
+	int src;
+	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+		if (count == cap) {
+			cap = cap ? 2 * cap : 16;
+			list = xreallocarray(list, cap, sizeof *list);
+		}
+		struct event_summary *e = &list[count++];
+		e->code = store_col_dup(s, 0);
+		e->name = store_col_dup(s, 1);
+		e->state = store_col_dup(s, 2);
+		e->role = store_col_dup(s, 3);
+		e->contestants = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_reset(s);
+	if (src != SQLITE_DONE) {
+		event_summaries_free(list, count);
+		return store_fail(st, src, err);
+	}
+	*out = list;
+	*n = count;
+	return CT_OK;
+}
+
+void event_summaries_free(struct event_summary *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(list[i].code);
+		free(list[i].name);
+		free(list[i].state);
+		free(list[i].role);
+	}
+	free(list);
+}

@@ -1,0 +1,56 @@
+/* Internals shared by the store*.c files: the connection, the statement
+ * cache and small binding helpers. Nothing outside store*.c includes this. */
+#ifndef CONTESTD_STORE_INT_H
+#define CONTESTD_STORE_INT_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "status.h"
+#include "store.h"
+
+#define STORE_STMT_SLOTS 256
+
+struct store {
+	sqlite3 *db;
+	struct {
+		const char *sql;      /* the constant the statement was prepared from */
+		sqlite3_stmt *stmt;
+	} stmts[STORE_STMT_SLOTS];
+	int savepoint_depth;
+};
+
+/* Returns the statement prepared once from the constant sql (identified by
+ * its address), reset and with bindings cleared; NULL after setting err. */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct ct_err *err);
+
+/* Binding by parameter name; a missing name is a programming error. */
+void store_bind_text(sqlite3_stmt *s, const char *name, const char *v);  /* NULL binds NULL */
+void store_bind_int(sqlite3_stmt *s, const char *name, int64_t v);
+void store_bind_null(sqlite3_stmt *s, const char *name);
+void store_bind_blob(sqlite3_stmt *s, const char *name, const void *p, int n);
+
+/* Runs a statement expected to return no rows (INSERT/UPDATE/DELETE) and resets it. */
+enum ct_status store_exec_stmt(struct store *st, sqlite3_stmt *s, struct ct_err *err);
+
+/* Maps a failed SQLite call to a status and message. */
+enum ct_status store_fail(struct store *st, int rc, struct ct_err *err);
+
+/* Column text copied to a new string (NULL for SQL NULL); caller frees. */
+char *store_col_dup(sqlite3_stmt *s, int col);
+
+/* The current UTC time as ISO 8601 ("2026-11-23T09:00:00Z") in buf[32]. */
+void store_now(char buf[32]);
+
+/* Bumps an event's data_version so cached results are recomputed. */
+enum ct_status store_bump(struct store *st, int64_t event_id, struct ct_err *err);
+
+/* Looks up an event id and state by code: CT_NOT_FOUND if none. state may be NULL. */
+enum ct_status store_event_ref(struct store *st, const char *code, int64_t *id, char state[16],
+			       struct ct_err *err);
+
+/* Finds or creates an organization by name; "" or NULL gives *id = 0. */
+enum ct_status store_org_ensure(struct store *st, const char *name, int64_t *id, struct ct_err *err);
+
+#endif

@@ -1,0 +1,305 @@
+/* Score values: one judge's value for one contestant on one criterion, with
+ * every revision kept, and the idempotency records of submissions. */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decimal.h"
+#include "xmalloc.h"
+
+static const char SQL_PANEL[] =
+	"SELECT j.id, j.code, coalesce(j.organization_id, 0), a.role FROM judges j "
+	"LEFT JOIN assignments a ON a.judge_id = j.id AND a.event_id = :event "
+	"WHERE (:id > 0 AND j.id = :id) OR (:id = 0 AND j.code = :code)";
+static const char SQL_BY_CODE[] =
+	"SELECT id, coalesce(organization_id, 0), anon_code FROM contestants "
+	"WHERE event_id = :event AND anon_code = :code";
+static const char SQL_BY_REG[] =
+	"SELECT id, coalesce(organization_id, 0), anon_code FROM contestants "
+	"WHERE event_id = :event AND reg_id = :code";
+static const char SQL_CRITERION[] =
+	"SELECT id, method, max_c FROM criteria WHERE event_id = :event AND code = :code";
+static const char SQL_CURRENT[] =
+	"SELECT value_c, revision FROM scores WHERE contestant_id = :c AND criterion_id = :k AND judge_id = :j";
+static const char SQL_PUT[] =
+	"INSERT INTO scores (contestant_id, criterion_id, judge_id, event_id, value_c, revision, updated_at) "
+	"VALUES (:c, :k, :j, :event, :value, :rev, :at) ON CONFLICT (contestant_id, criterion_id, judge_id) "
+	"DO UPDATE SET value_c = excluded.value_c, revision = excluded.revision, updated_at = excluded.updated_at";
+static const char SQL_REVISION[] =
+	"INSERT INTO score_revisions (contestant_id, criterion_id, judge_id, revision, value_c, entered_by, created_at) "
+	"VALUES (:c, :k, :j, :rev, :value, :by, :at)";
+static const char SQL_UNACCEPT[] = "DELETE FROM acceptances WHERE contestant_id = :c AND criterion_id = :k";
+
+static const char *closed_reason(const char *state)
+{
+	if (strcmp(state, "setup") == 0)
+		return "scoring opens with the draw";
+	return "scores can no longer change";
+}
+
+struct judge_ref {
+	int64_t id;
+	char code[64];
+	int64_t org;
+	char role[16]; /* "" when not assigned */
+};
+
+static enum ct_status panel_ref(struct store *st, int64_t event_id, const struct score_put *p,
+				struct judge_ref *j, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_PANEL, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":event", event_id);
+	store_bind_int(s, ":id", p->judge_id);
+	store_bind_text(s, ":code", p->judge_code ? p->judge_code : "");
+	int src = sqlite3_step(s);
+	enum ct_status rc = CT_OK;
+	if (src == SQLITE_ROW) {
+		j->id = sqlite3_column_int64(s, 0);
+		snprintf(j->code, sizeof j->code, "%s", (const char *)sqlite3_column_text(s, 1));
+		j->org = sqlite3_column_int64(s, 2);
+		const unsigned char *role = sqlite3_column_text(s, 3);
+		snprintf(j->role, sizeof j->role, "%s", role ? (const char *)role : "");
+	} else if (src == SQLITE_DONE) {
+		rc = ct_fail_at(err, CT_NOT_FOUND, -1, "judge", "no judge %s", p->judge_code ? p->judge_code : "");
+	} else {
+		rc = store_fail(st, src, err);
+	}
+	sqlite3_reset(s);
+	if (rc != CT_OK)
+		return rc;
+	if (!*j->role)
+		return ct_fail_at(err, CT_FORBIDDEN, -1, "judge", "judge %s is not assigned to event %s", j->code,
+				  p->event);
+	if (strcmp(j->role, "judge") != 0)
+		return ct_fail_at(err, CT_FORBIDDEN, -1, "judge",
+				  "judge %s is the chief judge of event %s; chief judges do not score", j->code,
+				  p->event);
+	return CT_OK;
+}
+
+static enum ct_status contestant_ref(struct store *st, int64_t event_id, const struct score_put *p,
+				     bool by_admin, int64_t *id, int64_t *org, char code[16], struct ct_err *err)
+{
+	const char *sqls[2] = {SQL_BY_CODE, SQL_BY_REG};
+	for (int i = 0; i < (by_admin ? 2 : 1); i++) {
+		sqlite3_stmt *s = store_stmt(st, sqls[i], err);
+		if (!s)
+			return CT_INTERNAL;
+		store_bind_int(s, ":event", event_id);
+		store_bind_text(s, ":code", p->contestant);
+		int src = sqlite3_step(s);
+		if (src == SQLITE_ROW) {
+			*id = sqlite3_column_int64(s, 0);
+			*org = sqlite3_column_int64(s, 1);
+			const unsigned char *anon = sqlite3_column_text(s, 2);
+			snprintf(code, 16, "%s", anon ? (const char *)anon : "");
+		}
+		sqlite3_reset(s);
+		if (src == SQLITE_ROW)
+			return CT_OK;
+		if (src != SQLITE_DONE)
+			return store_fail(st, src, err);
+	}
+	return ct_fail_at(err, CT_NOT_FOUND, -1, "contestant", "no contestant %s in event %s", p->contestant,
+			  p->event);
+}
+
+static enum ct_status criterion_ref(struct store *st, int64_t event_id, const struct score_put *p,
+				    int64_t *id, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_CRITERION, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":event", event_id);
+	store_bind_text(s, ":code", p->criterion);
+	int src = sqlite3_step(s);
+	enum ct_status rc = CT_OK;
+	if (src == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		enum method m;
+		method_parse((const char *)sqlite3_column_text(s, 1), &m, NULL);
+		int64_t max_c = sqlite3_column_int64(s, 2);
+		char v[DEC_TEXT_MAX], mx[DEC_TEXT_MAX];
+		if (m == METHOD_JUDGEMENT && (p->value_c % 100 != 0 || p->value_c > 300))
+			rc = ct_fail_at(err, CT_INVALID, -1, "value",
+					"criterion %s is judged 0, 1, 2 or 3; %s is not one of them", p->criterion,
+					dec_format(p->value_c, v));
+		else if (p->value_c > max_c && m != METHOD_JUDGEMENT)
+			rc = ct_fail_at(err, CT_INVALID, -1, "value", "value %s is over the max %s of criterion %s",
+					dec_format(p->value_c, v), dec_format(max_c, mx), p->criterion);
+	} else if (src == SQLITE_DONE) {
+		rc = ct_fail_at(err, CT_NOT_FOUND, -1, "criterion", "no criterion %s in event %s", p->criterion,
+				p->event);
+	} else {
+		rc = store_fail(st, src, err);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+static enum ct_status write_value(struct store *st, const char *actor, int64_t event_id, int64_t c, int64_t k,
+				  const struct judge_ref *j, const struct score_put *p, const char *anon,
+				  struct score_ack *ack, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_CURRENT, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":c", c);
+	store_bind_int(s, ":k", k);
+	store_bind_int(s, ":j", j->id);
+	int src = sqlite3_step(s);
+	bool had = src == SQLITE_ROW;
+	int64_t old_value = had ? sqlite3_column_int64(s, 0) : 0;
+	int64_t revision = had ? sqlite3_column_int64(s, 1) + 1 : 1;
+	sqlite3_reset(s);
+	if (src != SQLITE_ROW && src != SQLITE_DONE)
+		return store_fail(st, src, err);
+
+	char at[32];
+	store_now(at);
+	s = store_stmt(st, SQL_PUT, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":c", c);
+	store_bind_int(s, ":k", k);
+	store_bind_int(s, ":j", j->id);
+	store_bind_int(s, ":event", event_id);
+	store_bind_int(s, ":value", p->value_c);
+	store_bind_int(s, ":rev", revision);
+	store_bind_text(s, ":at", at);
+	enum ct_status rc = store_exec_stmt(st, s, err);
+	if (rc != CT_OK)
+		return rc;
+	s = store_stmt(st, SQL_REVISION, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":c", c);
+	store_bind_int(s, ":k", k);
+	store_bind_int(s, ":j", j->id);
+	store_bind_int(s, ":rev", revision);
+	store_bind_int(s, ":value", p->value_c);
+	store_bind_text(s, ":by", actor);
+	store_bind_text(s, ":at", at);
+	rc = store_exec_stmt(st, s, err);
+	if (rc == CT_OK && had && old_value != p->value_c) {
+		s = store_stmt(st, SQL_UNACCEPT, err);
+		if (!s)
+			return CT_INTERNAL;
+		store_bind_int(s, ":c", c);
+		store_bind_int(s, ":k", k);
+		rc = store_exec_stmt(st, s, err);
+	}
+	if (rc == CT_OK)
+		rc = store_bump(st, event_id, err);
+	if (rc == CT_OK) {
+		char object[256], before[DEC_TEXT_MAX], after[DEC_TEXT_MAX];
+		snprintf(object, sizeof object, "%s/%s/%s/%s", p->event, anon, p->criterion, j->code);
+		rc = store_audit(st, actor, "score", object, had ? dec_format(old_value, before) : NULL,
+				 dec_format(p->value_c, after), err);
+	}
+	ack->revision = revision;
+	ack->value_c = p->value_c;
+	return rc;
+}
+
+enum ct_status store_score_put(struct store *st, const char *actor, const struct score_put *p,
+			       struct score_ack *ack, struct ct_err *err)
+{
+	int64_t event_id, c = 0, org = 0, k = 0;
+	char state[16], anon[16];
+	struct judge_ref j;
+	enum ct_status rc = store_event_ref(st, p->event, &event_id, state, err);
+	if (rc != CT_OK)
+		return rc;
+	if (strcmp(state, "drawn") != 0)
+		return ct_fail_at(err, CT_CONFLICT, -1, "event", "event %s is %s; %s", p->event, state,
+				  closed_reason(state));
+	rc = panel_ref(st, event_id, p, &j, err);
+	if (rc == CT_OK)
+		rc = contestant_ref(st, event_id, p, p->judge_id == 0, &c, &org, anon, err);
+	if (rc == CT_OK && j.org != 0 && j.org == org)
+		rc = ct_fail_at(err, CT_FORBIDDEN, -1, "contestant",
+				"judge %s is recused from contestant %s (same organization)", j.code, p->contestant);
+	if (rc == CT_OK)
+		rc = criterion_ref(st, event_id, p, &k, err);
+	if (rc != CT_OK)
+		return rc;
+	snprintf(ack->contestant, sizeof ack->contestant, "%s", p->contestant);
+	return write_value(st, actor, event_id, c, k, &j, p, anon, ack, err);
+}
+
+enum ct_status store_scores_import(struct store *st, const char *actor, const struct score_put *rows,
+				   size_t n, struct ct_err *err)
+{
+	enum ct_status rc = store_begin(st, err);
+	if (rc != CT_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == CT_OK; i++) {
+		struct score_ack ack;
+		rc = store_score_put(st, actor, &rows[i], &ack, err);
+		if (rc != CT_OK && err) {
+			/* Inside a batch an unknown code is bad input of that row. */
+			if (rc == CT_NOT_FOUND)
+				rc = CT_INVALID;
+			char msg[sizeof err->msg];
+			memcpy(msg, err->msg, sizeof msg);
+			snprintf(err->msg, sizeof err->msg, "row %zu: %.480s", i + 1, msg);
+			err->index = (long)i;
+		}
+	}
+	if (rc == CT_OK)
+		return store_commit(st, err);
+	store_rollback(st);
+	return rc;
+}
+
+static const char SQL_IDEM_GET[] =
+	"SELECT request_sum, http_status, response FROM idempotency WHERE actor = :actor AND key = :key";
+static const char SQL_IDEM_PUT[] =
+	"INSERT INTO idempotency (actor, key, request_sum, http_status, response, created_at) "
+	"VALUES (:actor, :key, :sum, :status, :response, :at)";
+
+enum ct_status store_idem_get(struct store *st, const char *actor, const char *key,
+			      unsigned char sum[32], int *http_status, char **response, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_IDEM_GET, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":actor", actor);
+	store_bind_text(s, ":key", key);
+	int src = sqlite3_step(s);
+	enum ct_status rc = CT_OK;
+	if (src == SQLITE_ROW) {
+		memset(sum, 0, 32);
+		if (sqlite3_column_bytes(s, 0) == 32)
+			memcpy(sum, sqlite3_column_blob(s, 0), 32);
+		*http_status = sqlite3_column_int(s, 1);
+		*response = store_col_dup(s, 2);
+	} else {
+		rc = src == SQLITE_DONE ? CT_NOT_FOUND : store_fail(st, src, err);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+enum ct_status store_idem_put(struct store *st, const char *actor, const char *key,
+			      const unsigned char sum[32], int http_status, const char *response,
+			      struct ct_err *err)
+{
+	char at[32];
+	store_now(at);
+	sqlite3_stmt *s = store_stmt(st, SQL_IDEM_PUT, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":actor", actor);
+	store_bind_text(s, ":key", key);
+	store_bind_blob(s, ":sum", sum, 32);
+	store_bind_int(s, ":status", http_status);
+	store_bind_text(s, ":response", response);
+	store_bind_text(s, ":at", at);
+	return store_exec_stmt(st, s, err);
+}

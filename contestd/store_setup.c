@@ -1,0 +1,462 @@
+/* Registration batches: events, modules and criteria, contestants, judges
+ * and assignments, check-in results and single contestant changes. Each
+ * batch is one transaction: on the first bad row nothing is stored and the
+ * error names the row and field. */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decimal.h"
+
+/* Starts a batch; on failure of the body the caller goes to out and the
+ * transaction is rolled back. */
+static enum ct_status finish(struct store *st, enum ct_status rc, struct ct_err *err)
+{
+	if (rc == CT_OK)
+		rc = store_commit(st, err);
+	else
+		store_rollback(st);
+	return rc;
+}
+
+/* Turns "not found" for a code inside a batch into a 400 naming the row. */
+static enum ct_status row_ref(struct store *st, const char *code, long i, const char *field, int64_t *id,
+			      char state[16], struct ct_err *err)
+{
+	enum ct_status rc = store_event_ref(st, code, id, state, err);
+	if (rc == CT_NOT_FOUND)
+		return ct_fail_at(err, CT_INVALID, i, field, "row %ld: unknown event \"%s\"", i + 1, code);
+	return rc;
+}
+
+static enum ct_status need_state(const char *event, const char *state, const char *allowed, long i,
+				 struct ct_err *err)
+{
+	/* allowed is a space-separated list */
+	size_t n = strlen(state);
+	for (const char *p = allowed; (p = strstr(p, state)); p += n)
+		if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return CT_OK;
+	return ct_fail_at(err, CT_CONFLICT, i, "event", "event %s is %s; this needs it to be %s", event,
+			  state, allowed);
+}
+
+static enum ct_status row_conflict(struct store *st, int src, long i, const char *field, const char *what,
+				   struct ct_err *err)
+{
+	if ((src & 0xff) == SQLITE_CONSTRAINT)
+		return ct_fail_at(err, CT_CONFLICT, i, field, "row %ld: %s already exists", i + 1, what);
+	return store_fail(st, src, err);
+}
+
+static const char SQL_EVENT_ADD[] =
+	"INSERT INTO events (code, name, ratio1_c, ratio2_c, ratio3_c, min_award_c, tiebreak, discrepancy_pct) "
+	"VALUES (:code, :name, :r1, :r2, :r3, :min, :tb, :pct)";
+
+enum ct_status store_events_add(struct store *st, const char *actor, const struct event_row *rows,
+				size_t n, struct ct_err *err)
+{
+	enum ct_status rc = store_begin(st, err);
+	if (rc != CT_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == CT_OK; i++) {
+		const struct event_row *r = &rows[i];
+		sqlite3_stmt *s = store_stmt(st, SQL_EVENT_ADD, err);
+		if (!s)
+			return finish(st, CT_INTERNAL, err);
+		store_bind_text(s, ":code", r->code);
+		store_bind_text(s, ":name", r->name);
+		store_bind_int(s, ":r1", r->ratio_c[0]);
+		store_bind_int(s, ":r2", r->ratio_c[1]);
+		store_bind_int(s, ":r3", r->ratio_c[2]);
+		if (r->min_award_c >= 0)
+			store_bind_int(s, ":min", r->min_award_c);
+		store_bind_text(s, ":tb", r->tiebreak ? r->tiebreak : "");
+		store_bind_int(s, ":pct", r->discrepancy_pct);
+		int src = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (src != SQLITE_DONE) {
+			char what[160];
+			snprintf(what, sizeof what, "event %s", r->code);
+			rc = row_conflict(st, src, (long)i, "code", what, err);
+			break;
+		}
+		rc = store_audit(st, actor, "event.add", r->code, NULL, r->name, err);
+	}
+	return finish(st, rc, err);
+}
+
+static const char SQL_MODULE_GET[] =
+	"SELECT id, name, weight FROM modules WHERE event_id = :event AND code = :code";
+static const char SQL_MODULE_ADD[] =
+	"INSERT INTO modules (event_id, code, name, weight, position) VALUES (:event, :code, :name, :weight, "
+	"(SELECT count(*) FROM modules WHERE event_id = :event))";
+static const char SQL_CRITERION_ADD[] =
+	"INSERT INTO criteria (event_id, module_id, code, description, max_c, method, position) "
+	"VALUES (:event, :module, :code, :descr, :max, :method, "
+	"(SELECT count(*) FROM criteria WHERE event_id = :event))";
+static const char SQL_WEIGHTS[] =
+	"SELECT count(*), count(weight), coalesce(sum(weight), 0) FROM modules WHERE event_id = :event";
+
+static enum ct_status module_ensure(struct store *st, int64_t event_id, const struct criterion_row *r, long i,
+				    int64_t *module_id, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_MODULE_GET, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":event", event_id);
+	store_bind_text(s, ":code", r->module);
+	int src = sqlite3_step(s);
+	if (src == SQLITE_ROW) {
+		*module_id = sqlite3_column_int64(s, 0);
+		const char *name = (const char *)sqlite3_column_text(s, 1);
+		bool has_weight = sqlite3_column_type(s, 2) != SQLITE_NULL;
+		int64_t weight = sqlite3_column_int64(s, 2);
+		enum ct_status rc = CT_OK;
+		if (r->module_name && *r->module_name && strcmp(name, r->module_name) != 0)
+			rc = ct_fail_at(err, CT_INVALID, i, "module_name",
+					"row %ld: module %s is named \"%s\" in an earlier row", i + 1, r->module, name);
+		else if (r->module_weight >= 0 && (!has_weight || weight != r->module_weight))
+			rc = ct_fail_at(err, CT_INVALID, i, "module_weight",
+					"row %ld: module %s has a different weight in an earlier row", i + 1, r->module);
+		sqlite3_reset(s);
+		return rc;
+	}
+	sqlite3_reset(s);
+	if (src != SQLITE_DONE)
+		return store_fail(st, src, err);
+	if (!r->module_name || !*r->module_name)
+		return ct_fail_at(err, CT_INVALID, i, "module_name", "row %ld: new module %s needs a module_name",
+				  i + 1, r->module);
+	s = store_stmt(st, SQL_MODULE_ADD, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":event", event_id);
+	store_bind_text(s, ":code", r->module);
+	store_bind_text(s, ":name", r->module_name);
+	if (r->module_weight >= 0)
+		store_bind_int(s, ":weight", r->module_weight);
+	enum ct_status rc = store_exec_stmt(st, s, err);
+	*module_id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+/* Weights of one event: all empty, or all given with a sum of at most 100
+ * (exactly 100 is checked at the draw, once every module is registered). */
+static enum ct_status weights_check(struct store *st, int64_t event_id, const char *event, long i,
+				    struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_WEIGHTS, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":event", event_id);
+	enum ct_status rc = CT_OK;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		int64_t n = sqlite3_column_int64(s, 0), weighted = sqlite3_column_int64(s, 1);
+		int64_t sum = sqlite3_column_int64(s, 2);
+		if (weighted != 0 && weighted != n)
+			rc = ct_fail_at(err, CT_INVALID, i, "module_weight",
+					"row %ld: event %s mixes weighted and unweighted modules", i + 1, event);
+		else if (sum > 100)
+			rc = ct_fail_at(err, CT_INVALID, i, "module_weight",
+					"row %ld: module weights of event %s add up to %lld, over 100", i + 1, event,
+					(long long)sum);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
+enum ct_status store_criteria_add(struct store *st, const char *actor, const struct criterion_row *rows,
+				  size_t n, struct ct_err *err)
+{
+	enum ct_status rc = store_begin(st, err);
+	if (rc != CT_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == CT_OK; i++) {
+		const struct criterion_row *r = &rows[i];
+		int64_t event_id = 0, module_id = 0;
+		char state[16];
+		rc = row_ref(st, r->event, (long)i, "event", &event_id, state, err);
+		if (rc == CT_OK)
+			rc = need_state(r->event, state, "setup", (long)i, err);
+		if (rc == CT_OK)
+			rc = module_ensure(st, event_id, r, (long)i, &module_id, err);
+		if (rc != CT_OK)
+			break;
+		sqlite3_stmt *s = store_stmt(st, SQL_CRITERION_ADD, err);
+		if (!s)
+			return finish(st, CT_INTERNAL, err);
+		store_bind_int(s, ":event", event_id);
+		store_bind_int(s, ":module", module_id);
+		store_bind_text(s, ":code", r->code);
+		store_bind_text(s, ":descr", r->description ? r->description : "");
+		store_bind_int(s, ":max", r->max_c);
+		store_bind_text(s, ":method", method_name(r->method));
+		int src = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (src != SQLITE_DONE) {
+			char what[160];
+			snprintf(what, sizeof what, "criterion %s of event %s", r->code, r->event);
+			rc = row_conflict(st, src, (long)i, "code", what, err);
+			break;
+		}
+		rc = weights_check(st, event_id, r->event, (long)i, err);
+		if (rc == CT_OK)
+			rc = store_bump(st, event_id, err);
+		if (rc == CT_OK) {
+			char object[160], value[160], max[DEC_TEXT_MAX];
+			snprintf(object, sizeof object, "%s/%s/%s", r->event, r->module, r->code);
+			snprintf(value, sizeof value, "%s max %s", method_name(r->method), dec_format(r->max_c, max));
+			rc = store_audit(st, actor, "criterion.add", object, NULL, value, err);
+		}
+	}
+	return finish(st, rc, err);
+}
+
+static const char SQL_CONTESTANT_ADD[] =
+	"INSERT INTO contestants (event_id, reg_id, name, organization_id, id_number, members) "
+	"VALUES (:event, :reg, :name, nullif(:org, 0), :idn, :members)";
+
+enum ct_status store_contestants_add(struct store *st, const char *actor,
+				     const struct contestant_row *rows, size_t n, struct ct_err *err)
+{
+	enum ct_status rc = store_begin(st, err);
+	if (rc != CT_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == CT_OK; i++) {
+		const struct contestant_row *r = &rows[i];
+		int64_t event_id = 0, org_id = 0;
+		char state[16];
+		rc = row_ref(st, r->event, (long)i, "event", &event_id, state, err);
+		if (rc == CT_OK)
+			rc = need_state(r->event, state, "setup", (long)i, err);
+		if (rc == CT_OK)
+			rc = store_org_ensure(st, r->organization, &org_id, err);
+		if (rc != CT_OK)
+			break;
+		sqlite3_stmt *s = store_stmt(st, SQL_CONTESTANT_ADD, err);
+		if (!s)
+			return finish(st, CT_INTERNAL, err);
+		store_bind_int(s, ":event", event_id);
+		store_bind_text(s, ":reg", r->reg_id);
+		store_bind_text(s, ":name", r->name);
+		store_bind_int(s, ":org", org_id);
+		store_bind_text(s, ":idn", r->id_number);
+		store_bind_text(s, ":members", r->members);
+		int src = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (src != SQLITE_DONE) {
+			char what[160];
+			snprintf(what, sizeof what, "registration id %s", r->reg_id);
+			rc = row_conflict(st, src, (long)i, "reg_id", what, err);
+			break;
+		}
+		rc = store_bump(st, event_id, err);
+		if (rc == CT_OK) {
+			char object[160];
+			snprintf(object, sizeof object, "%s/%s", r->event, r->reg_id);
+			rc = store_audit(st, actor, "contestant.add", object, NULL, r->name, err);
+		}
+	}
+	return finish(st, rc, err);
+}
+
+static const char SQL_JUDGE_GET[] =
+	"SELECT j.id, j.name, coalesce(o.name, '') FROM judges j "
+	"LEFT JOIN organizations o ON o.id = j.organization_id WHERE j.code = :code";
+static const char SQL_JUDGE_ADD[] =
+	"INSERT INTO judges (code, name, organization_id, pin_hash) VALUES (:code, :name, nullif(:org, 0), :pin)";
+static const char SQL_JUDGE_PIN[] = "UPDATE judges SET pin_hash = :pin WHERE id = :id";
+static const char SQL_ASSIGN_ADD[] =
+	"INSERT INTO assignments (judge_id, event_id, role) VALUES (:judge, :event, :role)";
+
+static enum ct_status judge_ensure(struct store *st, const struct judge_row *r, long i, int64_t *judge_id,
+				   struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_JUDGE_GET, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":code", r->code);
+	int src = sqlite3_step(s);
+	if (src == SQLITE_ROW) {
+		*judge_id = sqlite3_column_int64(s, 0);
+		enum ct_status rc = CT_OK;
+		if (strcmp((const char *)sqlite3_column_text(s, 1), r->name) != 0)
+			rc = ct_fail_at(err, CT_INVALID, i, "name", "row %ld: judge %s is registered as \"%s\"",
+					i + 1, r->code, (const char *)sqlite3_column_text(s, 1));
+		else if (strcmp((const char *)sqlite3_column_text(s, 2), r->organization ? r->organization : "") != 0)
+			rc = ct_fail_at(err, CT_INVALID, i, "organization",
+					"row %ld: judge %s is registered with organization \"%s\"", i + 1, r->code,
+					(const char *)sqlite3_column_text(s, 2));
+		sqlite3_reset(s);
+		if (rc != CT_OK || !r->pin_hash)
+			return rc;
+		s = store_stmt(st, SQL_JUDGE_PIN, err);
+		if (!s)
+			return CT_INTERNAL;
+		store_bind_text(s, ":pin", r->pin_hash);
+		store_bind_int(s, ":id", *judge_id);
+		return store_exec_stmt(st, s, err);
+	}
+	sqlite3_reset(s);
+	if (src != SQLITE_DONE)
+		return store_fail(st, src, err);
+	if (!r->pin_hash)
+		return ct_fail_at(err, CT_INVALID, i, "pin", "row %ld: new judge %s needs a PIN", i + 1, r->code);
+	int64_t org_id;
+	enum ct_status rc = store_org_ensure(st, r->organization, &org_id, err);
+	if (rc != CT_OK)
+		return rc;
+	s = store_stmt(st, SQL_JUDGE_ADD, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":code", r->code);
+	store_bind_text(s, ":name", r->name);
+	store_bind_int(s, ":org", org_id);
+	store_bind_text(s, ":pin", r->pin_hash);
+	rc = store_exec_stmt(st, s, err);
+	*judge_id = sqlite3_last_insert_rowid(st->db);
+	return rc;
+}
+
+enum ct_status store_judges_add(struct store *st, const char *actor, const struct judge_row *rows,
+				size_t n, struct ct_err *err)
+{
+	enum ct_status rc = store_begin(st, err);
+	if (rc != CT_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == CT_OK; i++) {
+		const struct judge_row *r = &rows[i];
+		int64_t event_id = 0, judge_id = 0;
+		char state[16];
+		rc = row_ref(st, r->event, (long)i, "event", &event_id, state, err);
+		if (rc == CT_OK)
+			rc = need_state(r->event, state, "setup drawn", (long)i, err);
+		if (rc == CT_OK)
+			rc = judge_ensure(st, r, (long)i, &judge_id, err);
+		if (rc != CT_OK)
+			break;
+		sqlite3_stmt *s = store_stmt(st, SQL_ASSIGN_ADD, err);
+		if (!s)
+			return finish(st, CT_INTERNAL, err);
+		store_bind_int(s, ":judge", judge_id);
+		store_bind_int(s, ":event", event_id);
+		store_bind_text(s, ":role", r->role);
+		int src = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (src != SQLITE_DONE) {
+			char what[160];
+			snprintf(what, sizeof what, "an assignment of judge %s to event %s", r->code, r->event);
+			rc = row_conflict(st, src, (long)i, "event", what, err);
+			break;
+		}
+		rc = store_bump(st, event_id, err);
+		if (rc == CT_OK) {
+			char object[160];
+			snprintf(object, sizeof object, "%s/%s", r->event, r->code);
+			rc = store_audit(st, actor, "judge.assign", object, NULL, r->role, err);
+		}
+	}
+	return finish(st, rc, err);
+}
+
+static const char SQL_CONTESTANT_REF[] =
+	"SELECT c.id, c.status, c.elapsed_s, c.status_reason, e.id, e.code, e.state "
+	"FROM contestants c JOIN events e ON e.id = c.event_id WHERE c.reg_id = :reg";
+static const char SQL_CONTESTANT_SET[] =
+	"UPDATE contestants SET status = :status, elapsed_s = :elapsed, status_reason = :reason WHERE id = :id";
+
+/* Applies a status/time/reason change to one contestant, checking the
+ * event's state against `allowed`. */
+static enum ct_status contestant_update(struct store *st, const char *actor, const char *reg_id,
+					const struct contestant_patch *p, const char *allowed, long i,
+					struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_CONTESTANT_REF, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":reg", reg_id);
+	int src = sqlite3_step(s);
+	if (src != SQLITE_ROW) {
+		sqlite3_reset(s);
+		if (src != SQLITE_DONE)
+			return store_fail(st, src, err);
+		if (i < 0)
+			return ct_fail(err, CT_NOT_FOUND, "no contestant %s", reg_id);
+		return ct_fail_at(err, CT_INVALID, i, "reg_id", "row %ld: unknown registration id \"%s\"", i + 1,
+				  reg_id);
+	}
+	int64_t id = sqlite3_column_int64(s, 0);
+	char *old_status = store_col_dup(s, 1);
+	bool had_elapsed = sqlite3_column_type(s, 2) != SQLITE_NULL;
+	int64_t old_elapsed = sqlite3_column_int64(s, 2);
+	char *old_reason = store_col_dup(s, 3);
+	int64_t event_id = sqlite3_column_int64(s, 4);
+	char *event = store_col_dup(s, 5), *state = store_col_dup(s, 6);
+	sqlite3_reset(s);
+
+	enum ct_status rc = need_state(event, state, allowed, i, err);
+	if (rc != CT_OK)
+		goto out;
+	const char *status = p->status ? p->status : old_status;
+	int64_t elapsed = p->elapsed_s == -2 ? (had_elapsed ? old_elapsed : -1) : p->elapsed_s;
+	const char *reason = p->reason ? p->reason : old_reason;
+	s = store_stmt(st, SQL_CONTESTANT_SET, err);
+	if (!s) {
+		rc = CT_INTERNAL;
+		goto out;
+	}
+	store_bind_text(s, ":status", status);
+	if (elapsed >= 0)
+		store_bind_int(s, ":elapsed", elapsed);
+	store_bind_text(s, ":reason", reason && *reason ? reason : NULL);
+	store_bind_int(s, ":id", id);
+	rc = store_exec_stmt(st, s, err);
+	if (rc == CT_OK)
+		rc = store_bump(st, event_id, err);
+	if (rc == CT_OK) {
+		char object[160], before[128], after[384];
+		snprintf(object, sizeof object, "%s/%s", event, reg_id);
+		snprintf(before, sizeof before, "%s time %lld", old_status, had_elapsed ? (long long)old_elapsed : -1LL);
+		snprintf(after, sizeof after, "%s time %lld%s%s", status, (long long)elapsed,
+			 reason ? " reason " : "", reason ? reason : "");
+		rc = store_audit(st, actor, "contestant.status", object, before, after, err);
+	}
+out:
+	free(old_status);
+	free(old_reason);
+	free(event);
+	free(state);
+	return rc;
+}
+
+enum ct_status store_checkin(struct store *st, const char *actor, const struct checkin_row *rows,
+			     size_t n, struct ct_err *err)
+{
+	enum ct_status rc = store_begin(st, err);
+	if (rc != CT_OK)
+		return rc;
+	for (size_t i = 0; i < n && rc == CT_OK; i++) {
+		struct contestant_patch p = {
+			.status = entry_status_name(rows[i].status),
+			.elapsed_s = rows[i].elapsed_s >= 0 ? rows[i].elapsed_s : -2,
+			.reason = rows[i].reason,
+		};
+		rc = contestant_update(st, actor, rows[i].reg_id, &p, "drawn", (long)i, err);
+	}
+	return finish(st, rc, err);
+}
+
+enum ct_status store_contestant_patch(struct store *st, const char *actor, const char *reg_id,
+				      const struct contestant_patch *p, struct ct_err *err)
+{
+	enum ct_status rc = store_begin(st, err);
+	if (rc != CT_OK)
+		return rc;
+	rc = contestant_update(st, actor, reg_id, p, "setup drawn", -1, err);
+	if (rc == CT_CONFLICT && err)
+		err->index = -1;
+	return finish(st, rc, err);
+}

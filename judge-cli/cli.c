@@ -1,0 +1,359 @@
+/* Connection settings, the shared request path and small helpers used by
+ * every command. */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "table.h"
+#include "token.h"
+#include "xmalloc.h"
+
+const char *cmd_opt(const struct cmd_args *a, const char *name)
+{
+	for (size_t i = 0; i < CMD_MAX_OPTIONS && a->entry->options[i].name; i++)
+		if (strcmp(a->entry->options[i].name, name) == 0)
+			return a->opt[i];
+	return NULL;
+}
+
+enum ct_status cli_usage(struct cli *cli, struct ct_err *err, const char *fmt, ...)
+{
+	cli->usage_error = true;
+	if (err) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		va_end(ap);
+	}
+	return CT_INVALID;
+}
+
+/* Compares two server URLs, ignoring trailing slashes. */
+static bool same_server(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	while (la > 0 && a[la - 1] == '/')
+		la--;
+	while (lb > 0 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+const char *cli_server(struct cli *cli)
+{
+	if (cli->server)
+		return cli->server;
+	const char *env = getenv("CONTEST_SERVER");
+	if (cli->server_opt && *cli->server_opt) {
+		cli->server = xstrdup(cli->server_opt);
+	} else if (env && *env) {
+		cli->server = xstrdup(env);
+	} else {
+		char *path = token_file_path();
+		struct token_info ti;
+		if (path && token_file_read(path, &ti, NULL) == CT_OK && ti.server && *ti.server)
+			cli->server = xstrdup(ti.server);
+		else
+			cli->server = xstrdup(CLI_DEFAULT_SERVER);
+		if (path)
+			token_info_clear(&ti);
+		free(path);
+	}
+	return cli->server;
+}
+
+/* The token to send, or NULL (with cli->token_note saying why). */
+static enum ct_status resolve_token(struct cli *cli, char **out, struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	const char *env = getenv("CONTEST_TOKEN");
+	char *path = NULL;
+	struct token_info ti = { 0 };
+
+	*out = NULL;
+	if (cli->token_opt && *cli->token_opt) {
+		*out = xstrdup(cli->token_opt);
+		goto out;
+	}
+	if (env && *env) {
+		*out = xstrdup(env);
+		goto out;
+	}
+	path = token_file_path();
+	if (!path) {
+		cli->token_note = xstrdup("no token: HOME is not set; use --token or CONTEST_TOKEN");
+		goto out;
+	}
+	rc = token_file_read(path, &ti, err);
+	if (rc == CT_NOT_FOUND) {
+		rc = CT_OK;
+		cli->token_note = xasprintf("not logged in (no token file %s)", path);
+		goto out;
+	}
+	if (rc != CT_OK)
+		goto out;
+	if (ti.server && !same_server(ti.server, cli_server(cli))) {
+		/* never send a token to a server that did not issue it */
+		cli->token_note = xasprintf("the login in %s is for %s, not %s", path, ti.server,
+					    cli_server(cli));
+		goto out;
+	}
+	*out = ti.token;
+	ti.token = NULL;
+out:
+	token_info_clear(&ti);
+	free(path);
+	return rc;
+}
+
+enum ct_status cli_client(struct cli *cli, const struct cmd_entry *entry, struct client **out,
+			  struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	char *token = NULL;
+	if (cli->client) {
+		*out = cli->client;
+		return CT_OK;
+	}
+	if (!entry->no_token && (rc = resolve_token(cli, &token, err)) != CT_OK)
+		goto out;
+	int timeout = cli->timeout_s > 0 ? cli->timeout_s
+		    : entry->timeout_s > 0 ? entry->timeout_s : CLI_DEFAULT_TIMEOUT_S;
+	if ((rc = client_new(cli_server(cli), token, timeout, &cli->client, err)) != CT_OK)
+		goto out;
+	*out = cli->client;
+out:
+	if (token) {
+		memset(token, 0, strlen(token));
+		free(token);
+	}
+	return rc;
+}
+
+static enum ct_status status_of_http(int http)
+{
+	switch (http) {
+	case 400: return CT_INVALID;
+	case 401: return CT_UNAUTHORIZED;
+	case 403: return CT_FORBIDDEN;
+	case 404: return CT_NOT_FOUND;
+	case 409: return CT_CONFLICT;
+	case 413: return CT_TOO_LARGE;
+	case 429: return CT_RATE_LIMITED;
+	case 503: return CT_UNAVAILABLE;
+	}
+	return http >= 500 ? CT_INTERNAL : CT_INVALID;
+}
+
+enum ct_status cli_reply_error(struct cli *cli, const struct reply *r, struct ct_err *err)
+{
+	enum ct_status st = status_of_http(r->status);
+	const json_t *e = json_object_get(r->json, "error");
+	const char *msg = json_string_value(json_object_get(e, "message"));
+	const char *code = json_string_value(json_object_get(e, "code"));
+	char hint[300] = "";
+
+	if (r->status == 401 && cli->token_note)
+		snprintf(hint, sizeof hint, "; %s; run judge-cli login", cli->token_note);
+	else if (r->status == 401)
+		snprintf(hint, sizeof hint, "; run judge-cli login");
+	else if (r->status == 429 && r->retry_after)
+		snprintf(hint, sizeof hint, "; try again in %s s", r->retry_after);
+	if (!msg) {
+		/* not contestd's error format: a proxy, or a server of another kind */
+		msg = "the server refused the request";
+		code = NULL;
+	}
+	if (code)
+		return ct_fail(err, st, "%s (%d %s%s)", msg, r->status, code, hint);
+	return ct_fail(err, st, "%s (HTTP %d%s)", msg, r->status, hint);
+}
+
+enum ct_status cli_call(struct cli *cli, const struct cmd_args *a, const char *method,
+			const char *path, const json_t *body, const char *idem_key,
+			struct reply *r, struct ct_err *err)
+{
+	enum ct_status rc;
+	struct client *c;
+	memset(r, 0, sizeof *r);
+	if ((rc = cli_client(cli, a->entry, &c, err)) != CT_OK)
+		return rc;
+	if ((rc = client_request(c, method, path, body, idem_key, r, err)) != CT_OK)
+		return rc;
+	if (r->status >= 200 && r->status < 300)
+		return CT_OK;
+	return cli_reply_error(cli, r, err);
+}
+
+char *cli_path(const char *prefix, const char *segment, const char *suffix)
+{
+	char *enc = client_escape(segment);
+	char *p = xasprintf("%s%s%s", prefix, enc, suffix ? suffix : "");
+	free(enc);
+	return p;
+}
+
+enum ct_status cli_read_file(const char *path, size_t max, char **out, size_t *len,
+			     struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = ct_fail(err, errno == ENOENT ? CT_NOT_FOUND : CT_INTERNAL, "cannot open %s: %s",
+			     path, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = xreallocarray(buf, cap + 1, 1);
+		}
+		ssize_t got = read(fd, buf + n, cap - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = ct_fail(err, CT_INTERNAL, "cannot read %s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (n > max) {
+			rc = ct_fail(err, CT_TOO_LARGE, "%s is larger than %zu bytes", path, max);
+			goto out;
+		}
+	}
+	if (!buf)
+		buf = xmalloc(1);
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	buf = NULL;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return rc;
+}
+
+enum ct_status cli_read_secret(const char *prompt, char **out, struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	char line[1024];
+	struct termios saved;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+
+	if (tty) {
+		struct termios quiet = saved;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		fprintf(stderr, "%s", prompt);
+		fflush(stderr);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	char *got = fgets(line, sizeof line, stdin);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		fprintf(stderr, "\n");
+	}
+	if (!got) {
+		rc = ct_fail(err, CT_INVALID, "no %s given on standard input", prompt);
+		goto out;
+	}
+	size_t n = strlen(line);
+	if (n == sizeof line - 1 && line[n - 1] != '\n') {
+		rc = ct_fail(err, CT_INVALID, "the line read from standard input is too long");
+		goto out;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	*out = xstrdup(line);
+out:
+	memset(line, 0, sizeof line);
+	return rc;
+}
+
+const char *json_text(const json_t *obj, const char *key, const char *dflt, char *buf)
+{
+	const json_t *v = json_object_get(obj, key);
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(buf, 32, "%lld", (long long)json_integer_value(v));
+		return buf;
+	}
+	if (json_is_true(v))
+		return "yes";
+	if (json_is_false(v))
+		return "no";
+	return dflt;
+}
+
+const char *json_str(const json_t *obj, const char *key, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(obj, key));
+	return s ? s : dflt;
+}
+
+void cli_print_json(const json_t *v)
+{
+	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (s) {
+		fputs(s, stdout);
+		fputc('\n', stdout);
+		free(s);
+	}
+}
+
+void cli_print_table(struct table *t)
+{
+	char *s = table_render(t);
+	fputs(s, stdout);
+	free(s);
+	table_free(t);
+}
+
+enum ct_status cli_unexpected(struct ct_err *err, const char *what)
+{
+	return ct_fail(err, CT_INTERNAL, "unexpected answer from the server: no \"%s\"", what);
+}
+
+int cli_format(struct cli *cli, const char *value, const char *const *names, struct ct_err *err)
+{
+	if (!value)
+		return 0;
+	for (int i = 0; names[i]; i++)
+		if (strcmp(value, names[i]) == 0)
+			return i;
+	char list[128] = "";
+	size_t o = 0;
+	for (int i = 0; names[i] && o < sizeof list; i++) {
+		int n = snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", names[i]);
+		if (n < 0)
+			break;
+		o += (size_t)n;
+	}
+	cli_usage(cli, err, "unknown format \"%s\" (use %s)", value, list);
+	return -1;
+}
+
+bool parse_count(const char *s, long long max, long long *out)
+{
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (errno == ERANGE || *end != '\0' || v < 0 || v > max)
+		return false;
+	*out = v;
+	return true;
+}

@@ -1,0 +1,128 @@
+/* What every judge-cli command shares: the command table entry, parsed
+ * arguments, the connection settings (server, token, timeout) and the one
+ * request function that turns a server error into a message. */
+#ifndef JUDGECLI_CLI_H
+#define JUDGECLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "client.h"
+#include "status.h"
+
+#define CLI_DEFAULT_SERVER "http://127.0.0.1:8080"
+#define CLI_DEFAULT_TIMEOUT_S 60
+#define CMD_MAX_OPTIONS 8
+
+/* Global settings, filled by main from options and the environment. */
+struct cli {
+	const char *server_opt;  /* --server, or NULL */
+	const char *token_opt;   /* --token, or NULL */
+	int timeout_s;           /* --timeout, or 0 for the command's default */
+	bool usage_error;        /* set by cli_usage: main prints the usage */
+	struct client *client;   /* made by cli_client on first use */
+	char *server;            /* resolved server URL */
+	char *token_note;        /* why no token was sent, for a 401 hint; or NULL */
+};
+
+/* One option of a command: --name [ARG]. */
+struct cmd_option {
+	const char *name;
+	const char *arg;         /* placeholder of the argument, or NULL for a flag */
+	const char *help;
+};
+
+/* The positional arguments and option values a command runs with. */
+struct cmd_args {
+	const struct cmd_entry *entry;
+	int argc;
+	char **argv;
+	const char *opt[CMD_MAX_OPTIONS]; /* by the index in entry->options; NULL when
+					   * not given, "" for a given flag */
+};
+
+struct cmd_entry {
+	const char *name;        /* "import", "event list" */
+	const char *args;        /* positional part of the usage line */
+	const char *summary;     /* one line for the command list */
+	const char *help;        /* paragraph for --help, or NULL */
+	int min_args, max_args;
+	struct cmd_option options[CMD_MAX_OPTIONS]; /* ends at the first NULL name */
+	int timeout_s;           /* default request timeout, 0 = CLI_DEFAULT_TIMEOUT_S */
+	bool no_token;           /* the command does not authenticate (login) */
+	enum ct_status (*run)(struct cli *cli, const struct cmd_args *a, struct ct_err *err);
+};
+
+/* Value of option name of the running command, or NULL when not given. */
+const char *cmd_opt(const struct cmd_args *a, const char *name);
+
+/* Records a usage error: main prints the message and the command's usage and
+ * exits with status 2. Returns CT_INVALID. */
+enum ct_status cli_usage(struct cli *cli, struct ct_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The resolved server URL: --server, else $CONTEST_SERVER, else the server
+ * of the token file, else CLI_DEFAULT_SERVER. Borrowed from cli. */
+const char *cli_server(struct cli *cli);
+
+/* The client for the command entry: connects to cli_server with the token
+ * from --token, $CONTEST_TOKEN or the token file (the last only when it was
+ * issued by the same server), unless entry->no_token. Made once; owned by
+ * cli. */
+enum ct_status cli_client(struct cli *cli, const struct cmd_entry *entry, struct client **out,
+			  struct ct_err *err);
+
+/* Sends one request of the running command (see client_request) and
+ * classifies the answer: CT_OK for 2xx; otherwise the status matching the
+ * HTTP status, with err->msg as "MESSAGE (409 conflict)" taken from the
+ * server's error body. *r holds the answer either way (reply_clear it). */
+enum ct_status cli_call(struct cli *cli, const struct cmd_args *a, const char *method,
+			const char *path, const json_t *body, const char *idem_key,
+			struct reply *r, struct ct_err *err);
+
+/* Formats the error of reply r (status >= 400) into err and returns the
+ * matching status. */
+enum ct_status cli_reply_error(struct cli *cli, const struct reply *r, struct ct_err *err);
+
+/* "/prefix" + percent-encoded segment + suffix. Returns a new string. */
+char *cli_path(const char *prefix, const char *segment, const char *suffix);
+
+/* Reads the whole file path (at most max bytes) into a new NUL-terminated
+ * buffer *out of *len bytes; caller frees. CT_NOT_FOUND, CT_TOO_LARGE or
+ * CT_INTERNAL with a message naming the file. */
+enum ct_status cli_read_file(const char *path, size_t max, char **out, size_t *len,
+			     struct ct_err *err);
+
+/* Reads one line (without its line break, at most 1023 bytes) from stdin,
+ * prompting with prompt on the terminal with echo off when stdin is one.
+ * Returns a new string in *out; caller frees. */
+enum ct_status cli_read_secret(const char *prompt, char **out, struct ct_err *err);
+
+/* Member key of obj as text for display: strings as they are, integers in
+ * decimal, null or absent as dflt. Borrowed or in buf (at least 32 bytes). */
+const char *json_text(const json_t *obj, const char *key, const char *dflt, char *buf);
+
+/* Member key of obj when it is a string, else dflt. Borrowed. */
+const char *json_str(const json_t *obj, const char *key, const char *dflt);
+
+/* Prints a JSON value to stdout, indented, UTF-8 unescaped. */
+void cli_print_json(const json_t *v);
+
+/* Renders table t to stdout and frees it. */
+struct table;
+void cli_print_table(struct table *t);
+
+/* Fails with CT_INTERNAL: the server's answer lacks what (a member name). */
+enum ct_status cli_unexpected(struct ct_err *err, const char *what);
+
+/* Checks a --format value against the allowed names (NULL-terminated);
+ * dflt when value is NULL. Returns the index, or -1 after cli_usage. */
+int cli_format(struct cli *cli, const char *value, const char *const *names, struct ct_err *err);
+
+/* Parses a whole non-negative decimal integer no greater than max (no sign,
+ * no spaces). Returns false when s is not one. */
+bool parse_count(const char *s, long long max, long long *out);
+
+#endif

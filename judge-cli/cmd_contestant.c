@@ -1,0 +1,160 @@
+/* Contestant commands: `contestants EVENT` (the organizers' list with
+ * workstations and anonymous codes) and `contestant set` (status, time,
+ * reason). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "csv.h"
+#include "scoring.h"
+#include "table.h"
+#include "xmalloc.h"
+
+/* Columns of the list, as JSON members, CSV header and table header. */
+static const char *const list_keys[] = { "reg_id", "name", "organization", "status",
+					 "elapsed_s", "reason", "workstation", "code",
+					 "id_number", "members" };
+static const char *const list_head[] = { "REG_ID", "NAME", "ORGANIZATION", "STATUS", "TIME_S",
+					 "REASON", "WS", "CODE", "ID_NUMBER", "MEMBERS" };
+#define N_LIST (sizeof list_keys / sizeof list_keys[0])
+
+static enum ct_status cmd_contestants_run(struct cli *cli, const struct cmd_args *a,
+					  struct ct_err *err)
+{
+	static const char *const formats[] = { "table", "csv", "json", NULL };
+	enum ct_status rc;
+	struct reply r;
+	int fmt = cli_format(cli, cmd_opt(a, "format"), formats, err);
+	if (fmt < 0)
+		return CT_INVALID;
+	char *path = cli_path("/api/v1/events/", a->argv[0], "/contestants");
+	if ((rc = cli_call(cli, a, "GET", path, NULL, NULL, &r, err)) != CT_OK)
+		goto out;
+	const json_t *list = json_object_get(r.json, "contestants");
+	if (!json_is_array(list)) {
+		rc = cli_unexpected(err, "contestants");
+		goto out;
+	}
+	if (fmt == 2) {
+		cli_print_json(r.json);
+		goto out;
+	}
+	struct table *t = NULL;
+	char *csv = NULL;
+	size_t csv_len = 0;
+	if (fmt == 1)
+		csv_append_row(&csv, &csv_len, list_keys, N_LIST);
+	else
+		t = table_new(N_LIST, list_head);
+	if (t) {
+		table_align_right(t, 4);
+		table_align_right(t, 6);
+	}
+	size_t i;
+	const json_t *c;
+	json_array_foreach(list, i, c) {
+		char b[N_LIST][32];
+		const char *row[N_LIST];
+		for (size_t k = 0; k < N_LIST; k++)
+			row[k] = json_text(c, list_keys[k], "", b[k]);
+		if (t)
+			table_add(t, row);
+		else
+			csv_append_row(&csv, &csv_len, row, N_LIST);
+	}
+	if (t) {
+		cli_print_table(t);
+	} else {
+		fputs(csv, stdout);
+		free(csv);
+	}
+out:
+	free(path);
+	reply_clear(&r);
+	return rc;
+}
+
+const struct cmd_entry cmd_contestants_entry = {
+	.name = "contestants",
+	.args = "EVENT",
+	.summary = "list an event's contestants with workstation and anonymous code",
+	.min_args = 1,
+	.max_args = 1,
+	.options = { { "format", "table|csv|json", "output format (default table)" } },
+	.run = cmd_contestants_run,
+};
+
+static enum ct_status cmd_contestant_set_run(struct cli *cli, const struct cmd_args *a,
+					     struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	const char *status = cmd_opt(a, "status");
+	const char *time = cmd_opt(a, "time");
+	const char *reason = cmd_opt(a, "reason");
+	json_t *body = json_object();
+	char *path = NULL;
+	struct reply r = { 0 };
+
+	if (!status && !time && !reason) {
+		rc = cli_usage(cli, err, "give at least one of --status, --time, --reason");
+		goto out;
+	}
+	if (status) {
+		enum entry_status st;
+		struct ct_err perr;
+		if (entry_status_parse(status, &st, &perr) != CT_OK) {
+			rc = cli_usage(cli, err, "--status: %s", perr.msg);
+			goto out;
+		}
+		json_object_set_new(body, "status", json_string(status));
+	}
+	if (time) {
+		long long s;
+		if (strcmp(time, "") == 0 || strcmp(time, "none") == 0) {
+			json_object_set_new(body, "elapsed_s", json_null());
+		} else if (parse_count(time, INT32_MAX, &s)) {
+			json_object_set_new(body, "elapsed_s", json_integer(s));
+		} else {
+			rc = cli_usage(cli, err, "--time: \"%s\" is not a whole number of seconds", time);
+			goto out;
+		}
+	}
+	if (reason) {
+		json_t *v = *reason ? json_string(reason) : json_null();
+		if (!v) {
+			rc = cli_usage(cli, err, "--reason is not valid UTF-8");
+			goto out;
+		}
+		json_object_set_new(body, "reason", v);
+	}
+	path = cli_path("/api/v1/contestants/", a->argv[0], NULL);
+	if ((rc = cli_call(cli, a, "PATCH", path, body, NULL, &r, err)) != CT_OK)
+		goto out;
+	char b1[32], b2[32], b3[32], b4[32];
+	const char *why = json_text(r.json, "reason", NULL, b4);
+	printf("%s: %s, time %s%s%s%s\n", json_text(r.json, "reg_id", a->argv[0], b1),
+	       json_text(r.json, "status", "?", b2), json_text(r.json, "elapsed_s", "unknown", b3),
+	       json_is_integer(json_object_get(r.json, "elapsed_s")) ? " s" : "",
+	       why ? ", reason: " : "", why ? why : "");
+out:
+	json_decref(body);
+	free(path);
+	reply_clear(&r);
+	return rc;
+}
+
+const struct cmd_entry cmd_contestant_set_entry = {
+	.name = "contestant set",
+	.args = "REG_ID",
+	.summary = "change a contestant's status, elapsed time or status reason",
+	.help = "--time none (or \"\") and --reason \"\" clear the value.",
+	.min_args = 1,
+	.max_args = 1,
+	.options = {
+		{ "status", "S", "registered, competed, absent, withdrawn or disqualified" },
+		{ "time", "SECONDS", "elapsed time, for the time tie-break" },
+		{ "reason", "R", "reason for the status" },
+	},
+	.run = cmd_contestant_set_run,
+};

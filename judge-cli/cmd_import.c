@@ -1,0 +1,126 @@
+/* `judge-cli import KIND FILE`: read, decode, parse and check a CSV file,
+ * then send all its rows in one all-or-nothing request; every error is given
+ * as FILE:LINE:COLUMN, including the server's errors about one row. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+#include "csv.h"
+#include "import.h"
+#include "xmalloc.h"
+
+/* Sets err to a located message (a new string from import_locate*). */
+static enum ct_status fail_located(struct ct_err *err, enum ct_status st, char *located)
+{
+	ct_fail(err, st, "%s", located);
+	free(located);
+	return st;
+}
+
+static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	const char *kind = a->argv[0];
+	const char *file = a->argv[1];
+	const char *encoding = cmd_opt(a, "encoding");
+	char *raw = NULL, *text = NULL;
+	size_t raw_len = 0, text_len = 0;
+	struct csv_table *t = NULL;
+	struct csv_loc loc = { 0, 0 };
+	struct import_report report = { 0 };
+	json_t *rows = NULL;
+	struct reply r = { 0 };
+	struct ct_err perr;
+
+	const struct import_kind *k = import_kind_find(kind);
+	if (!k) {
+		rc = cli_usage(cli, err, "unknown import \"%s\" (use %s)", kind, import_kind_names());
+		goto out;
+	}
+	if ((rc = cli_read_file(file, CSV_MAX_BYTES, &raw, &raw_len, err)) != CT_OK)
+		goto out;
+	ct_err_clear(&perr);
+	if ((rc = csv_decode(raw, raw_len, encoding, &text, &text_len, &loc, &perr)) != CT_OK) {
+		if (strstr(perr.msg, "unknown encoding"))
+			rc = cli_usage(cli, err, "%s", perr.msg);
+		else
+			rc = fail_located(err, rc, import_locate_csv(file, &loc, perr.msg));
+		goto out;
+	}
+	rc = csv_parse(text, text_len, import_csv_columns(k), k->n_cols, &t, &loc, &perr);
+	if (rc != CT_OK) {
+		bool utf8 = !encoding || strcasecmp(encoding, "UTF-8") == 0 ||
+			    strcasecmp(encoding, "UTF8") == 0;
+		if (utf8 && strstr(perr.msg, "invalid UTF-8")) {
+			size_t n = strlen(perr.msg);
+			snprintf(perr.msg + n, sizeof perr.msg - n,
+				 "; if the file was saved by Chinese Excel, use --encoding GBK");
+		}
+		rc = fail_located(err, rc, import_locate_csv(file, &loc, perr.msg));
+		goto out;
+	}
+	if (t->n_rows == 0) {
+		rc = ct_fail(err, CT_INVALID, "%s: no rows to import", file);
+		goto out;
+	}
+	if ((rc = import_build(k, file, t, &rows, &report)) != CT_OK) {
+		for (size_t i = 0; i < report.n_lines; i++)
+			fprintf(stderr, "judge-cli: %s\n", report.lines[i]);
+		if (report.n_errors > report.n_lines)
+			fprintf(stderr, "judge-cli: ... and %zu more errors\n",
+				report.n_errors - report.n_lines);
+		rc = ct_fail(err, CT_INVALID, "%s: %zu error%s; nothing was imported", file,
+			     report.n_errors, report.n_errors == 1 ? "" : "s");
+		goto out;
+	}
+	rc = cli_call(cli, a, "POST", k->path, rows, NULL, &r, err);
+	if (rc != CT_OK) {
+		const json_t *e = json_object_get(r.json, "error");
+		const json_t *index = json_object_get(e, "index");
+		if (json_is_integer(index)) {
+			const char *field = json_string_value(json_object_get(e, "field"));
+			char msg[sizeof err->msg];
+			memcpy(msg, err->msg, sizeof msg);
+			fail_located(err, rc,
+				     import_locate(file, t, (long)json_integer_value(index), field, msg));
+		}
+		goto out;
+	}
+	const json_t *count = json_object_get(r.json, k->count_key);
+	long long n = json_is_integer(count) ? (long long)json_integer_value(count)
+					     : (long long)t->n_rows;
+	printf("imported %lld %s from %s\n", n, n == 1 ? k->one : k->many, file);
+out:
+	free(raw);
+	free(text);
+	csv_free(t);
+	import_report_clear(&report);
+	if (rows)
+		json_decref(rows);
+	reply_clear(&r);
+	return rc;
+}
+
+const struct cmd_entry cmd_import_entry = {
+	.name = "import",
+	.args = "events|criteria|contestants|judges|checkin|scores FILE",
+	.summary = "import a CSV file (all rows or none)",
+	.help = "Checks every row of the CSV file, then sends all of them in one request;\n"
+		"the server stores all of them or none. Columns (in any order; [optional]):\n"
+		"  events       code,name[,award_ratios,min_award_score,tiebreak,discrepancy_pct]\n"
+		"  criteria     event,module,module_name,module_weight,code,description,max,method\n"
+		"  contestants  reg_id,name,organization,event[,id_number,members]\n"
+		"  judges       code,name,organization,pin,event,role\n"
+		"  checkin      reg_id,status[,elapsed_s,reason]\n"
+		"  scores       event,contestant,criterion,judge,value\n"
+		"Errors are reported as FILE:LINE:COLUMN.",
+	.min_args = 2,
+	.max_args = 2,
+	.options = {
+		{ "encoding", "GBK|UTF-8", "character set of FILE (default UTF-8, with or without BOM)" },
+	},
+	.timeout_s = 600,
+	.run = cmd_import_run,
+};

@@ -1,0 +1,145 @@
+/* `judge-cli login`: trades the admin secret or a judge's code and PIN for a
+ * token and keeps it, with the server it came from, in the token file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "token.h"
+#include "xmalloc.h"
+
+#define SECRET_FILE_MAX 4096
+
+/* First line of file path, without its line break. */
+static enum ct_status read_first_line(const char *path, char **out, struct ct_err *err)
+{
+	char *buf = NULL;
+	size_t len;
+	enum ct_status rc = cli_read_file(path, SECRET_FILE_MAX, &buf, &len, err);
+	if (rc != CT_OK)
+		return rc;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	*out = xstrdup(buf);
+	memset(buf, 0, len);
+	free(buf);
+	return CT_OK;
+}
+
+static void wipe(char *s)
+{
+	if (s) {
+		memset(s, 0, strlen(s));
+		free(s);
+	}
+}
+
+static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	const char *judge = cmd_opt(a, "judge");
+	const char *secret_opt = cmd_opt(a, "secret");
+	const char *secret_file = cmd_opt(a, "secret-file");
+	const char *pin_opt = cmd_opt(a, "pin");
+	bool admin = cmd_opt(a, "admin") != NULL;
+	char *secret = NULL;
+	char *path = NULL;
+	json_t *body = json_object();
+	struct reply r = { 0 };
+	struct token_info ti = { 0 };
+
+	if (admin == (judge != NULL)) {
+		rc = cli_usage(cli, err, "give either --admin or --judge CODE");
+		goto out;
+	}
+	if ((admin && pin_opt) || (judge && (secret_opt || secret_file)) ||
+	    (secret_opt && secret_file)) {
+		rc = cli_usage(cli, err, "use --secret or --secret-file with --admin, --pin with --judge");
+		goto out;
+	}
+	path = token_file_path();
+	if (!path) {
+		rc = ct_fail(err, CT_INVALID, "nowhere to keep the token: set HOME or JUDGE_CLI_TOKEN_FILE");
+		goto out;
+	}
+	if (admin) {
+		if (secret_opt)
+			secret = xstrdup(secret_opt);
+		else if (secret_file)
+			rc = read_first_line(secret_file, &secret, err);
+		else
+			rc = cli_read_secret("admin secret: ", &secret, err);
+	} else {
+		const char *env = getenv("CONTEST_PIN");
+		if (pin_opt)
+			secret = xstrdup(pin_opt);
+		else if (env && *env)
+			secret = xstrdup(env);
+		else
+			rc = cli_read_secret("PIN: ", &secret, err);
+	}
+	if (rc != CT_OK)
+		goto out;
+	if (!*secret) {
+		rc = ct_fail(err, CT_INVALID, "empty %s", admin ? "admin secret" : "PIN");
+		goto out;
+	}
+	if (admin) {
+		json_object_set_new(body, "secret", json_string(secret));
+	} else {
+		json_object_set_new(body, "judge", json_string(judge));
+		json_object_set_new(body, "pin", json_string(secret));
+	}
+	if ((rc = cli_call(cli, a, "POST", "/api/v1/login", body, NULL, &r, err)) != CT_OK)
+		goto out;
+	const char *token = json_string_value(json_object_get(r.json, "token"));
+	const char *role = json_string_value(json_object_get(r.json, "role"));
+	const char *who = json_string_value(json_object_get(r.json, "judge"));
+	if (!token || !*token || !role) {
+		rc = ct_fail(err, CT_INTERNAL, "the server's login answer has no token");
+		goto out;
+	}
+	ti.server = xstrdup(cli_server(cli));
+	ti.token = xstrdup(token);
+	ti.role = xstrdup(role);
+	ti.judge = who ? xstrdup(who) : judge ? xstrdup(judge) : NULL;
+	if ((rc = token_file_write(path, &ti, err)) != CT_OK)
+		goto out;
+	if (strcmp(role, "admin") == 0)
+		printf("logged in as admin\n");
+	else
+		printf("logged in as %s %s\n", role, ti.judge ? ti.judge : "");
+out:
+	/* the request body holds the secret: clear it before freeing */
+	if (json_is_string(json_object_get(body, "secret")))
+		json_object_set_new(body, "secret", json_string(""));
+	if (json_is_string(json_object_get(body, "pin")))
+		json_object_set_new(body, "pin", json_string(""));
+	json_decref(body);
+	wipe(secret);
+	reply_clear(&r);
+	token_info_clear(&ti);
+	free(path);
+	return rc;
+}
+
+const struct cmd_entry cmd_login_entry = {
+	.name = "login",
+	.args = "",
+	.summary = "log in as the admin or as a judge and keep the token",
+	.help = "Logs in to the server and writes the token to the token file\n"
+		"($JUDGE_CLI_TOKEN_FILE, else $XDG_CONFIG_HOME/judge-cli/token or\n"
+		"~/.config/judge-cli/token, mode 0600), with the server it is for.\n"
+		"The admin secret comes from --secret, --secret-file or a line on standard\n"
+		"input; a judge's PIN from --pin, $CONTEST_PIN or a line on standard input.",
+	.min_args = 0,
+	.max_args = 0,
+	.options = {
+		{ "admin", NULL, "log in as the admin" },
+		{ "secret", "S", "the admin secret" },
+		{ "secret-file", "FILE", "read the admin secret from FILE (first line)" },
+		{ "judge", "CODE", "log in as the judge CODE" },
+		{ "pin", "PIN", "the judge's PIN" },
+	},
+	.no_token = true,
+	.run = cmd_login_run,
+};

@@ -1,0 +1,214 @@
+/* `judge-cli results EVENT`: an event's results in the server's display
+ * order, as an aligned table, CSV (one column per module) or JSON (module
+ * scores keyed by module code). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "csv.h"
+#include "table.h"
+#include "xmalloc.h"
+
+/* The fixed columns before the module scores, and after them. */
+static const char *const csv_lead[] = { "reg_id", "name", "organization", "status" };
+static const char *const csv_tail[] = { "total", "rank", "award" };
+#define N_LEAD 4
+#define N_TAIL 3
+
+static const char *award_label(const char *award)
+{
+	if (!award)
+		return "";
+	if (strcmp(award, "first") == 0)
+		return "一等奖";
+	if (strcmp(award, "second") == 0)
+		return "二等奖";
+	if (strcmp(award, "third") == 0)
+		return "三等奖";
+	return award;
+}
+
+/* The text cells of one result row in CSV order; *buf holds the rank. */
+static void row_cells(const json_t *res, size_t n_mod, const char **cells, char *buf)
+{
+	const json_t *scores = json_object_get(res, "modules");
+	for (size_t i = 0; i < N_LEAD; i++)
+		cells[i] = json_str(res, csv_lead[i], "");
+	for (size_t m = 0; m < n_mod; m++) {
+		const char *s = json_string_value(json_array_get(scores, m));
+		cells[N_LEAD + m] = s ? s : "";
+	}
+	cells[N_LEAD + n_mod] = json_str(res, "total", "");
+	cells[N_LEAD + n_mod + 1] = json_text(res, "rank", "", buf);
+	cells[N_LEAD + n_mod + 2] = json_str(res, "award", "");
+}
+
+static void print_csv(const json_t *modules, const json_t *results)
+{
+	size_t n_mod = json_array_size(modules), n = N_LEAD + n_mod + N_TAIL;
+	const char **cells = xcalloc(n, sizeof *cells);
+	char *out = NULL;
+	size_t len = 0, i;
+	const json_t *v;
+
+	memcpy(cells, csv_lead, sizeof csv_lead);
+	json_array_foreach(modules, i, v)
+		cells[N_LEAD + i] = json_str(v, "code", "");
+	memcpy(cells + N_LEAD + n_mod, csv_tail, sizeof csv_tail);
+	csv_append_row(&out, &len, cells, n);
+	json_array_foreach(results, i, v) {
+		char rank[32];
+		row_cells(v, n_mod, cells, rank);
+		csv_append_row(&out, &len, cells, n);
+	}
+	fputs(out, stdout);
+	free(out);
+	free(cells);
+}
+
+static void print_json(const json_t *doc, const json_t *modules, const json_t *results)
+{
+	static const char *const keys[] = { "reg_id", "name", "organization", "status" };
+	json_t *out = json_object();
+	json_t *rows = json_array();
+	size_t i, m;
+	const json_t *res, *mod;
+
+	json_object_set_new(out, "event", json_string(json_str(doc, "event", "")));
+	json_object_set_new(out, "name", json_string(json_str(doc, "name", "")));
+	json_object_set_new(out, "state", json_string(json_str(doc, "state", "")));
+	json_object_set(out, "modules", (json_t *)modules);
+	json_array_foreach(results, i, res) {
+		json_t *row = json_object();
+		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+			json_object_set(row, keys[k], json_object_get(res, keys[k]) ?
+				       json_object_get(res, keys[k]) : json_null());
+		json_t *scores = json_object();
+		const json_t *list = json_object_get(res, "modules");
+		json_array_foreach(modules, m, mod) {
+			const char *code = json_str(mod, "code", NULL);
+			json_t *s = json_array_get(list, m);
+			if (code)
+				json_object_set(scores, code, s ? s : json_null());
+		}
+		json_object_set_new(row, "modules", scores);
+		static const char *const tail[] = { "total", "rank", "award" };
+		for (size_t k = 0; k < 3; k++) {
+			json_t *v = json_object_get(res, tail[k]);
+			json_object_set(row, tail[k], v ? v : json_null());
+		}
+		json_array_append_new(rows, row);
+	}
+	json_object_set_new(out, "results", rows);
+	cli_print_json(out);
+	json_decref(out);
+}
+
+static void print_table(const json_t *doc, const json_t *modules, const json_t *results)
+{
+	size_t n_mod = json_array_size(modules), n = 5 + n_mod + 2, i;
+	const char **cells = xcalloc(n, sizeof *cells);
+	const json_t *v;
+	char b[32];
+	bool any_incomplete = false;
+
+	printf("%s  %s  (%s)\n", json_str(doc, "event", ""), json_str(doc, "name", ""),
+	       json_str(doc, "state", ""));
+	const json_t *cut = json_object_get(doc, "cutoffs");
+	printf("%s ranked", json_text(doc, "n_ranked", "?", b));
+	if (json_array_size(cut) == 3)
+		printf("; prizes: first to rank %lld, second to rank %lld, third to rank %lld",
+		       (long long)json_integer_value(json_array_get(cut, 0)),
+		       (long long)json_integer_value(json_array_get(cut, 1)),
+		       (long long)json_integer_value(json_array_get(cut, 2)));
+	printf("\n");
+	const char *state = json_str(doc, "state", "");
+	json_int_t n_inc = json_integer_value(json_object_get(doc, "n_incomplete"));
+	json_int_t n_open = json_integer_value(json_object_get(doc, "n_open_discrepancies"));
+	if (strcmp(state, "setup") == 0 || strcmp(state, "drawn") == 0)
+		printf("provisional (not locked): %lld incomplete, %lld open discrepanc%s\n",
+		       (long long)n_inc, (long long)n_open, n_open == 1 ? "y" : "ies");
+	printf("\n");
+
+	cells[0] = "RANK";
+	cells[1] = "REG_ID";
+	cells[2] = "NAME";
+	cells[3] = "ORGANIZATION";
+	cells[4] = "STATUS";
+	json_array_foreach(modules, i, v)
+		cells[5 + i] = json_str(v, "code", "?");
+	cells[5 + n_mod] = "TOTAL";
+	cells[6 + n_mod] = "AWARD";
+	struct table *t = table_new(n, cells);
+	table_align_right(t, 0);
+	for (i = 0; i <= n_mod; i++)
+		table_align_right(t, 5 + i);
+	json_array_foreach(results, i, v) {
+		const json_t *scores = json_object_get(v, "modules");
+		bool incomplete = json_is_false(json_object_get(v, "complete")) &&
+				  strcmp(json_str(v, "status", ""), "competed") == 0;
+		char total[64];
+		snprintf(total, sizeof total, "%s%s", json_str(v, "total", ""), incomplete ? "*" : "");
+		any_incomplete |= incomplete;
+		cells[0] = json_text(v, "rank", "-", b);
+		cells[1] = json_str(v, "reg_id", "");
+		cells[2] = json_str(v, "name", "");
+		cells[3] = json_str(v, "organization", "");
+		cells[4] = json_str(v, "status", "");
+		for (size_t m = 0; m < n_mod; m++) {
+			const char *s = json_string_value(json_array_get(scores, m));
+			cells[5 + m] = s ? s : "";
+		}
+		cells[5 + n_mod] = total;
+		cells[6 + n_mod] = award_label(json_str(v, "award", NULL));
+		table_add(t, cells);
+	}
+	cli_print_table(t);
+	if (any_incomplete)
+		printf("\n* incomplete: scored on the values present so far\n");
+	free(cells);
+}
+
+static enum ct_status cmd_results_run(struct cli *cli, const struct cmd_args *a,
+				      struct ct_err *err)
+{
+	static const char *const formats[] = { "table", "csv", "json", NULL };
+	enum ct_status rc;
+	struct reply r;
+	int fmt = cli_format(cli, cmd_opt(a, "format"), formats, err);
+	if (fmt < 0)
+		return CT_INVALID;
+	char *path = cli_path("/api/v1/events/", a->argv[0], "/results");
+	if ((rc = cli_call(cli, a, "GET", path, NULL, NULL, &r, err)) != CT_OK)
+		goto out;
+	const json_t *modules = json_object_get(r.json, "modules");
+	const json_t *results = json_object_get(r.json, "results");
+	if (!json_is_array(modules) || !json_is_array(results)) {
+		rc = cli_unexpected(err, json_is_array(modules) ? "results" : "modules");
+		goto out;
+	}
+	if (fmt == 1)
+		print_csv(modules, results);
+	else if (fmt == 2)
+		print_json(r.json, modules, results);
+	else
+		print_table(r.json, modules, results);
+out:
+	free(path);
+	reply_clear(&r);
+	return rc;
+}
+
+const struct cmd_entry cmd_results_entry = {
+	.name = "results",
+	.args = "EVENT",
+	.summary = "show an event's results: module scores, total, rank, award",
+	.help = "csv: reg_id,name,organization,status, one column per module code,\n"
+		"total,rank,award (rank and award empty when there is none).\n"
+		"json: {\"event\",\"name\",\"state\",\"modules\",\"results\":[{...,\"modules\":{CODE:score}}]}.",
+	.min_args = 1,
+	.max_args = 1,
+	.options = { { "format", "table|csv|json", "output format (default table)" } },
+	.run = cmd_results_run,
+};

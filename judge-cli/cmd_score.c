@@ -1,0 +1,180 @@
+/* Judge commands: `score` submits one mark with a fresh idempotency key and
+ * retries with the same key while the server is unreachable or busy, so a
+ * retry can never store the mark twice; `sheet` shows the judge's own sheet. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "cmd.h"
+#include "decimal.h"
+#include "table.h"
+#include "xmalloc.h"
+
+#define SCORE_ATTEMPTS 5          /* first try and four retries */
+#define SCORE_FIRST_DELAY_MS 500  /* doubled after each retry: 0.5, 1, 2, 4 s */
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+static enum ct_status cmd_score_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	const char *event = a->argv[0], *contestant = a->argv[1];
+	const char *criterion = a->argv[2], *value = a->argv[3];
+	json_t *body = NULL;
+	char *path = NULL;
+	struct reply r = { 0 };
+	int64_t value_c;
+	struct ct_err perr;
+
+	if (dec_parse(value, &value_c, &perr) != CT_OK) {
+		rc = cli_usage(cli, err, "VALUE: %s", perr.msg);
+		goto out;
+	}
+	if (sodium_init() < 0) {
+		rc = ct_fail(err, CT_INTERNAL, "libsodium cannot be initialised");
+		goto out;
+	}
+	unsigned char rnd[16];
+	char key[2 * sizeof rnd + 1];
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(key, sizeof key, rnd, sizeof rnd);
+
+	body = json_object();
+	json_object_set_new(body, "contestant", json_string(contestant));
+	json_object_set_new(body, "criterion", json_string(criterion));
+	json_object_set_new(body, "value", json_string(value));
+	if (!json_is_string(json_object_get(body, "contestant")) ||
+	    !json_is_string(json_object_get(body, "criterion"))) {
+		rc = cli_usage(cli, err, "CONTESTANT and CRITERION must be valid UTF-8");
+		goto out;
+	}
+	path = cli_path("/api/v1/events/", event, "/scores");
+	long delay = SCORE_FIRST_DELAY_MS;
+	for (int attempt = 1;; attempt++) {
+		reply_clear(&r);
+		rc = cli_call(cli, a, "POST", path, body, key, &r, err);
+		/* CT_UNAVAILABLE: no answer at all, or 503 (nothing was stored) */
+		if (rc != CT_UNAVAILABLE || attempt == SCORE_ATTEMPTS)
+			break;
+		fprintf(stderr, "judge-cli: %s; retrying in %.1f s\n", err->msg, (double)delay / 1000);
+		sleep_ms(delay);
+		delay *= 2;
+	}
+	if (rc != CT_OK)
+		goto out;
+	char b1[32], b2[32], b3[32], b4[32];
+	char fallback[DEC_TEXT_MAX];
+	printf("%s %s = %s (revision %s)\n", json_text(r.json, "contestant", contestant, b1),
+	       json_text(r.json, "criterion", criterion, b2),
+	       json_text(r.json, "value", dec_format(value_c, fallback), b3),
+	       json_text(r.json, "revision", "?", b4));
+out:
+	if (body)
+		json_decref(body);
+	free(path);
+	reply_clear(&r);
+	return rc;
+}
+
+const struct cmd_entry cmd_score_entry = {
+	.name = "score",
+	.args = "EVENT CONTESTANT CRITERION VALUE",
+	.summary = "submit a mark as a judge (CONTESTANT is the anonymous code)",
+	.help = "VALUE is a mark with at most 2 decimal places (0 to 3 for a judgement\n"
+		"criterion). A new mark for the same contestant and criterion is a revision.\n"
+		"When the server cannot be reached or answers 503, the same submission is\n"
+		"retried a few times; the server stores it once.",
+	.min_args = 4,
+	.max_args = 4,
+	.run = cmd_score_run,
+};
+
+static enum ct_status cmd_sheet_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)
+{
+	static const char *const formats[] = { "table", "json", NULL };
+	enum ct_status rc;
+	struct reply r;
+	const char **head = NULL;
+	int fmt = cli_format(cli, cmd_opt(a, "format"), formats, err);
+	if (fmt < 0)
+		return CT_INVALID;
+	char *path = cli_path("/api/v1/events/", a->argv[0], "/sheet");
+	if ((rc = cli_call(cli, a, "GET", path, NULL, NULL, &r, err)) != CT_OK)
+		goto out;
+	const json_t *criteria = json_object_get(r.json, "criteria");
+	const json_t *list = json_object_get(r.json, "contestants");
+	if (!json_is_array(criteria) || !json_is_array(list)) {
+		rc = cli_unexpected(err, json_is_array(criteria) ? "contestants" : "criteria");
+		goto out;
+	}
+	if (fmt == 1) {
+		cli_print_json(r.json);
+		goto out;
+	}
+	size_t n_crit = json_array_size(criteria);
+	size_t i, j, n_given = 0;
+	const json_t *c, *k;
+	char b[32];
+
+	printf("%s  (%s)\n\n", json_text(r.json, "event", a->argv[0], b),
+	       json_text(r.json, "state", "", b));
+	static const char *const legend_head[] = { "CRITERION", "MODULE", "METHOD", "MAX",
+						   "DESCRIPTION" };
+	struct table *t = table_new(5, legend_head);
+	table_align_right(t, 3);
+	json_array_foreach(criteria, i, c) {
+		const char *row[] = { json_text(c, "code", "", b), json_text(c, "module", "", b),
+				      json_text(c, "method", "", b), json_text(c, "max", "", b),
+				      json_text(c, "description", "", b) };
+		table_add(t, row);
+	}
+	cli_print_table(t);
+	printf("\n");
+
+	/* contestants down, criteria across; "-" where the judge has no value yet */
+	head = xcalloc(n_crit + 1, sizeof *head);
+	head[0] = "CODE";
+	json_array_foreach(criteria, i, c)
+		head[i + 1] = json_str(c, "code", "?");
+	t = table_new(n_crit + 1, head);
+	for (i = 1; i <= n_crit; i++)
+		table_align_right(t, i);
+	const char **row = xcalloc(n_crit + 1, sizeof *row);
+	json_array_foreach(list, j, k) {
+		const json_t *values = json_object_get(k, "values");
+		row[0] = json_str(k, "code", "?");
+		json_array_foreach(criteria, i, c) {
+			const char *code = json_string_value(json_object_get(c, "code"));
+			const char *v = code ? json_string_value(json_object_get(values, code)) : NULL;
+			row[i + 1] = v ? v : "-";
+			n_given += v != NULL;
+		}
+		table_add(t, row);
+	}
+	free(row);
+	cli_print_table(t);
+	printf("\n%zu of %zu values entered\n", n_given, n_crit * json_array_size(list));
+out:
+	free(head);
+	free(path);
+	reply_clear(&r);
+	return rc;
+}
+
+const struct cmd_entry cmd_sheet_entry = {
+	.name = "sheet",
+	.args = "EVENT",
+	.summary = "show your own score sheet as a judge",
+	.min_args = 1,
+	.max_args = 1,
+	.options = { { "format", "table|json", "output format (default table)" } },
+	.run = cmd_sheet_run,
+};

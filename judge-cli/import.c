@@ -1,0 +1,283 @@
+/* The import driver table (SPEC section 7 column sets, API.md endpoints) and
+ * the cell checks that can be made before anything is sent: the server stays
+ * the judge of everything that needs the database. */
+#include "import.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "decimal.h"
+#include "scoring.h"
+#include "xmalloc.h"
+
+#define COLS(a) (a), (sizeof(a) / sizeof((a)[0]))
+
+static const struct import_col event_cols[] = {
+	{ "code", IMP_REQUIRED, IMP_TEXT },
+	{ "name", IMP_REQUIRED, IMP_TEXT },
+	{ "award_ratios", IMP_OPTIONAL, IMP_RATIOS },
+	{ "min_award_score", IMP_OPTIONAL, IMP_MARK },
+	{ "tiebreak", IMP_OPTIONAL, IMP_TIEBREAK },
+	{ "discrepancy_pct", IMP_OPTIONAL, IMP_PERCENT },
+};
+
+/* module_name and module_weight may be left empty on later rows of a module. */
+static const struct import_col criteria_cols[] = {
+	{ "event", IMP_REQUIRED, IMP_TEXT },
+	{ "module", IMP_REQUIRED, IMP_TEXT },
+	{ "module_name", IMP_COLUMN, IMP_TEXT },
+	{ "module_weight", IMP_COLUMN, IMP_WEIGHT },
+	{ "code", IMP_REQUIRED, IMP_TEXT },
+	{ "description", IMP_REQUIRED, IMP_TEXT },
+	{ "max", IMP_REQUIRED, IMP_MAX_MARK },
+	{ "method", IMP_REQUIRED, IMP_METHOD },
+};
+
+static const struct import_col contestant_cols[] = {
+	{ "reg_id", IMP_REQUIRED, IMP_TEXT },
+	{ "name", IMP_REQUIRED, IMP_TEXT },
+	{ "organization", IMP_COLUMN, IMP_TEXT },
+	{ "event", IMP_REQUIRED, IMP_TEXT },
+	{ "id_number", IMP_OPTIONAL, IMP_TEXT },
+	{ "members", IMP_OPTIONAL, IMP_TEXT },
+};
+
+static const struct import_col judge_cols[] = {
+	{ "code", IMP_REQUIRED, IMP_TEXT },
+	{ "name", IMP_REQUIRED, IMP_TEXT },
+	{ "organization", IMP_COLUMN, IMP_TEXT },
+	{ "pin", IMP_REQUIRED, IMP_PIN },
+	{ "event", IMP_REQUIRED, IMP_TEXT },
+	{ "role", IMP_REQUIRED, IMP_ROLE },
+};
+
+static const struct import_col checkin_cols[] = {
+	{ "reg_id", IMP_REQUIRED, IMP_TEXT },
+	{ "status", IMP_REQUIRED, IMP_STATUS },
+	{ "elapsed_s", IMP_OPTIONAL, IMP_SECONDS },
+	{ "reason", IMP_OPTIONAL, IMP_TEXT },
+};
+
+static const struct import_col score_cols[] = {
+	{ "event", IMP_REQUIRED, IMP_TEXT },
+	{ "contestant", IMP_REQUIRED, IMP_TEXT },
+	{ "criterion", IMP_REQUIRED, IMP_TEXT },
+	{ "judge", IMP_REQUIRED, IMP_TEXT },
+	{ "value", IMP_REQUIRED, IMP_MARK },
+};
+
+static const struct import_kind kinds[] = {
+	{ "events", "/api/v1/events", "created", "event", "events", COLS(event_cols) },
+	{ "criteria", "/api/v1/criteria", "created", "criterion", "criteria", COLS(criteria_cols) },
+	{ "contestants", "/api/v1/contestants", "created", "contestant", "contestants",
+	  COLS(contestant_cols) },
+	{ "judges", "/api/v1/judges", "created", "judge assignment", "judge assignments",
+	  COLS(judge_cols) },
+	{ "checkin", "/api/v1/checkin", "updated", "check-in result", "check-in results",
+	  COLS(checkin_cols) },
+	{ "scores", "/api/v1/scores/import", "stored", "score", "scores", COLS(score_cols) },
+};
+#define N_KINDS (sizeof kinds / sizeof kinds[0])
+
+/* The largest number of columns of any kind, for the csv_column specs. */
+#define IMPORT_MAX_COLS 8
+
+const struct import_kind *import_kind_find(const char *name)
+{
+	for (size_t i = 0; i < N_KINDS; i++)
+		if (strcmp(kinds[i].name, name) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+const char *import_kind_names(void)
+{
+	return "events|criteria|contestants|judges|checkin|scores";
+}
+
+const struct csv_column *import_csv_columns(const struct import_kind *k)
+{
+	static struct csv_column specs[N_KINDS][IMPORT_MAX_COLS];
+	size_t ki = (size_t)(k - kinds);
+	for (size_t i = 0; i < k->n_cols && i < IMPORT_MAX_COLS; i++) {
+		specs[ki][i].name = k->cols[i].name;
+		specs[ki][i].required = k->cols[i].need != IMP_OPTIONAL;
+	}
+	return specs[ki];
+}
+
+void import_report_clear(struct import_report *report)
+{
+	for (size_t i = 0; i < report->n_lines; i++)
+		free(report->lines[i]);
+	memset(report, 0, sizeof *report);
+}
+
+static void report_add(struct import_report *report, const char *file, const struct csv_cell *c,
+		       int col, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static void report_add(struct import_report *report, const char *file, const struct csv_cell *c,
+		       int col, const char *name, const char *fmt, ...)
+{
+	report->n_errors++;
+	if (report->n_lines >= IMPORT_MAX_ERRORS)
+		return;
+	char msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	report->lines[report->n_lines++] =
+		xasprintf("%s:%u:%d: %s: %s", file, c->line, col + 1, name, msg);
+}
+
+/* Number of UTF-8 code points in s. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Checks one non-empty cell of type type; on success *v is its JSON value. */
+static enum ct_status check_cell(enum import_type type, const char *text, json_t **v,
+				 struct ct_err *err)
+{
+	int64_t mark_c;
+	long long n;
+	enum method m;
+	enum entry_status st;
+	int32_t ratio_c[3];
+	enum ct_status rc;
+
+	switch (type) {
+	case IMP_TEXT:
+		break;
+	case IMP_MARK:
+	case IMP_MAX_MARK:
+		if ((rc = dec_parse(text, &mark_c, err)) != CT_OK)
+			return rc;
+		if (type == IMP_MAX_MARK && mark_c == 0)
+			return ct_fail(err, CT_INVALID, "the max mark must be greater than 0");
+		break;
+	case IMP_SECONDS:
+		if (!parse_count(text, INT32_MAX, &n))
+			return ct_fail(err, CT_INVALID, "\"%.64s\" is not a whole number of seconds", text);
+		*v = json_integer(n);
+		return CT_OK;
+	case IMP_PERCENT:
+	case IMP_WEIGHT:
+		if (!parse_count(text, 100, &n))
+			return ct_fail(err, CT_INVALID, "\"%.64s\" is not a whole per cent from 0 to 100",
+				       text);
+		if (type == IMP_PERCENT) {
+			*v = json_integer(n);
+			return CT_OK;
+		}
+		break;
+	case IMP_METHOD:
+		if ((rc = method_parse(text, &m, err)) != CT_OK)
+			return rc;
+		break;
+	case IMP_STATUS:
+		if ((rc = entry_status_parse(text, &st, err)) != CT_OK)
+			return rc;
+		break;
+	case IMP_RATIOS:
+		if ((rc = ratios_parse(text, ratio_c, err)) != CT_OK)
+			return rc;
+		break;
+	case IMP_TIEBREAK:
+		if ((rc = tiebreak_check(text, err)) != CT_OK)
+			return rc;
+		break;
+	case IMP_ROLE:
+		if (strcmp(text, "judge") != 0 && strcmp(text, "chief") != 0)
+			return ct_fail(err, CT_INVALID, "unknown role \"%.64s\" (expected judge or chief)",
+				       text);
+		break;
+	case IMP_PIN: {
+		size_t chars = utf8_chars(text);
+		if (chars < 4 || chars > 32)
+			return ct_fail(err, CT_INVALID, "a PIN has 4 to 32 characters, this one has %zu",
+				       chars);
+		break;
+	}
+	}
+	*v = json_string(text);
+	return *v ? CT_OK : ct_fail(err, CT_INVALID, "text is not valid UTF-8");
+}
+
+enum ct_status import_build(const struct import_kind *k, const char *file,
+			    const struct csv_table *t, json_t **out, struct import_report *report)
+{
+	json_t *rows = json_array();
+	int col_of[IMPORT_MAX_COLS];
+
+	memset(report, 0, sizeof *report);
+	for (size_t i = 0; i < k->n_cols; i++)
+		col_of[i] = csv_col(t, k->cols[i].name);
+	for (uint32_t r = 0; r < t->n_rows; r++) {
+		json_t *obj = json_object();
+		for (size_t i = 0; i < k->n_cols; i++) {
+			const struct import_col *ic = &k->cols[i];
+			const struct csv_cell *c = csv_cell(t, r, col_of[i]);
+			if (!c)
+				continue; /* optional column not in the file */
+			if (c->len == 0) {
+				if (ic->need == IMP_REQUIRED)
+					report_add(report, file, c, col_of[i], ic->name, "empty, a value is required");
+				continue;
+			}
+			struct ct_err err;
+			json_t *v = NULL;
+			ct_err_clear(&err);
+			if (check_cell(ic->type, c->text, &v, &err) != CT_OK) {
+				report_add(report, file, c, col_of[i], ic->name, "%s", err.msg);
+				continue;
+			}
+			json_object_set_new(obj, ic->name, v);
+		}
+		json_array_append_new(rows, obj);
+	}
+	if (report->n_errors) {
+		json_decref(rows);
+		return CT_INVALID;
+	}
+	*out = rows;
+	return CT_OK;
+}
+
+char *import_locate(const char *file, const struct csv_table *t, long index, const char *field,
+		    const char *msg)
+{
+	if (index < 0 || (unsigned long)index >= t->n_rows)
+		return xasprintf("%s: %s", file, msg);
+	/* drop a "row N: " that only repeats what the location says */
+	char prefix[32];
+	int n = snprintf(prefix, sizeof prefix, "row %ld: ", index + 1);
+	if (n > 0 && strncmp(msg, prefix, (size_t)n) == 0)
+		msg += n;
+	int col = field ? csv_col(t, field) : -1;
+	if (col < 0)
+		return xasprintf("%s:%u: %s", file, t->row_line[index], msg);
+	const struct csv_cell *c = csv_cell(t, (uint32_t)index, col);
+	return xasprintf("%s:%u:%d: %s: %s", file, c->line, col + 1, field, msg);
+}
+
+char *import_locate_csv(const char *file, const struct csv_loc *loc, const char *msg)
+{
+	if (loc->line == 0)
+		return xasprintf("%s: %s", file, msg);
+	if (loc->column == 0)
+		return xasprintf("%s:%u: %s", file, loc->line, msg);
+	return xasprintf("%s:%u:%u: %s", file, loc->line, loc->column, msg);
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what is missing, configures and builds the project, and runs every
+# test with ctest. Exits non-zero if anything fails.
+#
+#   BUILD_DIR   build directory (default: build)
+#   CMAKE_ARGS  extra cmake arguments, e.g. "-DCONTEST_WERROR=ON -DCONTEST_SANITIZE=ON"
+#   JOBS        parallel build and test jobs (default: 2)
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+
+build_dir=${BUILD_DIR:-build}
+jobs=${JOBS:-2}
+read -r -a extra <<<"${CMAKE_ARGS:-}"
+
+# The options are set explicitly every time so that a build directory left
+# configured by an earlier run (say with the sanitizers) builds what this run
+# asks for; CMAKE_ARGS comes last and wins.
+cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	-DCONTEST_WERROR=OFF -DCONTEST_SANITIZE=OFF "${extra[@]}"
+cmake --build "$build_dir" -j"$jobs"
+
+cd "$build_dir"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+ctest --output-on-failure -j"$jobs"
