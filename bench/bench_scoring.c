@@ -76,8 +76,8 @@ static int32_t judge_value(uint64_t *rng, const struct sheet_criterion *c, uint3
 		return (int32_t)rng_below(rng, (uint32_t)c->max_c + 1);
 	if (c->method == METHOD_MEASUREMENT || c->method == METHOD_DEDUCTION)
 		return agreed;
-	int64_t x = (int64_t)c->max_c * level / 1000 + (int64_t)rng_below(rng, (uint32_t)c->max_c / 10 + 1) -
-		    c->max_c / 20;
+	int64_t noise = (int64_t)rng_below(rng, (uint32_t)c->max_c / 10 + 1) - c->max_c / 20;
+	int64_t x = (int64_t)c->max_c * level / 1000 + noise;
 	return (int32_t)(x < 0 ? 0 : x > c->max_c ? c->max_c : x);
 }
 
@@ -219,23 +219,27 @@ static int64_t time_sort_totals(const struct result *r, uint32_t n)
 	return dt;
 }
 
-static int64_t time_engine(const struct sheet *s, uint64_t *check)
+/* The engine itself; *out is its result (caller frees). */
+static int64_t time_engine(const struct sheet *s, struct result **out)
 {
-	struct result *r = NULL;
 	struct ct_err err;
 	int64_t t0 = now_ns();
-	enum ct_status st = score_event(s, &r, &err);
+	enum ct_status st = score_event(s, out, &err);
 	int64_t dt = now_ns() - t0;
 	if (st != CT_OK) {
 		fprintf(stderr, "bench_scoring: score_event failed: %s\n", err.msg);
 		exit(1);
 	}
-	uint64_t h = r->n_ranked * UINT64_C(1000003) + r->n_open * 31 + r->n_missing;
-	for (uint32_t i = 0; i < s->n_contestants; i++)
-		h = h * 31 + (uint64_t)r->entries[i].total_c + r->entries[i].rank;
-	*check = h;
-	result_free(r);
 	return dt;
+}
+
+/* A digest of a result, to check that every run computes the same. */
+static uint64_t digest(const struct result *r, uint32_t n)
+{
+	uint64_t h = r->n_ranked * UINT64_C(1000003) + r->n_open * 31 + r->n_missing;
+	for (uint32_t i = 0; i < n; i++)
+		h = h * 31 + (uint64_t)r->entries[i].total_c + r->entries[i].rank;
+	return h;
 }
 
 /* log2(n) in units of 1/65536, with integers only. */
@@ -272,9 +276,19 @@ static const char *ratio(int64_t x, int64_t y, char buf[32])
 
 struct measured {
 	int64_t engine_ns, read_ns, sort_ns;
+	long rss_before_kib;     /* peak RSS once the input was made, before the engine ran */
 };
 
-static struct measured measure(uint32_t n, bool grouped, bool verbose)
+static long peak_rss_kib(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/* Generates one event of n contestants and prints the medians of RUNS
+ * runs of the engine and of the baselines, interleaved. */
+static struct measured measure(uint32_t n, bool grouped)
 {
 	struct event ev;
 	int64_t te[RUNS], tr[RUNS], ts[RUNS];
@@ -282,31 +296,29 @@ static struct measured measure(uint32_t n, bool grouped, bool verbose)
 	char b1[32], b2[32], b3[32];
 
 	event_make(&ev, n, UINT64_C(20260501), grouped);
+	long rss_before = peak_rss_kib();
 	for (int run = 0; run < RUNS; run++) {
-		uint64_t check;
+		struct result *r = NULL;
 		tr[run] = time_read_values(&ev.sheet);
-		te[run] = time_engine(&ev.sheet, &check);
+		te[run] = time_engine(&ev.sheet, &r);
+		ts[run] = time_sort_totals(r, n);
+		uint64_t check = digest(r, n);
+		result_free(r);
 		if (run == 0)
 			check0 = check;
 		else if (check != check0) {
 			fprintf(stderr, "bench_scoring: results differ between runs\n");
 			exit(1);
 		}
-		struct result *r = NULL;
-		struct ct_err err;
-		score_event(&ev.sheet, &r, &err);
-		ts[run] = time_sort_totals(r, n);
-		result_free(r);
 	}
-	struct measured out = { median(te), median(tr), median(ts) };
+	struct measured out = { median(te), median(tr), median(ts), rss_before };
 	size_t nv = ev.sheet.n_values;
 	uint64_t nlogn = nv * log2_q16(nv);
-	if (verbose)
-		printf("%6" PRIu32 " x %d x %d = %8zu values: engine %7s ms, read-every-value %6s ms, "
-		       "qsort totals %5s ms, %3" PRIu64 " ps per n*log2(n), %" PRIu64 " ps per value\n",
-		       n, N_CRITERIA, N_JUDGES, nv, ms(out.engine_ns, b1), ms(out.read_ns, b2),
-		       ms(out.sort_ns, b3), (uint64_t)out.engine_ns * 1000 * 65536 / nlogn,
-		       (uint64_t)out.engine_ns * 1000 / nv);
+	printf("%6" PRIu32 " x %d x %d = %8zu values: engine %6s ms, read-every-value %5s ms, "
+	       "qsort totals %4s ms, %4" PRIu64 " ps per n*log2(n), %5" PRIu64 " ps per value\n",
+	       n, N_CRITERIA, N_JUDGES, nv, ms(out.engine_ns, b1), ms(out.read_ns, b2),
+	       ms(out.sort_ns, b3), (uint64_t)out.engine_ns * 1000 * 65536 / nlogn,
+	       (uint64_t)out.engine_ns * 1000 / nv);
 	event_free(&ev);
 	return out;
 }
@@ -316,9 +328,10 @@ int main(int argc, char **argv)
 	uint32_t n = 30000;
 	char b1[32], b2[32], b3[32], b4[32];
 
-	if (argc > 2 || (argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))) {
+	bool help = argc == 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0);
+	if (argc > 2 || help) {
 		printf("usage: bench_scoring [CONTESTANTS]   (default 30000; also runs 1/4 and 1/2)\n");
-		return argc == 2 ? 0 : 2;
+		return help ? 0 : 2;
 	}
 	if (argc == 2) {
 		char *end;
@@ -332,23 +345,22 @@ int main(int argc, char **argv)
 	}
 
 	printf("median of %d runs each; values shuffled (worst case for the bucketing)\n", RUNS);
-	measure(n / 4, false, true);
-	measure(n / 2, false, true);
-	struct measured full = measure(n, false, true);
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	long peak_mib = ru.ru_maxrss / 1024;
+	measure(n / 4, false);
+	measure(n / 2, false);
+	struct measured full = measure(n, false);
+	long peak_mib = peak_rss_kib() / 1024;
 
 	printf("values grouped by contestant in key order, then criterion (as a store can give them)\n");
-	struct measured grouped = measure(n, true, true);
+	struct measured grouped = measure(n, true);
 
 	printf("input %zu MiB of values; engine / read-every-value = %s shuffled, %s grouped; "
 	       "engine / (read-every-value + qsort totals) = %s shuffled\n",
 	       (size_t)n * N_CRITERIA * N_JUDGES * sizeof(struct sheet_value) >> 20,
 	       ratio(full.engine_ns, full.read_ns, b1), ratio(grouped.engine_ns, grouped.read_ns, b2),
 	       ratio(full.engine_ns, full.read_ns + full.sort_ns, b3));
-	printf("scoring %" PRIu32 "x%dx%d: median %s ms (%d runs), peak RSS %ld MiB, %sx the "
-	       "read-every-value baseline\n", n, N_CRITERIA, N_JUDGES, ms(full.engine_ns, b4), RUNS,
-	       peak_mib, ratio(full.engine_ns, full.read_ns, b1));
+	printf("scoring %" PRIu32 "x%dx%d: median %s ms (%d runs), peak RSS %ld MiB (%ld MiB before "
+	       "the engine ran), %sx the read-every-value baseline\n", n, N_CRITERIA, N_JUDGES,
+	       ms(full.engine_ns, b4), RUNS, peak_mib, full.rss_before_kib / 1024,
+	       ratio(full.engine_ns, full.read_ns, b1));
 	return 0;
 }

@@ -124,7 +124,9 @@ static enum ct_status criterion_ref(struct store *st, int64_t event_id, const st
 		method_parse((const char *)sqlite3_column_text(s, 1), &m, NULL);
 		int64_t max_c = sqlite3_column_int64(s, 2);
 		char v[DEC_TEXT_MAX], mx[DEC_TEXT_MAX];
-		if (m == METHOD_JUDGEMENT && (p->value_c % 100 != 0 || p->value_c > 300))
+		if (p->value_c < 0)
+			rc = ct_fail_at(err, CT_INVALID, -1, "value", "value must not be negative");
+		else if (m == METHOD_JUDGEMENT && (p->value_c % 100 != 0 || p->value_c > 300))
 			rc = ct_fail_at(err, CT_INVALID, -1, "value",
 					"criterion %s is judged 0, 1, 2 or 3; %s is not one of them", p->criterion,
 					dec_format(p->value_c, v));

@@ -46,8 +46,11 @@ static enum ct_status need_state(const char *event, const char *state, const cha
 static enum ct_status row_conflict(struct store *st, int src, long i, const char *field, const char *what,
 				   struct ct_err *err)
 {
-	if ((src & 0xff) == SQLITE_CONSTRAINT)
+	if (src == SQLITE_CONSTRAINT_UNIQUE || src == SQLITE_CONSTRAINT_PRIMARYKEY)
 		return ct_fail_at(err, CT_CONFLICT, i, field, "row %ld: %s already exists", i + 1, what);
+	if ((src & 0xff) == SQLITE_CONSTRAINT)
+		return ct_fail_at(err, CT_INVALID, i, field, "row %ld: %s is out of range (%s)", i + 1, what,
+				  sqlite3_errmsg(st->db));
 	return store_fail(st, src, err);
 }
 

@@ -483,7 +483,7 @@ static bool needs_quotes(const char *s)
 	return strpbrk(s, ",\"\r\n") != NULL;
 }
 
-void csv_append_row(char **buf, size_t *len, const char *const *fields, size_t n)
+void csv_write_row(struct csv_writer *w, const char *const *fields, size_t n)
 {
 	size_t need = 2;
 	for (size_t i = 0; i < n; i++) {
@@ -492,9 +492,14 @@ void csv_append_row(char **buf, size_t *len, const char *const *fields, size_t n
 		for (const char *q = f; (q = strchr(q, '"')) != NULL; q++)
 			need++;
 	}
-	size_t at = *buf ? *len : 0;
-	*buf = xreallocarray(*buf, at + need, 1);
-	char *o = *buf + at;
+	if (w->len + need > w->cap) {
+		size_t cap = w->cap ? w->cap : 4096;
+		while (cap < w->len + need)
+			cap *= 2;
+		w->buf = xreallocarray(w->buf, cap, 1);
+		w->cap = cap;
+	}
+	char *o = w->buf + w->len;
 	for (size_t i = 0; i < n; i++) {
 		const char *f = fields[i] ? fields[i] : "";
 		if (i)
@@ -515,5 +520,5 @@ void csv_append_row(char **buf, size_t *len, const char *const *fields, size_t n
 	}
 	*o++ = '\n';
 	*o = '\0';
-	*len = (size_t)(o - *buf);
+	w->len = (size_t)(o - w->buf);
 }

@@ -81,10 +81,16 @@ int csv_col(const struct csv_table *t, const char *name);
  * NULL when col is negative. Borrowed from the table. */
 const struct csv_cell *csv_cell(const struct csv_table *t, uint32_t row, int col);
 
-/* Appends one record to *buf (a NUL-terminated heap string or NULL; *len its
- * length), fields quoted when they contain ',', '"', CR, LF or start or end
- * with a space, and terminated by "\n". NULL fields are written empty. The
- * buffer is reallocated as needed; caller frees it. */
-void csv_append_row(char **buf, size_t *len, const char *const *fields, size_t n);
+/* A growing CSV text, for output. Zero-initialise; the caller frees buf. */
+struct csv_writer {
+	char *buf;               /* NUL-terminated once a row is written; NULL before */
+	size_t len;              /* bytes, without the NUL */
+	size_t cap;              /* bytes allocated */
+};
+
+/* Appends one record to w: fields quoted when they contain ',', '"', CR or
+ * LF or start or end with a space ('"' doubled inside quotes), separated by
+ * ',' and terminated by "\n". NULL fields are written empty. */
+void csv_write_row(struct csv_writer *w, const char *const *fields, size_t n);
 
 #endif

@@ -89,6 +89,12 @@ struct tb_key {
 	uint32_t index;          /* module or criterion index; unused for time */
 };
 
+/* The length to quote of a len-byte code in a message. */
+static int quote_len(size_t len)
+{
+	return (int)(len < CODE_QUOTE_MAX ? len : CODE_QUOTE_MAX);
+}
+
 /* Finds the module or criterion whose code is the len bytes at code. */
 static bool find_code(const struct sheet *sheet, enum tb_kind kind, const char *code, size_t len,
 		      uint32_t *index)
@@ -139,13 +145,13 @@ static enum ct_status tiebreak_parse(const char *text, const struct sheet *sheet
 		} else {
 			rc = ct_fail(err, CT_INVALID,
 				     "unknown tie-break key \"%.*s\" (expected module:CODE, "
-				     "criterion:CODE or time)", (int)(len < CODE_QUOTE_MAX ? len : CODE_QUOTE_MAX), p);
+				     "criterion:CODE or time)", quote_len(len), p);
 			goto out;
 		}
 		if (code && sheet && !find_code(sheet, key.kind, code, code_len, &key.index)) {
 			rc = ct_fail(err, CT_INVALID, "tie-break key names unknown %s \"%.*s\"",
-				     key.kind == TB_MODULE ? "module" : "criterion",
-				     (int)(code_len < CODE_QUOTE_MAX ? code_len : CODE_QUOTE_MAX), code);
+				     key.kind == TB_MODULE ? "module" : "criterion", quote_len(code_len),
+				     code);
 			goto out;
 		}
 		if (keys) {
@@ -195,7 +201,6 @@ enum ct_status ratios_parse(const char *text, int32_t ratio_c[3], struct ct_err 
 		size_t len = end ? (size_t)(end - p) : strlen(p);
 		char part[DEC_TEXT_MAX];
 		int64_t v;
-		struct ct_err perr;
 
 		if ((t < 2 && !end) || (t == 2 && end))
 			return ct_fail(err, CT_INVALID,
@@ -206,9 +211,10 @@ enum ct_status ratios_parse(const char *text, int32_t ratio_c[3], struct ct_err 
 				       text, tier[t]);
 		memcpy(part, p, len);
 		part[len] = '\0';
-		if (dec_parse(part, &v, &perr) != CT_OK)
-			return ct_fail(err, CT_INVALID, "award ratios \"%.64s\": %s ratio: %s", text,
-				       tier[t], perr.msg);
+		if (dec_parse(part, &v, NULL) != CT_OK)
+			return ct_fail(err, CT_INVALID,
+				       "award ratios \"%.64s\": %s ratio \"%s\" is not a per cent like 10 "
+				       "or 12.5", text, tier[t], part);
 		if (v > 10000)
 			return ct_fail(err, CT_INVALID, "award ratios \"%.64s\": %s ratio is over 100%%",
 				       text, tier[t]);
@@ -365,7 +371,8 @@ static enum ct_status fail_value(const struct sheet *s, size_t i, const char *wh
 			       "value #%zu names contestant #%u, criterion #%u, judge #%u: %s", i,
 			       v->contestant, v->criterion, v->judge, what);
 	char buf[DEC_TEXT_MAX];
-	return ct_fail(err, CT_INVALID, "value %s of judge #%u for contestant %.64s on criterion %.64s: %s",
+	return ct_fail(err, CT_INVALID,
+		       "value %s of judge #%u for contestant %.64s on criterion %.64s: %s",
 		       dec_format(v->value_c, buf), v->judge, s->contestants[v->contestant].key,
 		       s->criteria[v->criterion].code ? s->criteria[v->criterion].code : "", what);
 }

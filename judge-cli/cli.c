@@ -160,10 +160,8 @@ enum ct_status cli_reply_error(struct cli *cli, const struct reply *r, struct ct
 	const char *code = json_string_value(json_object_get(e, "code"));
 	char hint[300] = "";
 
-	if (r->status == 401 && cli->token_note)
-		snprintf(hint, sizeof hint, "; %s; run judge-cli login", cli->token_note);
-	else if (r->status == 401)
-		snprintf(hint, sizeof hint, "; run judge-cli login");
+	if (r->status == 401 && cli->token_note && !(cli->entry && cli->entry->no_token))
+		snprintf(hint, sizeof hint, "; %s: run judge-cli login", cli->token_note);
 	else if (r->status == 429 && r->retry_after)
 		snprintf(hint, sizeof hint, "; try again in %s s", r->retry_after);
 	if (!msg) {
@@ -172,8 +170,8 @@ enum ct_status cli_reply_error(struct cli *cli, const struct reply *r, struct ct
 		code = NULL;
 	}
 	if (code)
-		return ct_fail(err, st, "%s (%d %s%s)", msg, r->status, code, hint);
-	return ct_fail(err, st, "%s (HTTP %d%s)", msg, r->status, hint);
+		return ct_fail(err, st, "%s (%d %s)%s", msg, r->status, code, hint);
+	return ct_fail(err, st, "%s (HTTP %d)%s", msg, r->status, hint);
 }
 
 enum ct_status cli_call(struct cli *cli, const struct cmd_args *a, const char *method,
@@ -245,7 +243,7 @@ out:
 	return rc;
 }
 
-enum ct_status cli_read_secret(const char *prompt, char **out, struct ct_err *err)
+enum ct_status cli_read_secret(const char *what, char **out, struct ct_err *err)
 {
 	enum ct_status rc = CT_OK;
 	char line[1024];
@@ -255,7 +253,7 @@ enum ct_status cli_read_secret(const char *prompt, char **out, struct ct_err *er
 	if (tty) {
 		struct termios quiet = saved;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		fprintf(stderr, "%s", prompt);
+		fprintf(stderr, "%s: ", what);
 		fflush(stderr);
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
 	}
@@ -265,7 +263,7 @@ enum ct_status cli_read_secret(const char *prompt, char **out, struct ct_err *er
 		fprintf(stderr, "\n");
 	}
 	if (!got) {
-		rc = ct_fail(err, CT_INVALID, "no %s given on standard input", prompt);
+		rc = ct_fail(err, CT_INVALID, "no %s on standard input", what);
 		goto out;
 	}
 	size_t n = strlen(line);

@@ -22,6 +22,7 @@ struct cli {
 	const char *token_opt;   /* --token, or NULL */
 	int timeout_s;           /* --timeout, or 0 for the command's default */
 	bool usage_error;        /* set by cli_usage: main prints the usage */
+	const struct cmd_entry *entry; /* the running command */
 	struct client *client;   /* made by cli_client on first use */
 	char *server;            /* resolved server URL */
 	char *token_note;        /* why no token was sent, for a 401 hint; or NULL */
@@ -95,10 +96,11 @@ char *cli_path(const char *prefix, const char *segment, const char *suffix);
 enum ct_status cli_read_file(const char *path, size_t max, char **out, size_t *len,
 			     struct ct_err *err);
 
-/* Reads one line (without its line break, at most 1023 bytes) from stdin,
- * prompting with prompt on the terminal with echo off when stdin is one.
- * Returns a new string in *out; caller frees. */
-enum ct_status cli_read_secret(const char *prompt, char **out, struct ct_err *err);
+/* Reads one line (without its line break, at most 1023 bytes) from stdin:
+ * what is being read ("admin secret"), for the prompt shown with echo off
+ * when stdin is a terminal and for messages. Returns a new string in *out;
+ * caller frees. */
+enum ct_status cli_read_secret(const char *what, char **out, struct ct_err *err);
 
 /* Member key of obj as text for display: strings as they are, integers in
  * decimal, null or absent as dflt. Borrowed or in buf (at least 32 bytes). */

@@ -85,7 +85,12 @@ enum ct_status client_new(const char *server, const char *token, int timeout_s,
 		c->host = xstrndup(host + 1, hl - 2);
 	else
 		c->host = xstrdup(host);
-	c->host_header = port < 0 ? xstrdup(host) : xasprintf("%s:%d", host, port);
+	/* an IPv6 address goes in brackets in the Host header */
+	const char *lb = strchr(c->host, ':') ? "[" : "", *rb = *lb ? "]" : "";
+	if (port < 0)
+		c->host_header = xasprintf("%s%s%s", lb, c->host, rb);
+	else
+		c->host_header = xasprintf("%s%s%s:%d", lb, c->host, rb, port);
 	const char *path = evhttp_uri_get_path(uri);
 	c->prefix = xstrdup(path ? path : "");
 	size_t pl = strlen(c->prefix);
@@ -208,8 +213,8 @@ static enum evhttp_cmd_type method_type(const char *method)
 /* Why no response arrived, in words. */
 static const char *failure_text(const struct pending *pd, char *buf, size_t size)
 {
-	if (!pd->have_error)
-		return "connection failed";
+	if (!pd->have_error) /* libevent reports a failed connect without an error code */
+		return "cannot connect (is contestd running there?)";
 	switch (pd->error) {
 	case EVREQ_HTTP_TIMEOUT:
 		snprintf(buf, size, "no answer within %d s", pd->c->timeout_s);

@@ -41,10 +41,9 @@ static enum ct_status cmd_contestants_run(struct cli *cli, const struct cmd_args
 		goto out;
 	}
 	struct table *t = NULL;
-	char *csv = NULL;
-	size_t csv_len = 0;
+	struct csv_writer csv = { 0 };
 	if (fmt == 1)
-		csv_append_row(&csv, &csv_len, list_keys, N_LIST);
+		csv_write_row(&csv, list_keys, N_LIST);
 	else
 		t = table_new(N_LIST, list_head);
 	if (t) {
@@ -61,13 +60,13 @@ static enum ct_status cmd_contestants_run(struct cli *cli, const struct cmd_args
 		if (t)
 			table_add(t, row);
 		else
-			csv_append_row(&csv, &csv_len, row, N_LIST);
+			csv_write_row(&csv, row, N_LIST);
 	}
 	if (t) {
 		cli_print_table(t);
 	} else {
-		fputs(csv, stdout);
-		free(csv);
+		fputs(csv.buf, stdout);
+		free(csv.buf);
 	}
 out:
 	free(path);
@@ -131,12 +130,25 @@ static enum ct_status cmd_contestant_set_run(struct cli *cli, const struct cmd_a
 	path = cli_path("/api/v1/contestants/", a->argv[0], NULL);
 	if ((rc = cli_call(cli, a, "PATCH", path, body, NULL, &r, err)) != CT_OK)
 		goto out;
-	char b1[32], b2[32], b3[32], b4[32];
-	const char *why = json_text(r.json, "reason", NULL, b4);
-	printf("%s: %s, time %s%s%s%s\n", json_text(r.json, "reg_id", a->argv[0], b1),
-	       json_text(r.json, "status", "?", b2), json_text(r.json, "elapsed_s", "unknown", b3),
-	       json_is_integer(json_object_get(r.json, "elapsed_s")) ? " s" : "",
-	       why ? ", reason: " : "", why ? why : "");
+	/* the fields the answer carries (the changed ones at least) */
+	char b[32];
+	printf("%s:", json_text(r.json, "reg_id", a->argv[0], b));
+	const char *sep = " ";
+	if (json_object_get(r.json, "status")) {
+		printf("%sstatus %s", sep, json_text(r.json, "status", "?", b));
+		sep = ", ";
+	}
+	if (json_object_get(r.json, "elapsed_s")) {
+		const json_t *e = json_object_get(r.json, "elapsed_s");
+		printf("%stime %s%s", sep, json_text(r.json, "elapsed_s", "unknown", b),
+		       json_is_integer(e) ? " s" : "");
+		sep = ", ";
+	}
+	if (json_object_get(r.json, "reason")) {
+		printf("%sreason %s", sep, json_text(r.json, "reason", "none", b));
+		sep = ", ";
+	}
+	printf("%s\n", *sep == ' ' ? " updated" : "");
 out:
 	json_decref(body);
 	free(path);

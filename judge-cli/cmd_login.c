@@ -67,7 +67,7 @@ static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, s
 		else if (secret_file)
 			rc = read_first_line(secret_file, &secret, err);
 		else
-			rc = cli_read_secret("admin secret: ", &secret, err);
+			rc = cli_read_secret("admin secret", &secret, err);
 	} else {
 		const char *env = getenv("CONTEST_PIN");
 		if (pin_opt)
@@ -75,7 +75,7 @@ static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, s
 		else if (env && *env)
 			secret = xstrdup(env);
 		else
-			rc = cli_read_secret("PIN: ", &secret, err);
+			rc = cli_read_secret("PIN", &secret, err);
 	}
 	if (rc != CT_OK)
 		goto out;

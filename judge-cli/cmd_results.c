@@ -48,22 +48,22 @@ static void print_csv(const json_t *modules, const json_t *results)
 {
 	size_t n_mod = json_array_size(modules), n = N_LEAD + n_mod + N_TAIL;
 	const char **cells = xcalloc(n, sizeof *cells);
-	char *out = NULL;
-	size_t len = 0, i;
+	struct csv_writer out = { 0 };
+	size_t i;
 	const json_t *v;
 
 	memcpy(cells, csv_lead, sizeof csv_lead);
 	json_array_foreach(modules, i, v)
 		cells[N_LEAD + i] = json_str(v, "code", "");
 	memcpy(cells + N_LEAD + n_mod, csv_tail, sizeof csv_tail);
-	csv_append_row(&out, &len, cells, n);
+	csv_write_row(&out, cells, n);
 	json_array_foreach(results, i, v) {
 		char rank[32];
 		row_cells(v, n_mod, cells, rank);
-		csv_append_row(&out, &len, cells, n);
+		csv_write_row(&out, cells, n);
 	}
-	fputs(out, stdout);
-	free(out);
+	fputs(out.buf, stdout);
+	free(out.buf);
 	free(cells);
 }
 
@@ -118,7 +118,7 @@ static void print_table(const json_t *doc, const json_t *modules, const json_t *
 	const json_t *cut = json_object_get(doc, "cutoffs");
 	printf("%s ranked", json_text(doc, "n_ranked", "?", b));
 	if (json_array_size(cut) == 3)
-		printf("; prizes: first to rank %lld, second to rank %lld, third to rank %lld",
+		printf("; prize cut-offs (last rank of each prize) %lld/%lld/%lld",
 		       (long long)json_integer_value(json_array_get(cut, 0)),
 		       (long long)json_integer_value(json_array_get(cut, 1)),
 		       (long long)json_integer_value(json_array_get(cut, 2)));

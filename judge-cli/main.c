@@ -77,10 +77,11 @@ static void print_help(FILE *f)
 		fprintf(f, "  %-16s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(f,
 		"\nRun 'judge-cli COMMAND --help' for the options of a command.\n"
-		"\nThe server is --server, else $CONTEST_SERVER, else the server of the last\n"
-		"login, else %s. The token is --token, else $CONTEST_TOKEN, else the\n"
-		"token file written by login ($JUDGE_CLI_TOKEN_FILE, else\n"
-		"$XDG_CONFIG_HOME/judge-cli/token or ~/.config/judge-cli/token).\n",
+		"\nThe server is --server, else $CONTEST_SERVER, else the server of the\n"
+		"last login, else %s.\n"
+		"The token is --token, else $CONTEST_TOKEN, else the token file written by\n"
+		"login ($JUDGE_CLI_TOKEN_FILE, else $XDG_CONFIG_HOME/judge-cli/token or\n"
+		"~/.config/judge-cli/token).\n",
 		CLI_DEFAULT_SERVER);
 }
 
@@ -204,6 +205,7 @@ static int run_command(struct cli *cli, const struct cmd_entry *e, int argc, cha
 	}
 
 	ct_err_clear(&err);
+	cli->entry = e;
 	enum ct_status rc = e->run(cli, &a, &err);
 	fflush(stdout);
 	if (rc == CT_OK)

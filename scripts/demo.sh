@@ -17,8 +17,9 @@ contest of demo/*.csv. An existing demo database is reused as it is.
                       DEMO_LISTEN; port 0 picks a free port)
   --db FILE           the demo database (default ./demo.db, env DEMO_DB); the
                       log (demo.log) and pid file (demo.pid) go beside it
-  --public-url URL    contestd's public base URL (default http://ADDR:PORT,
-                      env DEMO_PUBLIC_URL)
+  --public-url URL    contestd's public base URL (env DEMO_PUBLIC_URL; default
+                      contestd's own, http://ADDR:PORT)
+  BUILD_DIR           the build directory (env only; default build)
   --reset             delete the demo database and import the demo afresh
   --check             compare the results with demo/expected-results.csv
   --stop              stop the demo's contestd and exit
@@ -54,7 +55,8 @@ db_dir=$(dirname "$db")
 log=$db_dir/demo.log
 pidfile=$db_dir/demo.pid
 secret_file=$db.admin-secret
-build=$root/build
+build=${BUILD_DIR:-$root/build}
+case $build in /*) ;; *) build=$root/$build ;; esac
 contestd=$build/contestd/contestd
 cli=$build/judge-cli/judge-cli
 
@@ -118,8 +120,8 @@ fresh=0
 
 host=${listen%:*}
 port=${listen##*:}
-[ -n "$public_url" ] || public_url=http://$listen
-args=(--db "$db" --listen "$listen" --public-url "$public_url")
+args=(--db "$db" --listen "$listen")
+[ -z "$public_url" ] || args+=(--public-url "$public_url")
 if [ "$fresh" = 1 ]; then
 	args+=(--contest-code DEMO2026 --contest-name "2026年市职业技能大赛（演示）")
 fi
@@ -136,6 +138,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+mkdir -p "$db_dir"
 # contestd runs in a session of its own so that it outlives this script, the
 # terminal and sudo; it writes its own pid into the pid file before it starts.
 log_offset=$(stat -c %s "$log" 2>/dev/null || echo 0)
@@ -157,7 +160,7 @@ for ((i = 0; i < 300; i++)); do
 		pid=$(cat "$pidfile")
 	fi
 	if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
-		fail_start "contestd exited at start-up"
+		fail_start "contestd exited at start-up (is something else on $listen? try --listen 127.0.0.1:8081)"
 	fi
 	if [ -z "$url" ]; then
 		if [ "$port" = 0 ]; then
@@ -199,10 +202,11 @@ if [ "$check" = 1 ]; then
 	token=$(curl -fsS -X POST "$url/api/v1/login" -H 'Content-Type: application/json' \
 		-d "{\"secret\":\"$(tr -d '\n' <"$secret_file")\"}" |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+	results_dir=$(mktemp -d)
 	for event in CNC CARE; do
-		curl -fsS "$url/api/v1/events/$event/results" -H "Authorization: Bearer $token" >"$db_dir/results-$event.json"
+		curl -fsS "$url/api/v1/events/$event/results" -H "Authorization: Bearer $token" >"$results_dir/$event.json"
 	done
-	python3 - "$db_dir" demo/expected-results.csv <<'PY'
+	python3 - "$results_dir" demo/expected-results.csv <<'PY'
 import csv, json, sys
 out_dir, expected_csv = sys.argv[1], sys.argv[2]
 bad = 0
@@ -210,26 +214,32 @@ expected = {}
 for row in csv.DictReader(open(expected_csv, encoding="utf-8")):
     expected.setdefault(row["event"], []).append(row)
 for event, rows in expected.items():
-    got = json.load(open(f"{out_dir}/results-{event}.json", encoding="utf-8"))["results"]
-    seen = [(r["reg_id"], r["name"], r["status"], ";".join(r["modules"]) if r.get("total") else "",
-             r["total"] or "", str(r["rank"] or ""), r["award"] or "") for r in got]
+    got = json.load(open(f"{out_dir}/{event}.json", encoding="utf-8"))["results"]
+    # Marks are compared for ranked contestants only: what the server shows as
+    # the total of an absent one is not part of the expected results.
+    seen = [(r["reg_id"], r["name"], r["status"],
+             ";".join(r["modules"]) if r["rank"] else "", (r["total"] or "") if r["rank"] else "",
+             str(r["rank"] or ""), r["award"] or "") for r in got]
     want = [(r["reg_id"], r["name"], r["status"], r["module_scores"], r["total"], r["rank"],
              r["award"]) for r in rows]
     if seen != want:
         bad = 1
         print(f"demo.sh: {event}: results differ from {expected_csv}", file=sys.stderr)
-        for w, s in zip(want + [None] * len(seen), seen + [None] * len(want)):
+        for i in range(max(len(want), len(seen))):
+            w = want[i] if i < len(want) else None
+            s = seen[i] if i < len(seen) else None
             mark = " " if w == s else "!"
             print(f"  {mark} expected {w}\n  {mark} got      {s}", file=sys.stderr)
     else:
         print(f"demo.sh: {event}: {len(seen)} rows as expected")
 sys.exit(bad)
 PY
+	rm -rf "$results_dir"
 fi
 
-server_hint=''
-[ "$url" = http://127.0.0.1:8080 ] || server_hint="export CONTEST_SERVER=$url   # judge-cli's default is http://127.0.0.1:8080"
 jcli=$(rel "$cli")
+stop_cmd="scripts/demo.sh --stop"
+[ "$db" = "$root/demo.db" ] || stop_cmd="$stop_cmd --db $(rel "$db")"
 
 echo
 cli results CNC || true
@@ -237,19 +247,22 @@ echo
 cat <<EOF
 contestd is running in the background (pid $pid) on $(rel "$db").
 
-  URL           $url/
-  health        curl $url/healthz    ->  $health
-  admin secret  $(rel "$secret_file")  (mode 0600; shown once in the log at first start)
+  server        $url   (JSON API under /api/v1: docs/API.md)
+  health        curl $url/healthz   ->  $health
+  admin secret  $(rel "$secret_file")   (mode 0600; also shown once in the log)
   log           $(rel "$log")
-  stop          scripts/demo.sh --stop      (or: kill $pid)
+  stop          $stop_cmd   (or: kill $pid)
 
-judge-cli is logged in as the admin. ${server_hint:+First: $server_hint}
+judge-cli is logged in as the admin (it keeps the server of the last login):
   $jcli event list
-  $jcli results CNC                  CNC (数控铣) is locked: final ranking
-  $jcli results CARE --format csv    CARE (婴幼儿照护) is still open for scoring
-  $jcli login --admin --secret-file $(rel "$secret_file")
-As a judge (PINs in demo/judges.csv; a judge login replaces the admin's):
+  $jcli results CNC                 CNC 数控铣 is locked: final results
+  $jcli results CARE --format csv   CARE 婴幼儿照护 is open for scoring
+  $jcli contestants CARE            the anonymous codes
+As a judge (PINs in demo/judges.csv; a judge's login replaces the admin's):
   $jcli login --judge J04 --pin 112233
-  $jcli score CARE ANONCODE A2 9.5   (anonymous codes: $jcli contestants CARE, as the admin)
-The expected results, worked out by hand, are in demo/README.md.
+  $jcli sheet CARE
+  $jcli score CARE CODE A2 9.5      a revision: CARE's results change
+Back to the admin:
+  $jcli login --admin --secret-file $(rel "$secret_file")
+The demo data and its expected results, worked out by hand: demo/README.md.
 EOF

@@ -19,6 +19,12 @@ TEST_NAME=$(basename "$0" .sh)
 [ -x "$CONTESTD" ] || { echo "$TEST_NAME: FAIL: contestd binary $CONTESTD is missing" >&2; exit 1; }
 [ -x "$JUDGE_CLI" ] || { echo "$TEST_NAME: FAIL: judge-cli binary $JUDGE_CLI is missing" >&2; exit 1; }
 
+# The python3 on PATH may be a slow wrapper (pyenv shims take a second per
+# start): resolve the real interpreter once.
+PY=$(command -v /usr/bin/python3 || true)
+[ -n "$PY" ] || PY=$(python3 -c 'import sys; print(sys.executable)')
+python3() { "$PY" "$@"; }
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/$TEST_NAME.XXXXXX")
 DB="$T/contest.db"
 LOG="$T/contestd.log"
@@ -53,6 +59,14 @@ fail() {
 	exit 1
 }
 
+# soft_fail MESSAGE: a failure that lets the test go on to find more; the
+# test still fails at the end.
+SOFT_FAILS=()
+soft_fail() {
+	echo "$TEST_NAME: FAIL (continuing): $*" >&2
+	SOFT_FAILS+=("$*")
+}
+
 on_err() {
 	local rc=$? line=$1 cmd=$2
 	trap - ERR
@@ -80,6 +94,12 @@ stop_contestd() {
 cleanup() {
 	local rc=$?
 	trap - ERR
+	if [ ${#SOFT_FAILS[@]} -gt 0 ]; then
+		echo "$TEST_NAME: FAIL: ${#SOFT_FAILS[@]} check(s) failed:" >&2
+		printf '  %s\n' "${SOFT_FAILS[@]}" >&2
+		[ $rc -ne 0 ] || log_tail 20
+		rc=1
+	fi
 	stop_contestd
 	# background workers of a test, if any
 	local p
@@ -164,7 +184,7 @@ http() {
 	CALL_NO=$((CALL_NO + 1))
 	local out="$T/http.$CALL_NO"
 	LAST_STATUS=$(curl -s -o "$out" -w '%{http_code}' --max-time 30 -X "$method" "$S$path" "$@") || LAST_STATUS=000
-	LAST_BODY=$(cat "$out")
+	LAST_BODY=$(cat "$out" 2>/dev/null || true)
 	rm -f "$out"
 }
 
@@ -172,8 +192,8 @@ http() {
 # Error answers (4xx/5xx) must be the JSON error of docs/API.md.
 expect_status() {
 	local want=$1 method=$2 path=$3
-	http "$@"
 	shift
+	http "$@"
 	if [ "$LAST_STATUS" != "$want" ]; then
 		fail "$method $path: expected HTTP $want, got $LAST_STATUS; body: ${LAST_BODY:0:600}"
 	fi
@@ -182,7 +202,7 @@ expect_status() {
 		code=$(printf '%s' "$LAST_BODY" | json_get error.code)
 		case $code in
 		"<missing>" | "<not json"*)
-			fail "$method $path: HTTP $want without a JSON error body: ${LAST_BODY:0:300}" ;;
+			soft_fail "$method $path: HTTP $want without the JSON error body of docs/API.md: ${LAST_BODY:0:200}" ;;
 		esac
 	fi
 }
@@ -194,7 +214,7 @@ expect_error() {
 	expect_status "$want" "$@"
 	local got
 	got=$(printf '%s' "$LAST_BODY" | json_get error.code)
-	[ "$got" = "$errcode" ] || fail "$2 $3: expected error code \"$errcode\", got \"$got\"; body: ${LAST_BODY:0:300}"
+	[ "$got" = "$errcode" ] || soft_fail "$2 $3: expected error code \"$errcode\", got \"$got\"; body: ${LAST_BODY:0:300}"
 }
 
 # body_matches REGEX WHAT: the last body must match (grep -E).

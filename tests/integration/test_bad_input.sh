@@ -24,8 +24,18 @@ expect_error 400 invalid POST /api/v1/events -H "Authorization: Bearer $ADMIN_TO
 # wrong types: a number where a string is expected, a string where an integer is
 expect_error 400 invalid POST /api/v1/events -H "Authorization: Bearer $ADMIN_TOKEN" \
 	-H 'Content-Type: application/json' --data-binary '{"code": 5, "name": "x"}'
+# (integer fields take a JSON integer or a string of digits, as CSV cells
+# arrive; anything else is refused)
 expect_error 400 invalid POST /api/v1/events -H "Authorization: Bearer $ADMIN_TOKEN" \
-	-H 'Content-Type: application/json' --data-binary '{"code": "X", "name": "x", "discrepancy_pct": "20"}'
+	-H 'Content-Type: application/json' --data-binary '{"code": "X", "name": "x", "discrepancy_pct": "twenty"}'
+expect_error 400 invalid POST /api/v1/events -H "Authorization: Bearer $ADMIN_TOKEN" \
+	-H 'Content-Type: application/json' --data-binary '{"code": "X", "name": "x", "discrepancy_pct": 20.5}'
+expect_error 400 invalid POST /api/v1/events -H "Authorization: Bearer $ADMIN_TOKEN" \
+	-H 'Content-Type: application/json' --data-binary '{"code": "X", "name": "x", "discrepancy_pct": true}'
+expect_error 400 invalid POST /api/v1/events -H "Authorization: Bearer $ADMIN_TOKEN" \
+	-H 'Content-Type: application/json' --data-binary '{"code": "X", "name": "x", "discrepancy_pct": 101}'
+expect_error 400 invalid POST /api/v1/events -H "Authorization: Bearer $ADMIN_TOKEN" \
+	-H 'Content-Type: application/json' --data-binary '{"code": "X", "name": "x", "min_award_score": 60.5}'
 expect_error 400 invalid POST /api/v1/events -H "Authorization: Bearer $ADMIN_TOKEN" \
 	-H 'Content-Type: application/json' --data-binary '{"code": "X", "name": "x", "award_ratios": "50/40/30"}'
 # a batch with a bad second row: 400 naming the row, and the first row is not stored

@@ -312,18 +312,26 @@ static void test_decode_errors(void **state)
 static void test_write(void **state)
 {
 	(void)state;
-	char *buf = NULL;
-	size_t len = 0;
+	struct csv_writer w = { 0 };
 	const char *row1[] = { "reg_id", "name", "total" };
 	const char *row2[] = { "2026001", "张三, \"小张\"", NULL };
 	const char *row3[] = { "a\nb", " lead", "" };
-	csv_append_row(&buf, &len, row1, 3);
-	csv_append_row(&buf, &len, row2, 3);
-	csv_append_row(&buf, &len, row3, 3);
-	assert_string_equal(buf, "reg_id,name,total\n"
-				 "2026001,\"张三, \"\"小张\"\"\",\n"
-				 "\"a\nb\",\" lead\",\n");
-	assert_int_equal(len, strlen(buf));
+	csv_write_row(&w, row1, 3);
+	csv_write_row(&w, row2, 3);
+	csv_write_row(&w, row3, 3);
+	assert_string_equal(w.buf, "reg_id,name,total\n"
+				   "2026001,\"张三, \"\"小张\"\"\",\n"
+				   "\"a\nb\",\" lead\",\n");
+	assert_int_equal(w.len, strlen(w.buf));
+	char *buf = w.buf;
+
+	/* many rows: the buffer grows and keeps every row */
+	struct csv_writer big = { 0 };
+	for (int i = 0; i < 5000; i++)
+		csv_write_row(&big, row2, 3);
+	assert_int_equal(big.len, 5000 * strlen("2026001,\"张三, \"\"小张\"\"\",\n"));
+	assert_true(big.cap > big.len);
+	free(big.buf);
 
 	/* what is written reads back the same */
 	struct csv_table *t = parse_ok(buf);

@@ -1,0 +1,1684 @@
+/* Unit tests of the contest database (contestd/store.h) against ":memory:"
+ * and, where a second connection must look at the file (schema version,
+ * audit chain), against a temporary file: registration batches, the draw,
+ * scoring rules, check-in, the workflow, the audit chain, idempotency
+ * records and tokens. Every expectation is written out by hand. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "audit.h"
+#include "store.h"
+
+/* Runs one store call with a cleared err and fails the test, showing the
+ * store's own message, unless the call returns want. Needs a local err. */
+#define EXPECT(want, call)                                                                         \
+	do {                                                                                       \
+		ct_err_clear(&err);                                                                \
+		enum ct_status got_ = (call);                                                      \
+		if (got_ != (want))                                                                \
+			fail_msg("%s\n  returned %s (\"%s\"), want %s", #call, ct_status_code(got_), \
+				 err.msg, ct_status_code(want));                                   \
+	} while (0)
+
+#define N_FX_CONTESTANTS 4
+
+/* The standard little event and the store it lives in. */
+struct fx {
+	struct store *st;
+	char path[64];                       /* temporary file; "" for :memory: */
+	char codes[N_FX_CONTESTANTS][16];    /* anonymous codes of C01..C04 after the draw */
+};
+
+/* CNC: modules A (60 %, criteria A1 measurement, A2 mean) and B (40 %,
+ * criterion B1 judgement); four contestants from three organizations; two
+ * scoring judges and a chief, J01 from the same school as C03. WELD is a
+ * second, empty event. */
+static const struct event_row fx_events[] = {
+	{"CNC", "数控铣", {1000, 2000, 3000}, -1, "module:B;time", 20},
+	{"WELD", "焊接", {1500, 2500, 3000}, 6000, "", 15},
+};
+
+static const struct criterion_row fx_criteria[] = {
+	{"CNC", "A", "铣削", 60, "A1", "尺寸精度", 1000, METHOD_MEASUREMENT},
+	{"CNC", "A", "铣削", 60, "A2", "表面质量", 2000, METHOD_MEAN},
+	{"CNC", "B", "工艺", 40, "B1", "工艺规范", 600, METHOD_JUDGEMENT},
+};
+
+static const struct contestant_row fx_contestants[N_FX_CONTESTANTS] = {
+	{"C01", "张三", "第一中学", "CNC", "110101200001011234", NULL},
+	{"C02", "李四", "第一中学", "CNC", NULL, NULL},
+	{"C03", "王五", "第二中学", "CNC", NULL, NULL},
+	{"C04", "赵六队", "第三中学", "CNC", NULL, "赵六;钱七"},
+};
+
+static const struct judge_row fx_judges[] = {
+	{"J01", "周裁判", "第二中学", "x", "CNC", "judge"},
+	{"J02", "吴裁判", "", "x", "CNC", "judge"},
+	{"H01", "郑裁判长", "组委会", "x", "CNC", "chief"},
+	{"J09", "孙裁判", "", "x", "WELD", "judge"},
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- helpers ---- */
+
+static void tmp_db(char path[64])
+{
+	snprintf(path, 64, "%s", "/tmp/test_store_XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static void tmp_db_remove(const char *path)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < COUNT(suffixes); i++) {
+		char p[80];
+		snprintf(p, sizeof p, "%s%s", path, suffixes[i]);
+		unlink(p);
+	}
+}
+
+static void fx_register(struct fx *f)
+{
+	struct ct_err err;
+	EXPECT(CT_OK, store_events_add(f->st, "admin", fx_events, COUNT(fx_events), &err));
+	EXPECT(CT_OK, store_criteria_add(f->st, "admin", fx_criteria, COUNT(fx_criteria), &err));
+	EXPECT(CT_OK, store_contestants_add(f->st, "admin", fx_contestants, COUNT(fx_contestants), &err));
+	EXPECT(CT_OK, store_judges_add(f->st, "admin", fx_judges, COUNT(fx_judges), &err));
+}
+
+static struct event_data *load(struct fx *f, const char *event)
+{
+	struct ct_err err;
+	struct event_data *d = NULL;
+	EXPECT(CT_OK, store_event_load(f->st, event, true, &d, &err));
+	assert_non_null(d);
+	return d;
+}
+
+static const struct ev_contestant *contestant_of(const struct event_data *d, const char *reg_id)
+{
+	for (uint32_t i = 0; i < d->n_contestants; i++)
+		if (strcmp(d->contestants[i].reg_id, reg_id) == 0)
+			return &d->contestants[i];
+	fail_msg("no contestant %s in event %s", reg_id, d->code);
+	return NULL;
+}
+
+static void fx_draw(struct fx *f)
+{
+	struct ct_err err;
+	uint32_t n = 0;
+	EXPECT(CT_OK, store_event_draw(f->st, "admin", "CNC", &n, &err));
+	assert_int_equal(n, N_FX_CONTESTANTS);
+	struct event_data *d = load(f, "CNC");
+	for (size_t i = 0; i < N_FX_CONTESTANTS; i++) {
+		const struct ev_contestant *c = contestant_of(d, fx_contestants[i].reg_id);
+		assert_non_null(c->code);
+		snprintf(f->codes[i], sizeof f->codes[i], "%s", c->code);
+	}
+	event_data_free(d);
+}
+
+/* The anonymous code of one of the fixture's contestants ("C03"). */
+static const char *code_of(const struct fx *f, const char *reg_id)
+{
+	for (size_t i = 0; i < N_FX_CONTESTANTS; i++)
+		if (strcmp(fx_contestants[i].reg_id, reg_id) == 0)
+			return f->codes[i];
+	fail_msg("no fixture contestant %s", reg_id);
+	return NULL;
+}
+
+static int64_t judge_id(struct fx *f, const char *code)
+{
+	struct ct_err err;
+	struct judge_login jl;
+	EXPECT(CT_OK, store_judge_login(f->st, code, &jl, &err));
+	assert_string_equal(jl.code, code);
+	return jl.id;
+}
+
+static int64_t version(struct fx *f, const char *event)
+{
+	struct ct_err err;
+	int64_t v = -1;
+	EXPECT(CT_OK, store_event_version(f->st, event, &v, &err));
+	return v;
+}
+
+/* One score submission in its own transaction, as the group commit does:
+ * committed when accepted, rolled back when refused. A judge submits with
+ * its id; the admin (by_admin) names the judge by code. */
+static enum ct_status put_as(struct fx *f, bool by_admin, const char *judge, const char *contestant,
+			     const char *criterion, int64_t value_c, struct score_ack *ack, struct ct_err *err)
+{
+	struct score_put p = {
+		.event = "CNC",
+		.contestant = contestant,
+		.criterion = criterion,
+		.judge_id = by_admin ? 0 : judge_id(f, judge),
+		.judge_code = by_admin ? judge : NULL,
+		.value_c = value_c,
+	};
+	char actor[80];
+	snprintf(actor, sizeof actor, "%s%s", by_admin ? "admin" : "judge:", by_admin ? "" : judge);
+	struct score_ack scratch;
+	ct_err_clear(err);
+	enum ct_status rc = store_begin(f->st, err);
+	if (rc != CT_OK)
+		return rc;
+	rc = store_score_put(f->st, actor, &p, ack ? ack : &scratch, err);
+	if (rc == CT_OK)
+		return store_commit(f->st, err);
+	store_rollback(f->st);
+	return rc;
+}
+
+static enum ct_status judge_put(struct fx *f, const char *judge, const char *contestant, const char *criterion,
+				int64_t value_c, struct score_ack *ack, struct ct_err *err)
+{
+	return put_as(f, false, judge, contestant, criterion, value_c, ack, err);
+}
+
+/* The current value of (contestant, criterion, judge) in a loaded event,
+ * or -1 when there is none. Fails if there is more than one. */
+static int64_t value_in(const struct event_data *d, const char *reg_id, const char *criterion, const char *judge)
+{
+	int64_t v = -1;
+	for (size_t i = 0; i < d->n_values; i++) {
+		const struct sheet_value *x = &d->values[i];
+		if (strcmp(d->contestants[x->contestant].reg_id, reg_id) == 0 &&
+		    strcmp(d->criteria[x->criterion].code, criterion) == 0 &&
+		    strcmp(d->judges[x->judge].code, judge) == 0) {
+			if (v >= 0)
+				fail_msg("two current values for %s/%s/%s", reg_id, criterion, judge);
+			v = x->value_c;
+		}
+	}
+	return v;
+}
+
+static void assert_at(const struct ct_err *err, long index, const char *field)
+{
+	if (err->index != index || strcmp(err->field, field) != 0)
+		fail_msg("error at row %ld field \"%s\", want row %ld field \"%s\" (%s)", err->index, err->field,
+			 index, field, err->msg);
+}
+
+static void assert_msg_has(const struct ct_err *err, const char *part)
+{
+	if (!strstr(err->msg, part))
+		fail_msg("message \"%s\" does not mention \"%s\"", err->msg, part);
+}
+
+static size_t n_events(struct fx *f)
+{
+	struct ct_err err;
+	struct event_summary *list = NULL;
+	size_t n = 99;
+	EXPECT(CT_OK, store_events_list(f->st, 0, &list, &n, &err));
+	event_summaries_free(list, n);
+	return n;
+}
+
+/* Reads the audit table through a second connection, recomputing the hash
+ * chain from its first record. Returns the number of rows with the given
+ * action (NULL: all rows); *broken is the seq of the first record whose
+ * prev_hash or hash does not match, or -1 when the chain is whole. */
+static int audit_scan(const char *path, const char *action, long long *broken)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT seq, at, actor, action, object, old_value, new_value, prev_hash, "
+					    "hash FROM audit ORDER BY seq",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	unsigned char prev[AUDIT_HASH_BYTES] = {0};
+	int n = 0, rc;
+	*broken = -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *t[6];
+		for (int i = 0; i < 6; i++)
+			t[i] = (const char *)sqlite3_column_text(s, 1 + i);
+		struct audit_record r = {t[0], t[1], t[2], t[3], t[4], t[5]};
+		unsigned char want[AUDIT_HASH_BYTES];
+		audit_hash(prev, &r, want);
+		bool prev_ok = sqlite3_column_bytes(s, 7) == AUDIT_HASH_BYTES &&
+			       memcmp(sqlite3_column_blob(s, 7), prev, AUDIT_HASH_BYTES) == 0;
+		bool hash_ok = sqlite3_column_bytes(s, 8) == AUDIT_HASH_BYTES &&
+			       memcmp(sqlite3_column_blob(s, 8), want, AUDIT_HASH_BYTES) == 0;
+		if ((!prev_ok || !hash_ok) && *broken < 0)
+			*broken = sqlite3_column_int64(s, 0);
+		/* Chain on the stored hash, as a verifier does, so only the
+		 * altered record itself is reported. */
+		if (sqlite3_column_bytes(s, 8) == AUDIT_HASH_BYTES)
+			memcpy(prev, sqlite3_column_blob(s, 8), AUDIT_HASH_BYTES);
+		if (!action || strcmp(r.action, action) == 0)
+			n++;
+	}
+	assert_int_equal(rc, SQLITE_DONE);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Like audit_scan, and fails the test unless the chain is whole. */
+static int audit_rows(const char *path, const char *action)
+{
+	long long broken;
+	int n = audit_scan(path, action, &broken);
+	if (broken >= 0)
+		fail_msg("audit record %lld does not chain: its hash or prev_hash is wrong", broken);
+	return n;
+}
+
+/* The last audit record's actor, action, object, old and new value joined
+ * with '|' ("-" for NULL), for comparing with a hand-written expectation. */
+static void audit_last(const char *path, char *buf, size_t len)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT actor, action, object, coalesce(old_value, '-'), "
+					    "coalesce(new_value, '-') FROM audit ORDER BY seq DESC LIMIT 1",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	snprintf(buf, len, "%s|%s|%s|%s|%s", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
+		 sqlite3_column_text(s, 2), sqlite3_column_text(s, 3), sqlite3_column_text(s, 4));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+/* ---- fixtures ---- */
+
+static struct fx *fx_new(bool file)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	struct ct_err err;
+	if (file)
+		tmp_db(f->path);
+	EXPECT(CT_OK, store_open(file ? f->path : ":memory:", &f->st, &err));
+	return f;
+}
+
+static int setup_empty(void **state)
+{
+	*state = fx_new(false);
+	return 0;
+}
+
+static int setup_registered(void **state)
+{
+	struct fx *f = fx_new(false);
+	fx_register(f);
+	*state = f;
+	return 0;
+}
+
+static int setup_drawn(void **state)
+{
+	struct fx *f = fx_new(false);
+	fx_register(f);
+	fx_draw(f);
+	*state = f;
+	return 0;
+}
+
+static int setup_file(void **state)
+{
+	*state = fx_new(true);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	store_close(f->st);
+	if (f->path[0])
+		tmp_db_remove(f->path);
+	free(f);
+	return 0;
+}
+
+/* ---- opening ---- */
+
+static void test_open_schema_latest(void **state)
+{
+	struct fx *f = *state;
+	assert_true(store_schema_latest() >= 1);
+	assert_int_equal(store_schema_version(f->st), store_schema_latest());
+	assert_false(store_contest_exists(f->st));
+	assert_int_equal(n_events(f), 0);
+}
+
+static void test_open_reopen_keeps_data(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	fx_register(f);
+	store_close(f->st);
+	f->st = NULL;
+	EXPECT(CT_OK, store_open(f->path, &f->st, &err));
+	assert_int_equal(store_schema_version(f->st), store_schema_latest());
+	assert_int_equal(n_events(f), 2);
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_contestants, 4);
+	event_data_free(d);
+}
+
+static void test_open_refuses_newer_schema(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	store_close(f->st);
+	f->st = NULL;
+
+	sqlite3 *db = NULL;
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_schema_latest() + 1);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	struct store *st = NULL;
+	EXPECT(CT_CONFLICT, store_open(f->path, &st, &err));
+	assert_null(st);
+	assert_msg_has(&err, "newer");
+
+	/* Refusing it left it alone: still the newer version. */
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), store_schema_latest() + 1);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+}
+
+static void test_open_refuses_non_database(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	store_close(f->st);
+	f->st = NULL;
+	FILE *fp = fopen(f->path, "wb");
+	assert_non_null(fp);
+	for (int i = 0; i < 64; i++)
+		fputs("score,sheet,not,a,database\n", fp);
+	fclose(fp);
+	struct store *st = NULL;
+	ct_err_clear(&err);
+	enum ct_status rc = store_open(f->path, &st, &err);
+	assert_int_not_equal(rc, CT_OK);
+	assert_null(st);
+	assert_msg_has(&err, "not a database");
+
+	ct_err_clear(&err);
+	rc = store_open("/nonexistent-dir/contest.db", &st, &err);
+	assert_int_not_equal(rc, CT_OK);
+	assert_null(st);
+	assert_msg_has(&err, "/nonexistent-dir/contest.db");
+}
+
+/* ---- contest and credentials ---- */
+
+static void test_contest_init_get(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	unsigned char pk[32], sk[64];
+	for (int i = 0; i < 32; i++)
+		pk[i] = (unsigned char)(0xA0 + i);
+	memset(sk, 0x5A, sizeof sk);
+
+	struct contest_info info;
+	EXPECT(CT_NOT_FOUND, store_contest_get(f->st, &info, &err));
+	assert_false(store_contest_exists(f->st));
+	EXPECT(CT_OK, store_contest_init(f->st, "2026-SZ", "2026年深圳市职业技能大赛", "https://contest.example.cn",
+					 pk, sk, "$argon2id$v=19$fake", &err));
+	assert_true(store_contest_exists(f->st));
+
+	memset(&info, 0, sizeof info);
+	EXPECT(CT_OK, store_contest_get(f->st, &info, &err));
+	assert_string_equal(info.code, "2026-SZ");
+	assert_string_equal(info.name, "2026年深圳市职业技能大赛");
+	assert_string_equal(info.public_url, "https://contest.example.cn");
+	assert_memory_equal(info.sign_pk, pk, 32);
+
+	char hash[128];
+	EXPECT(CT_OK, store_admin_hash(f->st, hash, sizeof hash, &err));
+	assert_string_equal(hash, "$argon2id$v=19$fake");
+
+	/* One database holds one contest. */
+	EXPECT(CT_CONFLICT, store_contest_init(f->st, "OTHER", "另一个", "https://x.example", pk, sk, "h", &err));
+	EXPECT(CT_OK, store_contest_get(f->st, &info, &err));
+	assert_string_equal(info.code, "2026-SZ");
+}
+
+/* ---- registration ---- */
+
+static void test_events_add_batch(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	EXPECT(CT_OK, store_events_add(f->st, "admin", fx_events, COUNT(fx_events), &err));
+
+	struct event_summary *list = NULL;
+	size_t n = 0;
+	EXPECT(CT_OK, store_events_list(f->st, 0, &list, &n, &err));
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].code, "CNC");
+	assert_string_equal(list[0].name, "数控铣");
+	assert_string_equal(list[0].state, "setup");
+	assert_null(list[0].role);
+	assert_int_equal(list[0].contestants, 0);
+	assert_string_equal(list[1].code, "WELD");
+	event_summaries_free(list, n);
+
+	struct event_data *d = load(f, "WELD");
+	assert_string_equal(d->name, "焊接");
+	assert_int_equal(d->ratio_c[0], 1500);
+	assert_int_equal(d->ratio_c[1], 2500);
+	assert_int_equal(d->ratio_c[2], 3000);
+	assert_int_equal(d->min_award_c, 6000);
+	assert_int_equal(d->discrepancy_pct, 15);
+	assert_string_equal(d->tiebreak, "");
+	assert_null(d->drawn_at);
+	event_data_free(d);
+	d = load(f, "CNC");
+	assert_int_equal(d->min_award_c, -1);
+	assert_string_equal(d->tiebreak, "module:B;time");
+	event_data_free(d);
+
+	struct event_data *none = NULL;
+	EXPECT(CT_NOT_FOUND, store_event_load(f->st, "NOPE", true, &none, &err));
+	assert_null(none);
+}
+
+static void test_events_add_duplicate_stores_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct event_row rows[] = {
+		{"E1", "一", {1000, 2000, 3000}, -1, "", 20},
+		{"E2", "二", {1000, 2000, 3000}, -1, "", 20},
+		{"E1", "一again", {1000, 2000, 3000}, -1, "", 20},
+	};
+	EXPECT(CT_CONFLICT, store_events_add(f->st, "admin", rows, COUNT(rows), &err));
+	assert_at(&err, 2, "code");
+	assert_msg_has(&err, "E1");
+	assert_int_equal(n_events(f), 0);
+
+	/* A code that exists from an earlier batch is refused the same way. */
+	EXPECT(CT_OK, store_events_add(f->st, "admin", rows, 1, &err));
+	EXPECT(CT_CONFLICT, store_events_add(f->st, "admin", rows + 1, 2, &err));
+	assert_at(&err, 1, "code");
+	assert_int_equal(n_events(f), 1);
+}
+
+static void test_criteria_modules_in_order(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	EXPECT(CT_OK, store_events_add(f->st, "admin", fx_events, 1, &err));
+	/* Rows interleave the modules; the sheet reads module by module. */
+	const struct criterion_row rows[] = {
+		{"CNC", "A", "铣削", -1, "A1", "尺寸", 1000, METHOD_MEASUREMENT},
+		{"CNC", "B", "工艺", -1, "B1", "规范", 300, METHOD_JUDGEMENT},
+		{"CNC", "A", "", -1, "A2", "表面", 2050, METHOD_TRIMMED},
+		{"CNC", "C", "安全", -1, "C1", "安全扣分", 500, METHOD_DEDUCTION},
+	};
+	EXPECT(CT_OK, store_criteria_add(f->st, "admin", rows, COUNT(rows), &err));
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_modules, 3);
+	assert_string_equal(d->modules[0].code, "A");
+	assert_string_equal(d->modules[0].name, "铣削");
+	assert_int_equal(d->modules[0].weight, -1);
+	assert_string_equal(d->modules[1].code, "B");
+	assert_string_equal(d->modules[2].code, "C");
+	assert_int_equal(d->n_criteria, 4);
+	static const char *const want_code[] = {"A1", "A2", "B1", "C1"};
+	static const uint32_t want_module[] = {0, 0, 1, 2};
+	static const int32_t want_max[] = {1000, 2050, 300, 500};
+	static const enum method want_method[] = {METHOD_MEASUREMENT, METHOD_TRIMMED, METHOD_JUDGEMENT,
+						  METHOD_DEDUCTION};
+	for (uint32_t i = 0; i < 4; i++) {
+		assert_string_equal(d->criteria[i].code, want_code[i]);
+		assert_int_equal(d->criteria[i].module, want_module[i]);
+		assert_int_equal(d->criteria[i].max_c, want_max[i]);
+		assert_int_equal(d->criteria[i].method, want_method[i]);
+	}
+	assert_string_equal(d->criteria[1].description, "表面");
+	event_data_free(d);
+}
+
+static void test_criteria_weights_kept(void **state)
+{
+	struct fx *f = *state;
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_modules, 2);
+	assert_int_equal(d->modules[0].weight, 60);
+	assert_int_equal(d->modules[1].weight, 40);
+	event_data_free(d);
+}
+
+static void test_criteria_module_name_mismatch(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct criterion_row rows[] = {
+		{"CNC", "B", "工艺", 40, "B2", "另一项", 300, METHOD_MEAN},
+		{"CNC", "A", "车削", 60, "A3", "名字不同", 500, METHOD_MEAN},
+	};
+	EXPECT(CT_INVALID, store_criteria_add(f->st, "admin", rows, COUNT(rows), &err));
+	assert_at(&err, 1, "module_name");
+	assert_msg_has(&err, "铣削");
+
+	/* A new module needs a name. */
+	const struct criterion_row unnamed[] = {{"CNC", "Z", "", 0, "Z1", "无名", 300, METHOD_MEAN}};
+	EXPECT(CT_INVALID, store_criteria_add(f->st, "admin", unnamed, 1, &err));
+	assert_at(&err, 0, "module_name");
+
+	/* A repeated module with a different weight. */
+	const struct criterion_row reweighed[] = {{"CNC", "A", "铣削", 50, "A3", "权重不同", 300, METHOD_MEAN}};
+	EXPECT(CT_INVALID, store_criteria_add(f->st, "admin", reweighed, 1, &err));
+	assert_at(&err, 0, "module_weight");
+
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_criteria, 3); /* B2 of the first batch was not kept */
+	assert_int_equal(d->n_modules, 2);
+	event_data_free(d);
+}
+
+static void test_criteria_mixed_weights(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct event_row ev[] = {{"E", "混合", {1000, 2000, 3000}, -1, "", 20}};
+	EXPECT(CT_OK, store_events_add(f->st, "admin", ev, 1, &err));
+	const struct criterion_row rows[] = {
+		{"E", "A", "甲", 50, "A1", "有权重", 1000, METHOD_MEAN},
+		{"E", "B", "乙", -1, "B1", "无权重", 1000, METHOD_MEAN},
+	};
+	EXPECT(CT_INVALID, store_criteria_add(f->st, "admin", rows, COUNT(rows), &err));
+	assert_at(&err, 1, "module_weight");
+
+	/* The other way round as well. */
+	const struct criterion_row rows2[] = {
+		{"E", "A", "甲", -1, "A1", "无权重", 1000, METHOD_MEAN},
+		{"E", "B", "乙", 50, "B1", "有权重", 1000, METHOD_MEAN},
+	};
+	EXPECT(CT_INVALID, store_criteria_add(f->st, "admin", rows2, COUNT(rows2), &err));
+	assert_at(&err, 1, "module_weight");
+
+	/* Weights over 100 are refused as they come in. */
+	const struct criterion_row rows3[] = {
+		{"E", "A", "甲", 70, "A1", "七十", 1000, METHOD_MEAN},
+		{"E", "B", "乙", 40, "B1", "四十", 1000, METHOD_MEAN},
+	};
+	EXPECT(CT_INVALID, store_criteria_add(f->st, "admin", rows3, COUNT(rows3), &err));
+	assert_at(&err, 1, "module_weight");
+
+	struct event_data *d = load(f, "E");
+	assert_int_equal(d->n_modules, 0);
+	assert_int_equal(d->n_criteria, 0);
+	event_data_free(d);
+}
+
+static void test_criteria_unknown_event(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct criterion_row rows[] = {
+		{"CNC", "B", "工艺", 40, "B2", "好的", 300, METHOD_MEAN},
+		{"LATHE", "A", "车削", 100, "A1", "没有这个赛项", 500, METHOD_MEAN},
+	};
+	EXPECT(CT_INVALID, store_criteria_add(f->st, "admin", rows, COUNT(rows), &err));
+	assert_at(&err, 1, "event");
+	assert_msg_has(&err, "LATHE");
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_criteria, 3);
+	event_data_free(d);
+}
+
+static void test_criteria_after_draw(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct criterion_row rows[] = {{"CNC", "B", "工艺", 40, "B2", "太晚", 300, METHOD_MEAN}};
+	EXPECT(CT_CONFLICT, store_criteria_add(f->st, "admin", rows, 1, &err));
+	assert_at(&err, 0, "event");
+	assert_msg_has(&err, "drawn");
+	const struct contestant_row late[] = {{"C05", "迟到", "", "CNC", NULL, NULL}};
+	EXPECT(CT_CONFLICT, store_contestants_add(f->st, "admin", late, 1, &err));
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_criteria, 3);
+	assert_int_equal(d->n_contestants, 4);
+	event_data_free(d);
+}
+
+static void test_contestants_add(void **state)
+{
+	struct fx *f = *state;
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_contestants, 4);
+	const struct ev_contestant *c = contestant_of(d, "C01");
+	assert_string_equal(c->name, "张三");
+	assert_string_equal(c->organization, "第一中学");
+	assert_int_equal(c->status, ENTRY_REGISTERED);
+	assert_int_equal(c->elapsed_s, -1);
+	assert_int_equal(c->workstation, 0);
+	assert_null(c->code);
+	assert_null(c->members);
+	assert_string_equal(c->id_number, "110101200001011234");
+	/* C01 and C02 share a school; C03 and C04 do not. */
+	assert_int_equal(contestant_of(d, "C02")->org_id, c->org_id);
+	assert_int_not_equal(contestant_of(d, "C03")->org_id, c->org_id);
+	assert_int_not_equal(contestant_of(d, "C04")->org_id, contestant_of(d, "C03")->org_id);
+	assert_string_equal(contestant_of(d, "C04")->members, "赵六;钱七");
+	/* J01 is recused from C03: same organization. */
+	assert_string_equal(d->judges[1].code, "J01");
+	assert_int_equal(d->judges[1].org_id, contestant_of(d, "C03")->org_id);
+	event_data_free(d);
+}
+
+static void test_contestants_duplicate_reg_id(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct contestant_row rows[] = {
+		{"C05", "孙八", "第四中学", "CNC", NULL, NULL},
+		{"C06", "周九", "", "WELD", NULL, NULL},
+		{"C01", "重名", "", "CNC", NULL, NULL},
+	};
+	EXPECT(CT_CONFLICT, store_contestants_add(f->st, "admin", rows, COUNT(rows), &err));
+	assert_at(&err, 2, "reg_id");
+	assert_msg_has(&err, "C01");
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_contestants, 4);
+	event_data_free(d);
+	d = load(f, "WELD");
+	assert_int_equal(d->n_contestants, 0);
+	event_data_free(d);
+
+	/* Registration ids are unique across the whole contest. */
+	const struct contestant_row other[] = {{"C02", "另一赛项", "", "WELD", NULL, NULL}};
+	EXPECT(CT_CONFLICT, store_contestants_add(f->st, "admin", other, 1, &err));
+	assert_at(&err, 0, "reg_id");
+
+	const struct contestant_row unknown[] = {{"C07", "无赛项", "", "LATHE", NULL, NULL}};
+	EXPECT(CT_INVALID, store_contestants_add(f->st, "admin", unknown, 1, &err));
+	assert_at(&err, 0, "event");
+}
+
+static void test_judges_add(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct event_data *d = load(f, "CNC");
+	/* By code: H01, J01, J02; the chief is marked. J09 judges WELD only. */
+	assert_int_equal(d->n_judges, 3);
+	assert_string_equal(d->judges[0].code, "H01");
+	assert_true(d->judges[0].chief);
+	assert_string_equal(d->judges[2].code, "J02");
+	assert_false(d->judges[2].chief);
+	assert_int_equal(d->judges[2].org_id, 0);
+	event_data_free(d);
+
+	/* The same judge in a second event, same name: one more assignment. */
+	const struct judge_row more[] = {{"J02", "吴裁判", "", NULL, "WELD", "chief"}};
+	EXPECT(CT_OK, store_judges_add(f->st, "admin", more, 1, &err));
+	struct event_summary *list = NULL;
+	size_t n = 0;
+	EXPECT(CT_OK, store_events_list(f->st, judge_id(f, "J02"), &list, &n, &err));
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].code, "CNC");
+	assert_string_equal(list[0].role, "judge");
+	assert_int_equal(list[0].contestants, 4);
+	assert_string_equal(list[1].code, "WELD");
+	assert_string_equal(list[1].role, "chief");
+	event_summaries_free(list, n);
+	EXPECT(CT_OK, store_events_list(f->st, judge_id(f, "J09"), &list, &n, &err));
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].code, "WELD");
+	event_summaries_free(list, n);
+}
+
+static void test_judges_conflicting_rows(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct judge_row renamed[] = {
+		{"J08", "新裁判", "", "x", "WELD", "judge"},
+		{"J01", "周某某", "第二中学", "x", "WELD", "judge"},
+	};
+	EXPECT(CT_INVALID, store_judges_add(f->st, "admin", renamed, COUNT(renamed), &err));
+	assert_at(&err, 1, "name");
+	assert_msg_has(&err, "周裁判");
+	/* J08 of the refused batch was not kept. */
+	struct judge_login jl;
+	EXPECT(CT_NOT_FOUND, store_judge_login(f->st, "J08", &jl, &err));
+
+	const struct judge_row moved[] = {{"J01", "周裁判", "第三中学", "x", "WELD", "judge"}};
+	EXPECT(CT_INVALID, store_judges_add(f->st, "admin", moved, 1, &err));
+	assert_at(&err, 0, "organization");
+
+	const struct judge_row twice[] = {{"J01", "周裁判", "第二中学", "x", "CNC", "chief"}};
+	EXPECT(CT_CONFLICT, store_judges_add(f->st, "admin", twice, 1, &err));
+	assert_at(&err, 0, "event");
+
+	const struct judge_row nopin[] = {{"J07", "没有密码", "", NULL, "CNC", "judge"}};
+	EXPECT(CT_INVALID, store_judges_add(f->st, "admin", nopin, 1, &err));
+	assert_at(&err, 0, "pin");
+
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_judges, 3);
+	assert_false(d->judges[1].chief);
+	event_data_free(d);
+}
+
+/* ---- the draw ---- */
+
+static void assert_state(struct fx *f, const char *event, const char *want)
+{
+	struct event_data *d = load(f, event);
+	assert_string_equal(d->state, want);
+	event_data_free(d);
+}
+
+static void test_draw_refused_until_ready(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	uint32_t n = 0;
+	EXPECT(CT_NOT_FOUND, store_event_draw(f->st, "admin", "CNC", &n, &err));
+	EXPECT(CT_OK, store_events_add(f->st, "admin", fx_events, 1, &err));
+
+	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "CNC", &n, &err));
+	assert_msg_has(&err, "contestants");
+	EXPECT(CT_OK, store_contestants_add(f->st, "admin", fx_contestants, 2, &err));
+
+	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "CNC", &n, &err));
+	assert_msg_has(&err, "criteria");
+	EXPECT(CT_OK, store_criteria_add(f->st, "admin", fx_criteria, COUNT(fx_criteria), &err));
+
+	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "CNC", &n, &err));
+	assert_msg_has(&err, "judge");
+	/* A chief judge alone is not enough: chiefs do not score. */
+	EXPECT(CT_OK, store_judges_add(f->st, "admin", fx_judges + 2, 1, &err));
+	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "CNC", &n, &err));
+	assert_msg_has(&err, "judge");
+	assert_state(f, "CNC", "setup");
+	struct event_data *d = load(f, "CNC");
+	assert_null(d->contestants[0].code);
+	event_data_free(d);
+
+	EXPECT(CT_OK, store_judges_add(f->st, "admin", fx_judges + 1, 1, &err));
+	EXPECT(CT_OK, store_event_draw(f->st, "admin", "CNC", &n, &err));
+	assert_int_equal(n, 2);
+	assert_state(f, "CNC", "drawn");
+}
+
+/* An event E with the given weights of modules A and B and tie-break. */
+static void weighted_event(struct fx *f, int32_t wa, int32_t wb, const char *tiebreak)
+{
+	struct ct_err err;
+	const struct event_row ev[] = {{"E", "权重", {1000, 2000, 3000}, -1, tiebreak, 20}};
+	const struct criterion_row crit[] = {
+		{"E", "A", "甲", wa, "A1", "一", 1000, METHOD_MEAN},
+		{"E", "B", "乙", wb, "B1", "二", 1000, METHOD_MEAN},
+	};
+	const struct contestant_row c[] = {{"E01", "选手", "", "E", NULL, NULL}};
+	const struct judge_row j[] = {{"JE", "裁判", "", "x", "E", "judge"}};
+	EXPECT(CT_OK, store_events_add(f->st, "admin", ev, 1, &err));
+	EXPECT(CT_OK, store_criteria_add(f->st, "admin", crit, 2, &err));
+	EXPECT(CT_OK, store_contestants_add(f->st, "admin", c, 1, &err));
+	EXPECT(CT_OK, store_judges_add(f->st, "admin", j, 1, &err));
+}
+
+static void test_draw_weights_must_sum_100(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	uint32_t n = 0;
+	weighted_event(f, 50, 30, "");
+	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "E", &n, &err));
+	assert_msg_has(&err, "80");
+	assert_state(f, "E", "setup");
+}
+
+static void test_draw_weights_100_drawn(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	uint32_t n = 0;
+	weighted_event(f, 70, 30, "module:B;criterion:A1;time");
+	EXPECT(CT_OK, store_event_draw(f->st, "admin", "E", &n, &err));
+	assert_int_equal(n, 1);
+}
+
+static void test_draw_tiebreak_unknown(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	uint32_t n = 0;
+	weighted_event(f, 70, 30, "time;module:Z");
+	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "E", &n, &err));
+	assert_msg_has(&err, "module:Z");
+	assert_state(f, "E", "setup");
+}
+
+static void test_draw_tiebreak_unknown_criterion(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	uint32_t n = 0;
+	/* "A" is a module, not a criterion. */
+	weighted_event(f, 70, 30, "criterion:A");
+	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "E", &n, &err));
+	assert_msg_has(&err, "criterion:A");
+}
+
+static void test_draw_assigns_places_and_codes(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct contestant_patch withdraw = {"withdrawn", -2, "生病"};
+	EXPECT(CT_OK, store_contestant_patch(f->st, "admin", "C04", &withdraw, &err));
+	int64_t v0 = version(f, "CNC");
+	fx_draw(f);
+	assert_true(version(f, "CNC") > v0);
+
+	struct event_data *d = load(f, "CNC");
+	assert_string_equal(d->state, "drawn");
+	assert_non_null(d->drawn_at);
+	assert_null(d->locked_at);
+	bool seen[N_FX_CONTESTANTS + 1] = {false};
+	for (uint32_t i = 0; i < d->n_contestants; i++) {
+		const struct ev_contestant *c = &d->contestants[i];
+		assert_in_range(c->workstation, 1, N_FX_CONTESTANTS);
+		assert_false(seen[c->workstation]);
+		seen[c->workstation] = true;
+		assert_int_equal(strlen(c->code), 6);
+		/* No look-alikes: 0/O, 1/I/L. */
+		assert_int_equal(strspn(c->code, "23456789ABCDEFGHJKMNPQRSTUVWXYZ"), 6);
+		for (uint32_t k = 0; k < i; k++)
+			assert_string_not_equal(c->code, d->contestants[k].code);
+	}
+	assert_int_equal(contestant_of(d, "C01")->status, ENTRY_COMPETED);
+	assert_int_equal(contestant_of(d, "C02")->status, ENTRY_COMPETED);
+	assert_int_equal(contestant_of(d, "C03")->status, ENTRY_COMPETED);
+	assert_int_equal(contestant_of(d, "C04")->status, ENTRY_WITHDRAWN);
+	assert_string_equal(contestant_of(d, "C04")->reason, "生病");
+	event_data_free(d);
+	/* The other event is untouched. */
+	assert_state(f, "WELD", "setup");
+
+	uint32_t n = 99;
+	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "CNC", &n, &err));
+	assert_msg_has(&err, "drawn");
+	/* A second draw did not shuffle anything. */
+	d = load(f, "CNC");
+	for (size_t i = 0; i < N_FX_CONTESTANTS; i++)
+		assert_string_equal(contestant_of(d, fx_contestants[i].reg_id)->code, f->codes[i]);
+	event_data_free(d);
+}
+
+static void test_draw_weighted_deduction_only(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	uint32_t n = 0;
+	weighted_event(f, 70, 30, "");
+	/* Module C has weight but only a penalty: its max would be 0. */
+	const struct criterion_row crit[] = {{"E", "C", "安全", 0, "C1", "扣分", 500, METHOD_DEDUCTION}};
+	EXPECT(CT_OK, store_criteria_add(f->st, "admin", crit, 1, &err));
+	EXPECT(CT_OK, store_event_draw(f->st, "admin", "E", &n, &err)); /* weight 0 is fine */
+
+	const struct event_row ev[] = {{"F", "扣分", {1000, 2000, 3000}, -1, "", 20}};
+	const struct criterion_row crit2[] = {
+		{"F", "A", "甲", 70, "A1", "一", 1000, METHOD_MEAN},
+		{"F", "C", "安全", 30, "C1", "扣分", 500, METHOD_DEDUCTION},
+	};
+	const struct contestant_row c[] = {{"F01", "选手", "", "F", NULL, NULL}};
+	const struct judge_row j[] = {{"JE", "裁判", "", NULL, "F", "judge"}};
+	EXPECT(CT_OK, store_events_add(f->st, "admin", ev, 1, &err));
+	EXPECT(CT_OK, store_criteria_add(f->st, "admin", crit2, 2, &err));
+	EXPECT(CT_OK, store_contestants_add(f->st, "admin", c, 1, &err));
+	EXPECT(CT_OK, store_judges_add(f->st, "admin", j, 1, &err));
+	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "F", &n, &err));
+	assert_msg_has(&err, "deduction");
+	assert_state(f, "F", "setup");
+}
+
+/* Checks that every contestant of an event has a distinct workstation in
+ * 1..n and a distinct code. */
+static void assert_drawn_places(struct fx *f, const char *event, uint32_t n)
+{
+	struct event_data *d = load(f, event);
+	assert_int_equal(d->n_contestants, n);
+	bool *seen = calloc(n + 1, sizeof *seen);
+	assert_non_null(seen);
+	for (uint32_t i = 0; i < n; i++) {
+		int64_t ws = d->contestants[i].workstation;
+		assert_in_range(ws, 1, n);
+		assert_false(seen[ws]);
+		seen[ws] = true;
+		assert_int_equal(d->contestants[i].status, ENTRY_COMPETED);
+	}
+	free(seen);
+	event_data_free(d);
+}
+
+static void test_draw_two_large_events(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	enum { N_BIG = 300 };
+	struct contestant_row *rows = calloc(N_BIG, sizeof *rows);
+	char (*reg)[16] = calloc(N_BIG, sizeof *reg);
+	assert_non_null(rows);
+	assert_non_null(reg);
+	for (int i = 0; i < N_BIG; i++) {
+		snprintf(reg[i], sizeof reg[i], "W%03d", i);
+		rows[i] = (struct contestant_row){reg[i], "焊工", i % 2 ? "第一中学" : "", "WELD", NULL, NULL};
+	}
+	EXPECT(CT_OK, store_contestants_add(f->st, "admin", rows, N_BIG, &err));
+	const struct criterion_row crit[] = {{"WELD", "A", "焊接", -1, "A1", "焊缝", 1000, METHOD_MEDIAN}};
+	EXPECT(CT_OK, store_criteria_add(f->st, "admin", crit, 1, &err));
+	uint32_t n = 0;
+	EXPECT(CT_OK, store_event_draw(f->st, "admin", "WELD", &n, &err));
+	assert_int_equal(n, N_BIG);
+	fx_draw(f);
+	assert_drawn_places(f, "WELD", N_BIG);
+	assert_drawn_places(f, "CNC", N_FX_CONTESTANTS);
+
+	/* Places are drawn, not handed out in registration order (which a
+	 * random draw of 300 gives with probability 1/300!). */
+	struct event_data *w = load(f, "WELD");
+	uint32_t in_order = 0;
+	for (uint32_t i = 0; i < w->n_contestants; i++)
+		in_order += w->contestants[i].workstation == (int64_t)i + 1;
+	assert_true(in_order < N_BIG);
+
+	/* Codes are unique across the contest; a code of one event names
+	 * nobody in the other. */
+	for (uint32_t i = 0; i < w->n_contestants; i++)
+		for (size_t k = 0; k < N_FX_CONTESTANTS; k++)
+			assert_string_not_equal(w->contestants[i].code, f->codes[k]);
+	struct score_put p = {"CNC", w->contestants[0].code, "A1", judge_id(f, "J02"), NULL, 500};
+	struct score_ack ack;
+	EXPECT(CT_OK, store_begin(f->st, &err));
+	EXPECT(CT_NOT_FOUND, store_score_put(f->st, "judge:J02", &p, &ack, &err));
+	store_rollback(f->st);
+	event_data_free(w);
+	free(rows);
+	free(reg);
+}
+
+/* ---- scores ---- */
+
+static void test_score_before_draw(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	int64_t v = version(f, "CNC");
+	assert_int_equal(put_as(f, true, "J02", "C01", "A1", 500, NULL, &err), CT_CONFLICT);
+	assert_at(&err, -1, "event");
+	assert_msg_has(&err, "setup");
+	assert_int_equal(version(f, "CNC"), v);
+}
+
+static void test_score_refusals(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const char *c01 = code_of(f, "C01"), *c03 = code_of(f, "C03");
+	int64_t v = version(f, "CNC");
+
+	/* J09 judges WELD, not CNC. */
+	assert_int_equal(judge_put(f, "J09", c01, "A1", 500, NULL, &err), CT_FORBIDDEN);
+	assert_msg_has(&err, "not assigned");
+	/* Chief judges do not score. */
+	assert_int_equal(judge_put(f, "H01", c01, "A1", 500, NULL, &err), CT_FORBIDDEN);
+	assert_msg_has(&err, "chief");
+	/* J01 comes from C03's school. */
+	assert_int_equal(judge_put(f, "J01", c03, "A1", 500, NULL, &err), CT_FORBIDDEN);
+	assert_at(&err, -1, "contestant");
+	/* ... also when the admin enters a paper sheet for J01. */
+	assert_int_equal(put_as(f, true, "J01", "C03", "A1", 500, NULL, &err), CT_FORBIDDEN);
+	/* Codes that name nobody; a judge cannot use a registration id. */
+	assert_int_equal(judge_put(f, "J02", "ZZZZZ", "A1", 500, NULL, &err), CT_NOT_FOUND);
+	assert_at(&err, -1, "contestant");
+	assert_int_equal(judge_put(f, "J02", "C01", "A1", 500, NULL, &err), CT_NOT_FOUND);
+	assert_int_equal(judge_put(f, "J02", c01, "Z9", 500, NULL, &err), CT_NOT_FOUND);
+	assert_at(&err, -1, "criterion");
+	/* Range: A1 max 10.00; B1 is judged 0..3. */
+	assert_int_equal(judge_put(f, "J02", c01, "A1", 1001, NULL, &err), CT_INVALID);
+	assert_at(&err, -1, "value");
+	assert_msg_has(&err, "10.00");
+	assert_int_equal(judge_put(f, "J02", c01, "B1", 150, NULL, &err), CT_INVALID);
+	assert_at(&err, -1, "value");
+	assert_msg_has(&err, "1.50");
+	assert_int_equal(judge_put(f, "J02", c01, "B1", 400, NULL, &err), CT_INVALID);
+
+	assert_int_equal(version(f, "CNC"), v);
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_values, 0);
+	event_data_free(d);
+
+	/* The edges are accepted: the max, zero, and judgement 3 and 0. */
+	assert_int_equal(judge_put(f, "J02", c01, "A1", 1000, NULL, &err), CT_OK);
+	assert_int_equal(judge_put(f, "J01", c01, "A2", 0, NULL, &err), CT_OK);
+	assert_int_equal(judge_put(f, "J02", c01, "B1", 300, NULL, &err), CT_OK);
+	assert_int_equal(judge_put(f, "J01", c01, "B1", 0, NULL, &err), CT_OK);
+	d = load(f, "CNC");
+	assert_int_equal(d->n_values, 4);
+	assert_int_equal(value_in(d, "C01", "A1", "J02"), 1000);
+	assert_int_equal(value_in(d, "C01", "A2", "J01"), 0);
+	assert_int_equal(value_in(d, "C01", "B1", "J02"), 300);
+	assert_int_equal(value_in(d, "C01", "B1", "J01"), 0);
+	event_data_free(d);
+}
+
+static void test_score_revisions(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const char *c02 = code_of(f, "C02");
+	struct score_ack ack;
+	int64_t v = version(f, "CNC");
+	static const int64_t values[] = {750, 800, 675};
+	for (int i = 0; i < 3; i++) {
+		memset(&ack, 0, sizeof ack);
+		assert_int_equal(judge_put(f, "J02", c02, "A2", values[i], &ack, &err), CT_OK);
+		assert_int_equal(ack.revision, i + 1);
+		assert_int_equal(ack.value_c, values[i]);
+		assert_string_equal(ack.contestant, c02);
+		int64_t now = version(f, "CNC");
+		assert_true(now > v);
+		v = now;
+	}
+	/* Another judge's value on the same criterion has its own revisions. */
+	assert_int_equal(judge_put(f, "J01", c02, "A2", 900, &ack, &err), CT_OK);
+	assert_int_equal(ack.revision, 1);
+
+	/* A refused value changes nothing, not even the version. */
+	v = version(f, "CNC");
+	assert_int_equal(judge_put(f, "J02", c02, "A2", 2001, &ack, &err), CT_INVALID);
+	assert_int_equal(version(f, "CNC"), v);
+
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_values, 2);
+	assert_int_equal(value_in(d, "C02", "A2", "J02"), 675);
+	assert_int_equal(value_in(d, "C02", "A2", "J01"), 900);
+	event_data_free(d);
+
+	/* Values only come with with_values. */
+	EXPECT(CT_OK, store_event_load(f->st, "CNC", false, &d, &err));
+	assert_int_equal(d->n_values, 0);
+	assert_null(d->values);
+	event_data_free(d);
+
+	/* The next revision goes on from 3. */
+	assert_int_equal(judge_put(f, "J02", c02, "A2", 675, &ack, &err), CT_OK);
+	assert_int_equal(ack.revision, 4);
+}
+
+static void test_score_rolled_back_not_stored(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct score_put p = {"CNC", code_of(f, "C01"), "A1", judge_id(f, "J02"), NULL, 500};
+	struct score_ack ack;
+	int64_t v = version(f, "CNC");
+	EXPECT(CT_OK, store_begin(f->st, &err));
+	EXPECT(CT_OK, store_score_put(f->st, "judge:J02", &p, &ack, &err));
+	store_rollback(f->st);
+	assert_int_equal(version(f, "CNC"), v);
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_values, 0);
+	event_data_free(d);
+	/* The first stored value is still revision 1. */
+	assert_int_equal(judge_put(f, "J02", code_of(f, "C01"), "A1", 500, &ack, &err), CT_OK);
+	assert_int_equal(ack.revision, 1);
+}
+
+static void test_score_admin_by_reg_id(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct score_ack ack;
+	assert_int_equal(put_as(f, true, "J02", "C01", "A1", 450, &ack, &err), CT_OK);
+	assert_int_equal(ack.revision, 1);
+	assert_string_equal(ack.contestant, "C01");
+	/* The admin may also use the anonymous code; the same value is revised. */
+	assert_int_equal(put_as(f, true, "J02", code_of(f, "C01"), "A1", 460, &ack, &err), CT_OK);
+	assert_int_equal(ack.revision, 2);
+	/* And the judge revises the admin's entry. */
+	assert_int_equal(judge_put(f, "J02", code_of(f, "C01"), "A1", 470, &ack, &err), CT_OK);
+	assert_int_equal(ack.revision, 3);
+	assert_int_equal(put_as(f, true, "J77", "C01", "A1", 450, &ack, &err), CT_NOT_FOUND);
+	assert_at(&err, -1, "judge");
+
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_values, 1);
+	assert_int_equal(value_in(d, "C01", "A1", "J02"), 470);
+	event_data_free(d);
+}
+
+static void test_scores_import_all_or_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct score_put rows[] = {
+		{"CNC", "C01", "A1", 0, "J02", 800},
+		{"CNC", "C02", "A2", 0, "J01", 1500},
+		{"CNC", "C04", "A1", 0, "J02", 1200}, /* over A1's max of 10.00 */
+		{"CNC", "C03", "A1", 0, "J02", 900},
+	};
+	int64_t v = version(f, "CNC");
+	EXPECT(CT_INVALID, store_scores_import(f->st, "admin", rows, COUNT(rows), &err));
+	assert_at(&err, 2, "value");
+	assert_msg_has(&err, "row 3");
+	assert_int_equal(version(f, "CNC"), v);
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_values, 0);
+	event_data_free(d);
+
+	/* An unknown contestant in a batch is bad input of that row. */
+	const struct score_put unknown[] = {
+		{"CNC", "C01", "A1", 0, "J02", 800},
+		{"CNC", "C99", "A1", 0, "J02", 800},
+	};
+	EXPECT(CT_INVALID, store_scores_import(f->st, "admin", unknown, COUNT(unknown), &err));
+	assert_at(&err, 1, "contestant");
+
+	EXPECT(CT_OK, store_scores_import(f->st, "admin", rows, 2, &err));
+	d = load(f, "CNC");
+	assert_int_equal(d->n_values, 2);
+	assert_int_equal(value_in(d, "C01", "A1", "J02"), 800);
+	assert_int_equal(value_in(d, "C02", "A2", "J01"), 1500);
+	event_data_free(d);
+	assert_true(version(f, "CNC") > v);
+}
+
+/* Group commit: one transaction, a savepoint per submission; a submission
+ * rolled back to its savepoint leaves the others in the transaction. */
+static void test_score_savepoints(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const int64_t j01 = judge_id(f, "J01"), j02 = judge_id(f, "J02");
+	const struct score_put puts[] = {
+		{"CNC", code_of(f, "C01"), "A2", j01, NULL, 1200},
+		{"CNC", code_of(f, "C03"), "A2", j01, NULL, 1300}, /* recused */
+		{"CNC", code_of(f, "C02"), "A2", j02, NULL, 1400},
+	};
+	static const enum ct_status want[] = {CT_OK, CT_FORBIDDEN, CT_OK};
+	unsigned char sum[32] = {0};
+	struct score_ack ack;
+	int64_t v = version(f, "CNC");
+	EXPECT(CT_OK, store_begin(f->st, &err));
+	for (size_t i = 0; i < COUNT(puts); i++) {
+		char key[16];
+		snprintf(key, sizeof key, "key-%zu", i);
+		EXPECT(CT_OK, store_savepoint(f->st, &err));
+		EXPECT(want[i], store_score_put(f->st, "judge", &puts[i], &ack, &err));
+		if (want[i] == CT_OK) {
+			EXPECT(CT_OK, store_idem_put(f->st, "judge", key, sum, 201, "{}", &err));
+			store_savepoint_release(f->st);
+		} else {
+			store_savepoint_rollback(f->st);
+		}
+	}
+	/* Nothing is visible as committed until the commit; then both are. */
+	EXPECT(CT_OK, store_commit(f->st, &err));
+	assert_true(version(f, "CNC") > v);
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_values, 2);
+	assert_int_equal(value_in(d, "C01", "A2", "J01"), 1200);
+	assert_int_equal(value_in(d, "C02", "A2", "J02"), 1400);
+	assert_int_equal(value_in(d, "C03", "A2", "J01"), -1);
+	event_data_free(d);
+	int status;
+	char *response = NULL;
+	EXPECT(CT_OK, store_idem_get(f->st, "judge", "key-2", sum, &status, &response, &err));
+	free(response);
+	response = NULL;
+	EXPECT(CT_NOT_FOUND, store_idem_get(f->st, "judge", "key-1", sum, &status, &response, &err));
+}
+
+/* A discrepancy the chief judge accepted stays accepted while the values
+ * stay; a changed value drops the acceptance. (The acceptance is written
+ * directly: accepting is not a store call yet.) */
+static void test_score_change_drops_acceptance(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	fx_register(f);
+	fx_draw(f);
+	const char *c01 = code_of(f, "C01");
+	assert_int_equal(judge_put(f, "J01", c01, "A2", 500, NULL, &err), CT_OK);
+	assert_int_equal(judge_put(f, "J02", c01, "A2", 1500, NULL, &err), CT_OK);
+
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO acceptances (contestant_id, criterion_id, reason, accepted_by, "
+				      "created_at) SELECT c.id, k.id, '复核无误', 'judge:H01', '2026-11-23T10:00:00Z' "
+				      "FROM contestants c, criteria k WHERE c.reg_id = 'C01' AND k.code = 'A2'",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_accepts, 1);
+	assert_string_equal(d->contestants[d->accepts[0].contestant].reg_id, "C01");
+	assert_string_equal(d->criteria[d->accepts[0].criterion].code, "A2");
+	event_data_free(d);
+
+	/* Re-sending the same value keeps it; another value drops it. */
+	assert_int_equal(judge_put(f, "J02", c01, "A2", 1500, NULL, &err), CT_OK);
+	d = load(f, "CNC");
+	assert_int_equal(d->n_accepts, 1);
+	event_data_free(d);
+	assert_int_equal(judge_put(f, "J02", c01, "A2", 1400, NULL, &err), CT_OK);
+	d = load(f, "CNC");
+	assert_int_equal(d->n_accepts, 0);
+	event_data_free(d);
+}
+
+/* ---- check-in, contestant changes, workflow ---- */
+
+static void test_checkin_before_draw(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct checkin_row rows[] = {{"C01", ENTRY_ABSENT, -1, NULL}};
+	EXPECT(CT_CONFLICT, store_checkin(f->st, "admin", rows, 1, &err));
+	assert_at(&err, 0, "event");
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(contestant_of(d, "C01")->status, ENTRY_REGISTERED);
+	event_data_free(d);
+}
+
+static void test_checkin(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct checkin_row bad[] = {
+		{"C02", ENTRY_ABSENT, -1, "缺考"},
+		{"C42", ENTRY_COMPETED, 100, NULL},
+	};
+	int64_t v = version(f, "CNC");
+	EXPECT(CT_INVALID, store_checkin(f->st, "admin", bad, COUNT(bad), &err));
+	assert_at(&err, 1, "reg_id");
+	assert_msg_has(&err, "C42");
+	assert_int_equal(version(f, "CNC"), v);
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(contestant_of(d, "C02")->status, ENTRY_COMPETED);
+	event_data_free(d);
+
+	const struct checkin_row rows[] = {
+		{"C01", ENTRY_COMPETED, 3600, NULL},
+		{"C02", ENTRY_ABSENT, -1, "缺考"},
+		{"C03", ENTRY_DISQUALIFIED, 1200, "违规"},
+	};
+	EXPECT(CT_OK, store_checkin(f->st, "admin", rows, COUNT(rows), &err));
+	assert_true(version(f, "CNC") > v);
+	d = load(f, "CNC");
+	const struct ev_contestant *c = contestant_of(d, "C01");
+	assert_int_equal(c->status, ENTRY_COMPETED);
+	assert_int_equal(c->elapsed_s, 3600);
+	assert_null(c->reason);
+	c = contestant_of(d, "C02");
+	assert_int_equal(c->status, ENTRY_ABSENT);
+	assert_int_equal(c->elapsed_s, -1);
+	assert_string_equal(c->reason, "缺考");
+	c = contestant_of(d, "C03");
+	assert_int_equal(c->status, ENTRY_DISQUALIFIED);
+	assert_int_equal(c->elapsed_s, 1200);
+	assert_string_equal(c->reason, "违规");
+	assert_int_equal(contestant_of(d, "C04")->status, ENTRY_COMPETED);
+	event_data_free(d);
+
+	/* No time given: the time is kept. */
+	const struct checkin_row again[] = {{"C01", ENTRY_COMPETED, -1, NULL}};
+	EXPECT(CT_OK, store_checkin(f->st, "admin", again, 1, &err));
+	d = load(f, "CNC");
+	assert_int_equal(contestant_of(d, "C01")->elapsed_s, 3600);
+	event_data_free(d);
+}
+
+static void test_contestant_patch(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct contestant_patch dq = {"disqualified", -2, "作弊"};
+	int64_t v = version(f, "CNC");
+	EXPECT(CT_OK, store_contestant_patch(f->st, "admin", "C03", &dq, &err));
+	assert_true(version(f, "CNC") > v);
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(contestant_of(d, "C03")->status, ENTRY_DISQUALIFIED);
+	assert_string_equal(contestant_of(d, "C03")->reason, "作弊");
+	assert_int_equal(contestant_of(d, "C03")->elapsed_s, -1);
+	event_data_free(d);
+
+	/* Only the time: status and reason stay. */
+	const struct contestant_patch timed = {NULL, 2700, NULL};
+	EXPECT(CT_OK, store_contestant_patch(f->st, "admin", "C03", &timed, &err));
+	d = load(f, "CNC");
+	assert_int_equal(contestant_of(d, "C03")->status, ENTRY_DISQUALIFIED);
+	assert_string_equal(contestant_of(d, "C03")->reason, "作弊");
+	assert_int_equal(contestant_of(d, "C03")->elapsed_s, 2700);
+	event_data_free(d);
+
+	/* Back to competed with the reason cleared; the time cleared. */
+	const struct contestant_patch back = {"competed", -1, ""};
+	EXPECT(CT_OK, store_contestant_patch(f->st, "admin", "C03", &back, &err));
+	d = load(f, "CNC");
+	assert_int_equal(contestant_of(d, "C03")->status, ENTRY_COMPETED);
+	assert_null(contestant_of(d, "C03")->reason);
+	assert_int_equal(contestant_of(d, "C03")->elapsed_s, -1);
+	event_data_free(d);
+
+	EXPECT(CT_NOT_FOUND, store_contestant_patch(f->st, "admin", "C99", &timed, &err));
+}
+
+static void test_lock_closes_scoring(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const char *c01 = code_of(f, "C01");
+	assert_int_equal(judge_put(f, "J02", c01, "A1", 500, NULL, &err), CT_OK);
+	int64_t v = version(f, "CNC");
+	EXPECT(CT_OK, store_event_transition(f->st, "judge:H01", "CNC", "drawn", "locked", "lock", NULL, &err));
+	assert_true(version(f, "CNC") > v);
+	struct event_data *d = load(f, "CNC");
+	assert_string_equal(d->state, "locked");
+	assert_non_null(d->locked_at);
+	event_data_free(d);
+
+	v = version(f, "CNC");
+	assert_int_equal(judge_put(f, "J02", c01, "A1", 600, NULL, &err), CT_CONFLICT);
+	assert_msg_has(&err, "locked");
+	const struct contestant_patch p = {"absent", -2, NULL};
+	EXPECT(CT_CONFLICT, store_contestant_patch(f->st, "admin", "C01", &p, &err));
+	assert_msg_has(&err, "locked");
+	const struct checkin_row rows[] = {{"C01", ENTRY_ABSENT, -1, NULL}};
+	EXPECT(CT_CONFLICT, store_checkin(f->st, "admin", rows, 1, &err));
+	/* Locking twice, or from the wrong state, is refused. */
+	EXPECT(CT_CONFLICT,
+	       store_event_transition(f->st, "admin", "CNC", "drawn", "locked", "lock", NULL, &err));
+	assert_msg_has(&err, "locked");
+	EXPECT(CT_NOT_FOUND,
+	       store_event_transition(f->st, "admin", "LATHE", "drawn", "locked", "lock", NULL, &err));
+	assert_int_equal(version(f, "CNC"), v);
+	d = load(f, "CNC");
+	assert_int_equal(value_in(d, "C01", "A1", "J02"), 500);
+	event_data_free(d);
+
+	/* Unlocking with a reason reopens scoring. */
+	EXPECT(CT_OK, store_event_transition(f->st, "admin", "CNC", "locked", "drawn", "unlock", "复核", &err));
+	d = load(f, "CNC");
+	assert_string_equal(d->state, "drawn");
+	assert_null(d->locked_at);
+	event_data_free(d);
+	assert_int_equal(judge_put(f, "J02", c01, "A1", 600, NULL, &err), CT_OK);
+}
+
+/* ---- audit ---- */
+
+static void test_audit_chain(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	char last[512];
+	assert_int_equal(audit_rows(f->path, NULL), 0);
+
+	unsigned char pk[32] = {1}, sk[64] = {2};
+	EXPECT(CT_OK, store_contest_init(f->st, "C", "大赛", "https://x.example", pk, sk, "h", &err));
+	assert_int_equal(audit_rows(f->path, "init"), 1);
+
+	fx_register(f);
+	assert_int_equal(audit_rows(f->path, "event.add"), 2);
+	assert_int_equal(audit_rows(f->path, "criterion.add"), 3);
+	assert_int_equal(audit_rows(f->path, "contestant.add"), 4);
+	assert_int_equal(audit_rows(f->path, "judge.assign"), 4);
+	audit_last(f->path, last, sizeof last);
+	assert_string_equal(last, "admin|judge.assign|WELD/J09|-|judge");
+	int n = audit_rows(f->path, NULL);
+	assert_int_equal(n, 14);
+
+	/* Refused batches append nothing. */
+	const struct contestant_row dup[] = {
+		{"C05", "新人", "", "CNC", NULL, NULL},
+		{"C01", "重复", "", "CNC", NULL, NULL},
+	};
+	EXPECT(CT_CONFLICT, store_contestants_add(f->st, "admin", dup, COUNT(dup), &err));
+	const struct criterion_row badcrit[] = {{"CNC", "A", "别名", 60, "A9", "坏", 100, METHOD_MEAN}};
+	EXPECT(CT_INVALID, store_criteria_add(f->st, "admin", badcrit, 1, &err));
+	uint32_t drawn = 0;
+	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "WELD", &drawn, &err));
+	assert_int_equal(audit_rows(f->path, NULL), n);
+
+	fx_draw(f);
+	audit_last(f->path, last, sizeof last);
+	assert_string_equal(last, "admin|draw|CNC|setup|4 contestants");
+
+	/* A score and its revision name the anonymous code, never the reg_id. */
+	const char *c01 = code_of(f, "C01");
+	char want[512];
+	assert_int_equal(judge_put(f, "J02", c01, "A1", 500, NULL, &err), CT_OK);
+	audit_last(f->path, last, sizeof last);
+	snprintf(want, sizeof want, "judge:J02|score|CNC/%s/A1/J02|-|5.00", c01);
+	assert_string_equal(last, want);
+	assert_int_equal(put_as(f, true, "J02", "C01", "A1", 650, NULL, &err), CT_OK);
+	audit_last(f->path, last, sizeof last);
+	snprintf(want, sizeof want, "admin|score|CNC/%s/A1/J02|5.00|6.50", c01);
+	assert_string_equal(last, want);
+	n = audit_rows(f->path, NULL);
+
+	/* Refused scores append nothing. */
+	assert_int_equal(judge_put(f, "J01", code_of(f, "C03"), "A1", 500, NULL, &err), CT_FORBIDDEN);
+	const struct score_put bad[] = {
+		{"CNC", "C02", "A1", 0, "J02", 300},
+		{"CNC", "C02", "B1", 0, "J02", 250},
+	};
+	EXPECT(CT_INVALID, store_scores_import(f->st, "admin", bad, COUNT(bad), &err));
+	const struct checkin_row badcheck[] = {{"C02", ENTRY_ABSENT, -1, NULL}, {"C77", ENTRY_ABSENT, -1, NULL}};
+	EXPECT(CT_INVALID, store_checkin(f->st, "admin", badcheck, COUNT(badcheck), &err));
+	assert_int_equal(audit_rows(f->path, NULL), n);
+
+	EXPECT(CT_OK, store_scores_import(f->st, "admin", bad, 1, &err));
+	const struct checkin_row check[] = {{"C02", ENTRY_ABSENT, -1, NULL}, {"C03", ENTRY_COMPETED, 99, NULL}};
+	EXPECT(CT_OK, store_checkin(f->st, "admin", check, COUNT(check), &err));
+	assert_int_equal(audit_rows(f->path, "contestant.status"), 2);
+	const struct contestant_patch p = {NULL, 120, NULL};
+	EXPECT(CT_OK, store_contestant_patch(f->st, "admin", "C03", &p, &err));
+	assert_int_equal(audit_rows(f->path, "contestant.status"), 3);
+	EXPECT(CT_OK, store_event_transition(f->st, "admin", "CNC", "drawn", "locked", "lock", NULL, &err));
+	audit_last(f->path, last, sizeof last);
+	assert_string_equal(last, "admin|lock|CNC|drawn|locked");
+	EXPECT(CT_OK, store_event_transition(f->st, "admin", "CNC", "locked", "drawn", "unlock", "复核", &err));
+	audit_last(f->path, last, sizeof last);
+	assert_string_equal(last, "admin|unlock|CNC|locked|drawn reason 复核");
+
+	unsigned char th[32] = {9};
+	const struct token_info t = {false, judge_id(f, "J02"), "J02", 4102444800};
+	EXPECT(CT_OK, store_token_put(f->st, th, &t, &err));
+	audit_last(f->path, last, sizeof last);
+	assert_string_equal(last, "judge:J02|login|judge:J02|-|-");
+	/* Import 1 + check-in 2 + patch 1 + lock 1 + unlock 1 + login 1. */
+	assert_int_equal(audit_rows(f->path, NULL), n + 7);
+	assert_int_equal(audit_rows(f->path, "score"), 3);
+}
+
+/* The chain check notices an altered record (so test_audit_chain can fail). */
+static void test_audit_chain_detects_change(void **state)
+{
+	struct fx *f = *state;
+	long long broken;
+	fx_register(f);
+	assert_int_equal(audit_scan(f->path, NULL, &broken), 13);
+	assert_int_equal(broken, -1);
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE audit SET new_value = '铣床' WHERE seq = 5", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(audit_scan(f->path, NULL, &broken), 13);
+	assert_int_equal(broken, 5);
+}
+
+/* ---- idempotency and tokens ---- */
+
+static void test_idempotency(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	unsigned char sum[32], got_sum[32];
+	for (int i = 0; i < 32; i++)
+		sum[i] = (unsigned char)(i * 7);
+	int status = 0;
+	char *response = NULL;
+	EXPECT(CT_NOT_FOUND, store_idem_get(f->st, "judge:J02", "k-1", got_sum, &status, &response, &err));
+	assert_null(response);
+
+	EXPECT(CT_OK, store_idem_put(f->st, "judge:J02", "k-1", sum, 201, "{\"revision\":1}", &err));
+	EXPECT(CT_OK, store_idem_get(f->st, "judge:J02", "k-1", got_sum, &status, &response, &err));
+	assert_int_equal(status, 201);
+	assert_string_equal(response, "{\"revision\":1}");
+	assert_memory_equal(got_sum, sum, 32);
+	free(response);
+	response = NULL;
+
+	/* Keys belong to their submitter. */
+	EXPECT(CT_NOT_FOUND, store_idem_get(f->st, "judge:J01", "k-1", got_sum, &status, &response, &err));
+	EXPECT(CT_NOT_FOUND, store_idem_get(f->st, "judge:J02", "k-2", got_sum, &status, &response, &err));
+	assert_null(response);
+	/* A key is recorded once. */
+	EXPECT(CT_CONFLICT, store_idem_put(f->st, "judge:J02", "k-1", sum, 400, "{}", &err));
+	EXPECT(CT_OK, store_idem_get(f->st, "judge:J02", "k-1", got_sum, &status, &response, &err));
+	assert_int_equal(status, 201);
+	free(response);
+}
+
+static void test_tokens(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	unsigned char judge_hash[32], admin_hash[32], unknown[32];
+	memset(judge_hash, 0x11, sizeof judge_hash);
+	memset(admin_hash, 0x22, sizeof admin_hash);
+	memset(unknown, 0x33, sizeof unknown);
+	const int64_t expires = 4102444800; /* 2100-01-01 */
+	const int64_t j02 = judge_id(f, "J02");
+	const struct token_info tj = {false, j02, "J02", expires};
+	const struct token_info ta = {true, 0, "", expires};
+	EXPECT(CT_OK, store_token_put(f->st, judge_hash, &tj, &err));
+	EXPECT(CT_OK, store_token_put(f->st, admin_hash, &ta, &err));
+
+	struct token_info got;
+	EXPECT(CT_OK, store_token_get(f->st, judge_hash, expires - 1, &got, &err));
+	assert_false(got.admin);
+	assert_int_equal(got.judge_id, j02);
+	assert_string_equal(got.judge_code, "J02");
+	assert_int_equal(got.expires, expires);
+	EXPECT(CT_OK, store_token_get(f->st, admin_hash, expires - 3600, &got, &err));
+	assert_true(got.admin);
+	assert_int_equal(got.judge_id, 0);
+	assert_string_equal(got.judge_code, "");
+
+	EXPECT(CT_UNAUTHORIZED, store_token_get(f->st, judge_hash, expires, &got, &err));
+	assert_msg_has(&err, "expired");
+	EXPECT(CT_UNAUTHORIZED, store_token_get(f->st, admin_hash, expires + 1, &got, &err));
+	EXPECT(CT_UNAUTHORIZED, store_token_get(f->st, unknown, 0, &got, &err));
+	assert_msg_has(&err, "unknown");
+}
+
+static void test_judge_login(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct judge_login jl;
+	EXPECT(CT_OK, store_judge_login(f->st, "J01", &jl, &err));
+	assert_string_equal(jl.pin_hash, "x");
+	assert_true(jl.id > 0);
+	assert_int_not_equal(jl.id, judge_id(f, "J02"));
+	/* A later row with a PIN sets the new PIN; one without keeps it. */
+	const struct judge_row repin[] = {{"J01", "周裁判", "第二中学", "y", "WELD", "judge"}};
+	EXPECT(CT_OK, store_judges_add(f->st, "admin", repin, 1, &err));
+	EXPECT(CT_OK, store_judge_login(f->st, "J01", &jl, &err));
+	assert_string_equal(jl.pin_hash, "y");
+	EXPECT(CT_NOT_FOUND, store_judge_login(f->st, "J99", &jl, &err));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_schema_latest, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_open_reopen_keeps_data, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_open_refuses_newer_schema, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_open_refuses_non_database, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_contest_init_get, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_events_add_batch, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_events_add_duplicate_stores_nothing, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_criteria_modules_in_order, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_criteria_weights_kept, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_criteria_module_name_mismatch, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_criteria_mixed_weights, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_criteria_unknown_event, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_criteria_after_draw, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_contestants_add, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_contestants_duplicate_reg_id, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_judges_add, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_judges_conflicting_rows, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_judge_login, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_draw_refused_until_ready, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_draw_weights_must_sum_100, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_draw_weights_100_drawn, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_draw_tiebreak_unknown, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_draw_tiebreak_unknown_criterion, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_draw_weighted_deduction_only, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_draw_assigns_places_and_codes, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_draw_two_large_events, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_score_before_draw, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_score_refusals, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_score_revisions, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_score_rolled_back_not_stored, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_score_admin_by_reg_id, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_scores_import_all_or_nothing, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_score_savepoints, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_score_change_drops_acceptance, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_checkin_before_draw, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_checkin, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_contestant_patch, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_closes_scoring, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_chain, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_chain_detects_change, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_idempotency, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_tokens, setup_registered, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
