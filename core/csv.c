@@ -50,6 +50,11 @@ static bool is_gb_name(const char *encoding)
 	return false;
 }
 
+int csv_encoding_known(const char *encoding)
+{
+	return is_utf8_name(encoding) || is_gb_name(encoding);
+}
+
 enum ct_status csv_decode(const char *buf, size_t len, const char *encoding, char **out,
 			  size_t *out_len, struct csv_loc *loc, struct ct_err *err)
 {

@@ -45,6 +45,9 @@ struct csv_table {
 	char *text;                  /* storage of every cell's text */
 };
 
+/* Whether csv_decode knows encoding (see there); NULL counts as UTF-8. */
+int csv_encoding_known(const char *encoding);
+
 /* Converts buf (len bytes in encoding "UTF-8", "GBK", "GB18030", "GB2312" or
  * "CP936", case-insensitive; NULL means UTF-8) to UTF-8. UTF-8 input is copied
  * unchanged (csv_parse validates it); the GB encodings are converted with

@@ -39,14 +39,15 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 		rc = cli_usage(cli, err, "unknown import \"%s\" (use %s)", kind, import_kind_names());
 		goto out;
 	}
+	if (!csv_encoding_known(encoding)) {
+		rc = cli_usage(cli, err, "unknown encoding \"%s\" (use UTF-8 or GBK)", encoding);
+		goto out;
+	}
 	if ((rc = cli_read_file(file, CSV_MAX_BYTES, &raw, &raw_len, err)) != CT_OK)
 		goto out;
 	ct_err_clear(&perr);
 	if ((rc = csv_decode(raw, raw_len, encoding, &text, &text_len, &loc, &perr)) != CT_OK) {
-		if (strstr(perr.msg, "unknown encoding"))
-			rc = cli_usage(cli, err, "%s", perr.msg);
-		else
-			rc = fail_located(err, rc, import_locate_csv(file, &loc, perr.msg));
+		rc = fail_located(err, rc, import_locate_csv(file, &loc, perr.msg));
 		goto out;
 	}
 	rc = csv_parse(text, text_len, import_csv_columns(k), k->n_cols, &t, &loc, &perr);

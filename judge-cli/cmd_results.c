@@ -67,9 +67,16 @@ static void print_csv(const json_t *modules, const json_t *results)
 	free(cells);
 }
 
+/* Copies member key of from to to, null when absent. */
+static void copy_member(json_t *to, const json_t *from, const char *key)
+{
+	json_t *v = json_object_get(from, key);
+	json_object_set(to, key, v ? v : json_null());
+}
+
 static void print_json(const json_t *doc, const json_t *modules, const json_t *results)
 {
-	static const char *const keys[] = { "reg_id", "name", "organization", "status" };
+	static const char *const keys[] = { "reg_id", "name", "organization", "members", "status" };
 	json_t *out = json_object();
 	json_t *rows = json_array();
 	size_t i, m;
@@ -78,12 +85,13 @@ static void print_json(const json_t *doc, const json_t *modules, const json_t *r
 	json_object_set_new(out, "event", json_string(json_str(doc, "event", "")));
 	json_object_set_new(out, "name", json_string(json_str(doc, "name", "")));
 	json_object_set_new(out, "state", json_string(json_str(doc, "state", "")));
+	copy_member(out, doc, "n_ranked");
+	copy_member(out, doc, "cutoffs");
 	json_object_set(out, "modules", (json_t *)modules);
 	json_array_foreach(results, i, res) {
 		json_t *row = json_object();
 		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-			json_object_set(row, keys[k], json_object_get(res, keys[k]) ?
-				       json_object_get(res, keys[k]) : json_null());
+			copy_member(row, res, keys[k]);
 		json_t *scores = json_object();
 		const json_t *list = json_object_get(res, "modules");
 		json_array_foreach(modules, m, mod) {
@@ -93,11 +101,9 @@ static void print_json(const json_t *doc, const json_t *modules, const json_t *r
 				json_object_set(scores, code, s ? s : json_null());
 		}
 		json_object_set_new(row, "modules", scores);
-		static const char *const tail[] = { "total", "rank", "award" };
-		for (size_t k = 0; k < 3; k++) {
-			json_t *v = json_object_get(res, tail[k]);
-			json_object_set(row, tail[k], v ? v : json_null());
-		}
+		static const char *const tail[] = { "total", "rank", "award", "complete" };
+		for (size_t k = 0; k < sizeof tail / sizeof tail[0]; k++)
+			copy_member(row, res, tail[k]);
 		json_array_append_new(rows, row);
 	}
 	json_object_set_new(out, "results", rows);
@@ -206,7 +212,9 @@ const struct cmd_entry cmd_results_entry = {
 	.summary = "show an event's results: module scores, total, rank, award",
 	.help = "csv: reg_id,name,organization,status, one column per module code,\n"
 		"total,rank,award (rank and award empty when there is none).\n"
-		"json: {\"event\",\"name\",\"state\",\"modules\",\"results\":[{...,\"modules\":{CODE:score}}]}.",
+		"json: {\"event\",\"name\",\"state\",\"n_ranked\",\"cutoffs\",\"modules\",\"results\":[{\"reg_id\",\n"
+		"\"name\",\"organization\",\"members\",\"status\",\"modules\":{CODE:score},\"total\",\"rank\",\n"
+		"\"award\",\"complete\"}]}.",
 	.min_args = 1,
 	.max_args = 1,
 	.options = { { "format", "table|csv|json", "output format (default table)" } },

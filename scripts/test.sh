@@ -4,6 +4,7 @@
 #
 #   BUILD_DIR   build directory (default: build)
 #   CMAKE_ARGS  extra cmake arguments, e.g. "-DCONTEST_WERROR=ON -DCONTEST_SANITIZE=ON"
+#   CTEST_ARGS  extra ctest arguments, e.g. "-R integration" or "-L unit"
 #   JOBS        parallel build and test jobs (default: 2)
 set -euo pipefail
 
@@ -13,6 +14,7 @@ scripts/deps.sh
 build_dir=${BUILD_DIR:-build}
 jobs=${JOBS:-2}
 read -r -a extra <<<"${CMAKE_ARGS:-}"
+read -r -a ctest_extra <<<"${CTEST_ARGS:-}"
 
 # The options are set explicitly every time so that a build directory left
 # configured by an earlier run (say with the sanitizers) builds what this run
@@ -24,4 +26,4 @@ cmake --build "$build_dir" -j"$jobs"
 cd "$build_dir"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-ctest --output-on-failure -j"$jobs"
+ctest --output-on-failure -j"$jobs" "${ctest_extra[@]}"

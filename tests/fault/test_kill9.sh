@@ -10,6 +10,7 @@ N_CRITERIA=8
 JUDGES="J01 J02 J03 J04"
 KILL_AFTER=150          # acknowledged submissions before the kill
 
+T_START=$(now_s)
 setup_server
 D="$T/csv"
 mkdir -p "$D"
@@ -63,21 +64,21 @@ curl_worker() {
 		esac
 	done <"$T/work.$j"
 }
-# cli_worker J: the same through judge-cli score (exit 0 = acknowledged).
+# cli_worker J: the same through judge-cli score (exit 0 = acknowledged;
+# judge-cli retries an unreachable server with the same key for 7.5 s).
 cli_worker() {
-	local j=$1 fails=0 code crit val
+	local j=$1 code crit val
 	while read -r code crit val; do
 		if JUDGE_CLI_TOKEN_FILE="$T/token-$j" timeout 20 "$JUDGE_CLI" score CNC "$code" "$crit" "$val" \
 			>/dev/null 2>>"$T/cli-errors.$j"; then
 			echo "$code $crit $val" >>"$T/acks.$j"
-			fails=0
 		else
-			fails=$((fails + 1))
-			[ $fails -ge 3 ] && break
+			break     # judge-cli score already retried for 7.5 s
 		fi
 	done <"$T/work.$j"
 }
 
+note "set up in $(elapsed_since "$T_START") s"
 declare -A TOKEN
 for j in $JUDGES; do
 	TOKEN[$j]=$(judge_token "$j" "pin-$j")
@@ -112,7 +113,8 @@ for i in $(seq 1 300); do
 	sleep 0.1
 done
 [ $alive -eq 0 ] || fail "workers still running 30 s after the kill"
-wait || true
+note "workers stopped $(elapsed_since "$t0") s after they started"
+wait "${WORKERS[@]}" 2>/dev/null || true
 total=$(acks)
 planned=$((4 * N_CONTESTANTS * N_CRITERIA))
 note "$total of $planned submissions acknowledged in all"
@@ -122,7 +124,9 @@ if ls "$T"/errors.* >/dev/null 2>&1; then
 fi
 
 # restart on the same database: every acknowledged value is there
+t1=$(now_s)
 start_contestd
+note "restarted in $(elapsed_since "$t1") s"
 [ "$(sqlite3 -readonly "$DB" 'PRAGMA integrity_check;')" = ok ] || fail "database integrity check failed after kill -9"
 sqlite3 -readonly "$DB" "SELECT j.code, c.anon_code, k.code, s.value_c FROM scores s
 	JOIN judges j ON j.id = s.judge_id JOIN contestants c ON c.id = s.contestant_id
@@ -171,4 +175,5 @@ if bad:
 http POST /api/v1/events/CNC/scores -H "Authorization: Bearer ${TOKEN[J01]}" -H 'Content-Type: application/json' \
 	-H 'Idempotency-Key: after-restart' --data-binary "{\"contestant\":\"$(head -n 1 "$T/codes")\",\"criterion\":\"K1\",\"value\":\"5\"}"
 [ "${LAST_STATUS:0:1}" = 2 ] || fail "a submission after the restart: HTTP $LAST_STATUS $LAST_BODY"
+note "checked; $(elapsed_since "$T_START") s in all"
 note "ok: all $total acknowledged scores survived kill -9"

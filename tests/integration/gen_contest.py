@@ -48,10 +48,13 @@ def person(rng):
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))
 
 
-def weights(rng, n):
+def weights(rng, n, tricky=False):
     """n whole per cents, multiples of 5 or 10, summing to 100."""
     presets = {2: [(30, 70), (40, 60), (50, 50), (25, 75), (35, 65), (70, 30)],
                3: [(20, 30, 50), (30, 30, 40), (25, 25, 50), (15, 35, 50), (40, 40, 20)]}
+    if tricky:
+        presets[2] += [(0, 100), (1, 99)]
+        presets[3] += [(0, 40, 60), (1, 1, 98), (33, 33, 34)]
     if n in presets:
         return list(rng.choice(presets[n]))
     base = [100 // n] * n
@@ -102,7 +105,7 @@ def generate(args):
         for m in rest:
             assign[rng.randrange(n_mod)].append(m)
         weighted = rng.random() < 0.6
-        wts = weights(rng, n_mod) if weighted else [None] * n_mod
+        wts = weights(rng, n_mod, args.tricky) if weighted else [None] * n_mod
         crits = []  # dicts
         for mi, mc in enumerate(mod_codes):
             for ci, m in enumerate(assign[mi]):
@@ -114,6 +117,8 @@ def generate(args):
                     mx = rng.choice([500, 1000, 2000, 250])
                 else:
                     mx = rng.choice([1000, 2000, 1500, 2500, 3000, 750])
+                    if args.tricky and rng.random() < 0.3:
+                        mx = rng.choice([1, 3, 7, 100000, 99999999])
                 step = rng.choice([1, 5, 25, 50, 100]) if m != "judgement" else 1
                 crits.append({"code": f"{mc}{ci + 1}", "module": mc, "method": m, "max_c": mx,
                               "step": step})
@@ -141,19 +146,25 @@ def generate(args):
                       f"criterion:{crits[0]['code']};module:{mod_codes[0]}",
                       f"module:{mod_codes[0]};criterion:{crits[-1]['code']};time"]
         tiebreak = rng.choice(tb_choices)
-        ratios = rng.choice(["", "10/20/30", "15/25/35", "5/15/30", "12.5/20/30", "20/30/30", "3.33/6.67/10"])
+        ratios = rng.choice(["", "10/20/30", "15/25/35", "5/15/30", "12.5/20/30", "20/30/30", "3.33/6.67/10"]
+                            + (["0/0/0", "50/30/20", "33.33/33.33/33.34", "100/0/0", "0/0/50", "0.01/0.01/0.01"]
+                               if args.tricky else []))
         if weighted:
             max_total = 10000
         else:
             max_total = sum(c["max_c"] for c in crits if c["method"] != "deduction")
         min_award = ""
         if rng.random() < 0.4:
-            min_award = fmt_c((max_total * rng.choice([55, 60, 65, 70]) // 100) // 50 * 50, rng, plain=True)
+            min_award = fmt_c(min(100000000, (max_total * rng.choice([55, 60, 65, 70]) // 100) // 50 * 50),
+                              rng, plain=True)
         events.append({"code": code, "name": name, "award_ratios": ratios, "min_award_score": min_award,
                        "tiebreak": tiebreak, "discrepancy_pct": "" if pct is None else str(pct)})
 
         # --- contestants
         n_ct = args.contestants_per_event
+        if args.tricky:
+            n_ct = rng.choice([1, 2, 3, 4, 5, 7, 10, 11, n_ct])
+        nobody = args.tricky and rng.random() < 0.1     # every contestant absent or out
         team = rng.random() < 0.2
         ev_orgs = rng.sample(orgs, min(len(orgs), max(3, n_ct // 4)))
         start = rng.randint(1, 9)
@@ -168,6 +179,8 @@ def generate(args):
                 row["members"] = ";".join(members)
             else:
                 row["name"] = person(rng)
+                if args.tricky and rng.random() < 0.1:
+                    row["name"] = rng.choice(['"飞鹰"', "张三,李四", "O'Brien 欧", "a\"b,c"])
                 if rng.random() < 0.3:
                     row["id_number"] = "%06d%08d%03d%s" % (rng.randint(110000, 659000), rng.randint(19900101, 20081231),
                                                            rng.randint(0, 999), rng.choice("0123456789X"))
@@ -209,9 +222,13 @@ def generate(args):
 
         # --- statuses (check-in) and elapsed times
         times = [rng.randint(1800, 7200) for _ in range(max(3, n_ct // 5))]  # few distinct: equal times
+        if args.tricky:
+            times += [0, 1]
         status = {}
         for row in ev_cts:
             r = rng.random()
+            if nobody:
+                r = rng.random() * 0.13
             st = ("absent" if r < 0.05 else "withdrawn" if r < 0.09 else
                   "disqualified" if r < 0.13 else "competed")
             status[row["reg_id"]] = st
@@ -323,6 +340,9 @@ def main():
     ap.add_argument("--judges-per-event", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--revisions", type=float, default=0.01, help="share of values entered twice")
+    ap.add_argument("--tricky", action="store_true",
+                    help="edge cases: tiny events, 0 and 100 per cent ratios, zero weights, "
+                         "marks of 0.01 and 999999.99, names with commas and quotes")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     if args.judges_per_event < 2:

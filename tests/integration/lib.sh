@@ -63,8 +63,10 @@ fail() {
 # test still fails at the end.
 SOFT_FAILS=()
 soft_fail() {
-	echo "$TEST_NAME: FAIL (continuing): $*" >&2
-	SOFT_FAILS+=("$*")
+	local msg="$*"
+	msg=${msg//$'\n'/ }
+	echo "$TEST_NAME: FAIL (continuing): $msg" >&2
+	SOFT_FAILS+=("$msg")
 }
 
 on_err() {
@@ -77,7 +79,11 @@ on_err() {
 trap 'on_err $LINENO "$BASH_COMMAND"' ERR
 set -o errtrace
 
+# stop_contestd: SIGTERM, up to 5 s to finish, then SIGKILL. Sets
+# CONTESTD_EXIT to its exit status ("killed" if it had to be killed).
+CONTESTD_EXIT=
 stop_contestd() {
+	CONTESTD_EXIT=
 	if [ -n "$CONTESTD_PID" ] && kill -0 "$CONTESTD_PID" 2>/dev/null; then
 		kill -TERM "$CONTESTD_PID" 2>/dev/null || true
 		local i
@@ -85,8 +91,14 @@ stop_contestd() {
 			kill -0 "$CONTESTD_PID" 2>/dev/null || break
 			sleep 0.1
 		done
-		kill -KILL "$CONTESTD_PID" 2>/dev/null || true
-		wait "$CONTESTD_PID" 2>/dev/null || true
+		if kill -0 "$CONTESTD_PID" 2>/dev/null; then
+			kill -KILL "$CONTESTD_PID" 2>/dev/null || true
+			wait "$CONTESTD_PID" 2>/dev/null || true
+			CONTESTD_EXIT=killed
+		else
+			CONTESTD_EXIT=0
+			wait "$CONTESTD_PID" 2>/dev/null || CONTESTD_EXIT=$?
+		fi
 	fi
 	CONTESTD_PID=
 }
@@ -101,6 +113,7 @@ cleanup() {
 		rc=1
 	fi
 	stop_contestd
+	kill "$WATCHDOG_PID" 2>/dev/null || true
 	# background workers of a test, if any
 	local p
 	for p in $(jobs -p); do kill "$p" 2>/dev/null || true; done
@@ -112,6 +125,19 @@ cleanup() {
 	exit $rc
 }
 trap cleanup EXIT
+trap 'fail "interrupted (SIGTERM/SIGINT: the time limit of ${TEST_TIMEOUT}s, or ctest'"'"'s)"' TERM INT
+
+# A watchdog: no test may run longer than TEST_TIMEOUT seconds. (Wait for
+# specific pids in tests, never a bare "wait": contestd is a child too.)
+TEST_TIMEOUT=${TEST_TIMEOUT:-240}
+(
+	exec >/dev/null 2>&1
+	sleep "$TEST_TIMEOUT" &
+	sp=$!
+	trap 'kill $sp; exit 0' TERM
+	wait $sp && kill -TERM $$
+) &
+WATCHDOG_PID=$!
 
 note() { echo "$TEST_NAME: $*"; }
 
@@ -322,12 +348,12 @@ setup_server() {
 # byte for byte, the JSON field by field. Prints each phase's time (for
 # information only; nothing is asserted on it).
 oracle_contest() {
-	local n_events=$1 per_event=$2 judges=$3 seed=$4
+	local n_events=$1 per_event=$2 judges=$3 seed=${ORACLE_SEED:-$4}
 	local G="$T/contest" X="$T/expected" R="$T/results"
 	mkdir -p "$R"
 	local t0 t
 	run_ok "gen_contest.py" python3 "$IT_DIR/gen_contest.py" --events "$n_events" \
-		--contestants-per-event "$per_event" --judges-per-event "$judges" --seed "$seed" --out "$G"
+		--contestants-per-event "$per_event" --judges-per-event "$judges" --seed "$seed" --out "$G" ${GEN_EXTRA:-}
 	note "$RUN_OUT"
 	run_ok "oracle lockable (generator sanity)" python3 "$IT_DIR/oracle.py" lockable --dir "$G"
 	run_ok "oracle expect" python3 "$IT_DIR/oracle.py" expect --dir "$G" --out "$X"
@@ -346,8 +372,21 @@ oracle_contest() {
 	local e
 	for e in $events; do run_ok "draw $e" jc draw "$e"; done
 	PHASES+=("draw ($n_events events): $(elapsed_since "$t") s")
+	# paper sheets name a contestant by reg_id or by anonymous code: every
+	# third row of the imported file uses the code (the oracle reads reg_ids)
+	for e in $events; do anon_codes "$e"; done >"$T/codes"
+	python3 -c '
+import csv, sys
+codes = dict(line.split() for line in open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8", newline="")))
+w = csv.DictWriter(open(sys.argv[3], "w", encoding="utf-8", newline=""), fieldnames=list(rows[0].keys()), lineterminator="\n")
+w.writeheader()
+for i, r in enumerate(rows):
+    if i % 3 == 0:
+        r["contestant"] = codes[r["contestant"]]
+    w.writerow(r)' "$T/codes" "$G/scores.csv" "$T/scores-import.csv"
 	t=$(now_s)
-	run_ok "import scores" jc import scores "$G/scores.csv"
+	run_ok "import scores" jc import scores "$T/scores-import.csv"
 	PHASES+=("import scores ($(($(wc -l <"$G/scores.csv") - 1)) rows): $(elapsed_since "$t") s")
 	t=$(now_s)
 	run_ok "import checkin" jc import checkin "$G/checkin.csv"
@@ -373,6 +412,14 @@ oracle_contest() {
 			bad=$((bad + 1))
 		fi
 		if ! python3 "$IT_DIR/oracle.py" check-json --expected "$X/$e.csv" --json "$R/$e.json"; then
+			bad=$((bad + 1))
+		fi
+		# the API's own JSON (with n_ranked, cut-offs and the blocker counts)
+		api_admin GET "/api/v1/events/$e/results"
+		printf '%s' "$LAST_BODY" >"$R/$e.api.json"
+		if [ "$LAST_STATUS" != 200 ] ||
+			! python3 "$IT_DIR/oracle.py" check-json --expected "$X/$e.csv" --json "$R/$e.api.json"; then
+			echo "$TEST_NAME: GET /api/v1/events/$e/results (HTTP $LAST_STATUS) disagrees with the oracle" >&2
 			bad=$((bad + 1))
 		fi
 		rows=$((rows + $(wc -l <"$X/$e.csv") - 1))

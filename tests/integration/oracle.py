@@ -356,6 +356,8 @@ def cmd_expect(args):
         res = compute_event(contest, code)
         with open(os.path.join(args.out, code + ".csv"), "w", encoding="utf-8", newline="") as f:
             f.write(results_csv(res))
+        with open(os.path.join(args.out, code + ".meta.json"), "w", encoding="utf-8") as f:
+            json.dump({"cutoffs": res["cutoffs"], "n_ranked": res["n_ranked"]}, f)
         n_rows += len(res["rows"])
         awards = {a: sum(1 for r in res["rows"] if r["award"] == a) for a in AWARDS.values()}
         print(f"oracle: {code}: {len(res['rows'])} contestants, {res['n_ranked']} ranked, "
@@ -410,6 +412,12 @@ def cmd_check_json(args):
             n = sum(1 for r in exp_rows if r[-2] != "")
             if doc["n_ranked"] != n:
                 errors.append(f"n_ranked {doc['n_ranked']} != {n}")
+        meta = os.path.splitext(args.expected)[0] + ".meta.json"
+        if "cutoffs" in doc and os.path.exists(meta):
+            with open(meta, encoding="utf-8") as f:
+                want = json.load(f)["cutoffs"]
+            if doc["cutoffs"] != want:
+                errors.append(f"cutoffs {doc['cutoffs']} != {want}")
         for k in ("n_incomplete", "n_open_discrepancies"):
             if doc.get(k, 0) != 0:
                 errors.append(f"{k} = {doc.get(k)} (expected 0 after lock)")

@@ -12,6 +12,12 @@ mkdir -p "$D"
 
 # ---------------------------------------------------------------- HTTP basics
 expect_error 404 not_found GET /api/v1/no-such-thing -H "Authorization: Bearer $ADMIN_TOKEN"
+expect_status 404 GET /no-such-page
+expect_error 405 method_not_allowed PATCH /api/v1/events -H "Authorization: Bearer $ADMIN_TOKEN" \
+	-H 'Content-Type: application/json' --data-binary '{}'
+http DELETE /api/v1/events -H "Authorization: Bearer $ADMIN_TOKEN"
+[ "$LAST_STATUS" = 405 ] && [ "$(printf '%s' "$LAST_BODY" | json_get error.code)" = method_not_allowed ] ||
+	soft_fail "DELETE /api/v1/events: expected 405 method_not_allowed (docs/API.md), got $LAST_STATUS ${LAST_BODY:0:80}"
 expect_error 401 unauthorized GET /api/v1/events
 expect_error 401 unauthorized GET /api/v1/events -H "Authorization: Bearer not-a-token"
 expect_error 401 unauthorized POST /api/v1/login -H 'Content-Type: application/json' --data-binary '{"secret":"wrong"}'
@@ -226,6 +232,10 @@ expect_score 403 forbidden "$CH1" CNC '{"contestant":"'"$c1"'","criterion":"A1",
 expect_error 403 forbidden GET /api/v1/events/CNC/results -H "Authorization: Bearer $J01"
 expect_error 403 forbidden POST /api/v1/events -H "Authorization: Bearer $J01" \
 	-H 'Content-Type: application/json' --data-binary '{"code":"J","name":"j"}'
+# a judge sees only the events assigned to him
+expect_status 200 GET /api/v1/events -H "Authorization: Bearer $J02"
+[ "$(printf '%s' "$LAST_BODY" | python3 -c 'import json,sys; print(" ".join(e["code"] + ":" + str(e.get("role")) for e in json.load(sys.stdin)["events"]))')" = "OTHER:judge" ] ||
+	fail "J02's event list should be exactly OTHER as judge: $LAST_BODY"
 # the recused contestant is not on J01's sheet
 expect_status 200 GET /api/v1/events/CNC/sheet -H "Authorization: Bearer $J01"
 printf '%s' "$LAST_BODY" | grep -q "$c2" && fail "J01's sheet lists the recused contestant C2 ($c2): $LAST_BODY"
@@ -306,6 +316,10 @@ expect_status 200 POST /api/v1/events/CNC/lock -H "Authorization: Bearer $CH1"
 expect_score 409 conflict "$J01" CNC '{"contestant":"'"$c1"'","criterion":"A1","value":"8"}'
 body_matches 'locked' "score after the lock"
 expect_fail '.' jc contestant set C1 --status absent --reason x
+printf 'reg_id,status,elapsed_s,reason\nC1,disqualified,,违规\n' >"$D/late_checkin.csv"
+expect_fail 'locked' jc import checkin "$D/late_checkin.csv"
+printf 'event,contestant,criterion,judge,value\nCNC,C1,A1,J03,5\n' >"$D/late_scores.csv"
+expect_fail 'locked' jc import scores "$D/late_scores.csv"
 # C1: A1 mean(7.5, 6) = 6.75; A2 10*(2+3)/6 = 8.333 -> 8.33; A = 15.08
 # C2: A1 6; A2 10*1/3 = 3.333 -> 3.33; A = 9.33
 run_ok "results CNC csv" jc results CNC --format csv
@@ -314,4 +328,16 @@ printf '%s\n' "$RUN_OUT" | grep -q '^C1,张三,第一学院,competed,15.08,15.08
 printf '%s\n' "$RUN_OUT" | grep -q '^C2,李四,市质检院,competed,9.33,9.33,2,' ||
 	fail "CNC results: C2 should total 9.33 with rank 2: $RUN_OUT"
 kill -0 "$CONTESTD_PID" || fail "contestd died"
-note "ok"
+
+# repeated failed logins are slowed down: at most 5 failures in 15 minutes
+# (two failed above), then 429 with Retry-After, even with the right PIN
+for i in 1 2 3 4 5 6; do
+	http POST /api/v1/login -H 'Content-Type: application/json' --data-binary '{"judge":"J02","pin":"wrong-pin"}'
+	[ "$LAST_STATUS" = 429 ] && break
+	[ "$LAST_STATUS" = 401 ] || fail "failed login $i: expected 401 or 429, got $LAST_STATUS $LAST_BODY"
+done
+[ "$LAST_STATUS" = 429 ] || fail "6 failed logins in a row were never answered 429"
+ra=$(curl -s -D - -o /dev/null --max-time 10 -X POST "$S/api/v1/login" -H 'Content-Type: application/json' \
+	--data-binary '{"judge":"J02","pin":"135790"}' | tr -d '\r' | awk -F': ' 'tolower($1) == "retry-after" {print $2}')
+[ -n "$ra" ] && [ "$ra" -gt 0 ] 2>/dev/null || fail "a rate-limited login has no Retry-After header"
+[ ${#SOFT_FAILS[@]} -gt 0 ] || note "ok"

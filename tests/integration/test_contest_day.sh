@@ -9,12 +9,13 @@ setup_server
 D="$T/csv"
 mkdir -p "$D"
 
-# WELD: weighted 30/70, ratios 20/30/30, minimum award score 80,
+# WELD: weighted 30/70, ratios 20/30/30, minimum award score 85.31 (W01's
+# total exactly: not below it, so W01 keeps its award),
 # tie-break module B then time. TOUR: unweighted, default ratios,
 # tie-break criterion Q1 then time.
 cat >"$D/events.csv" <<'EOF'
 code,name,award_ratios,min_award_score,tiebreak,discrepancy_pct
-WELD,焊接,20/30/30,80,module:B;time,
+WELD,焊接,20/30/30,85.31,module:B;time,
 TOUR,导游服务,,,criterion:Q1;time,20
 EOF
 # WELD module A max = 10 + 5 = 15 (A3 is a deduction); module B max = 40.
@@ -82,6 +83,9 @@ for reg in W01 W02 W03 W04 W05 W06 W07; do
 		fail "judge-cli contestants WELD does not show $reg with code ${CODE[$reg]}: $RUN_OUT"
 done
 printf '%s\n' "$RUN_OUT" | grep -q '110101200001011234' && fail "the national id is shown in full: $RUN_OUT"
+api_admin GET /api/v1/events/WELD/contestants
+[ "$(printf '%s' "$LAST_BODY" | python3 -c 'import json,sys; print([c["id_number"] for c in json.load(sys.stdin)["contestants"] if c["reg_id"] == "W01"][0])')" = '1101**********1234' ] ||
+	fail "W01's national id is not masked as 1101**********1234: ${LAST_BODY:0:400}"
 
 # Judges log in with their own token files.
 login_judge() {
@@ -176,6 +180,9 @@ sc J04 TOUR T9 P2 0
 sc J03 TOUR T9 Q1 44
 sc J04 TOUR T9 Q1 46
 note "$N_SCORES scores submitted by judges"
+# one log line per request: every judge submission is in contestd's log
+n_logged=$(grep -c '"POST /api/v1/events/[A-Z]*/scores" 201' "$LOG" || true)
+[ "$n_logged" = "$N_SCORES" ] || fail "contestd logged $n_logged score submissions with 201, $N_SCORES were made"
 
 # W06 and W07 did not compete yet count as competed since the draw, so the
 # lock must be refused and name what blocks it.
@@ -201,8 +208,9 @@ JUDGE_CLI_TOKEN_FILE="$T/token-J01" expect_fail 'locked' jc score WELD "${CODE[W
 
 # WELD: N = 5, ratios 20/30/30 -> C1 = round(1.0) = 1, C2 = round(2.5) = 3,
 # C3 = round(4.0) = 4. W04 and W05 tie on total and module B; W05 has the
-# lower time (3500 < 3600). W02 (rank 4, third prize by rank) is below the
-# minimum award score 80 and gets none. Unranked: absent before withdrawn.
+# lower time (3500 < 3600). W01 (85.31) equals the minimum award score and
+# keeps second prize; W02 (rank 4, third prize by rank, 74.65) is below it
+# and gets none. Unranked: absent before withdrawn.
 cat >"$T/WELD.expected" <<'EOF'
 reg_id,name,organization,status,A,B,total,rank,award
 W05,陈静,第三职业学校,competed,12.17,38.50,91.72,1,first
@@ -244,4 +252,10 @@ api_admin GET /api/v1/events/WELD/results
 api_admin GET /api/v1/events/TOUR/results
 [ "$(printf '%s' "$LAST_BODY" | json_get cutoffs)" = "[0, 1, 2]" ] || fail "TOUR cutoffs != [0,1,2]: ${LAST_BODY:0:300}"
 
+# /healthz, and SIGTERM ends contestd cleanly with exit status 0
+http GET /healthz
+[ "$LAST_STATUS" = 200 ] && [ "$(printf '%s' "$LAST_BODY" | json_get status)" = ok ] ||
+	fail "/healthz: HTTP $LAST_STATUS $LAST_BODY"
+stop_contestd
+[ "$CONTESTD_EXIT" = 0 ] || fail "contestd exited with status $CONTESTD_EXIT on SIGTERM (expected 0)"
 note "ok: 2 events, 10 contestants, $N_SCORES judge scores, results as computed by hand"

@@ -97,12 +97,14 @@ post key-one "$B1"
 
 # concurrent duplicates: 8 copies of one submission at once, one revision
 B3='{"contestant":"'"$c2"'","criterion":"A1","value":"5.25"}'
+DUPS=()
 for i in 1 2 3 4 5 6 7 8; do
 	curl -s -o "$T/dup.$i" -w '%{http_code}\n' --max-time 30 -X POST "$S/api/v1/events/CNC/scores" \
 		-H "Authorization: Bearer $J01" -H 'Content-Type: application/json' \
 		-H 'Idempotency-Key: concurrent-1' --data-binary "$B3" >"$T/dup.$i.status" &
+	DUPS+=($!)
 done
-wait
+wait "${DUPS[@]}"
 for i in 2 3 4 5 6 7 8; do
 	cmp -s "$T/dup.1" "$T/dup.$i" || fail "concurrent duplicates answered differently: $(cat "$T/dup.1") vs $(cat "$T/dup.$i")"
 	cmp -s "$T/dup.1.status" "$T/dup.$i.status" || fail "concurrent duplicates: statuses differ"
