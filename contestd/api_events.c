@@ -275,8 +275,9 @@ static json_t *blockers_body(const struct computed *comp, bool admin, struct ct_
 						      jin_mark_json(x->high_c)));
 		listed++;
 	}
-	ct_fail(err, CT_CONFLICT, "event %s cannot be locked: %zu values missing for %u contestants, %zu open "
-		"discrepancies", d->code, r->n_missing, r->n_incomplete, r->n_open);
+	ct_fail(err, CT_CONFLICT, "event %s cannot be locked: %zu missing value%s for %u contestant%s, %zu open "
+		"discrepanc%s", d->code, r->n_missing, r->n_missing == 1 ? "" : "s", r->n_incomplete,
+		r->n_incomplete == 1 ? "" : "s", r->n_open, r->n_open == 1 ? "y" : "ies");
 	json_t *body = http_error_body(CT_CONFLICT, err);
 	json_object_set_new(json_object_get(body, "error"), "blockers",
 			    json_pack("{s:I,s:I,s:I,s:o,s:o}", "n_missing", (json_int_t)r->n_missing, "n_incomplete",

@@ -298,8 +298,11 @@ enum ct_status http_start(struct app *app, int *port_out, struct ct_err *err)
 	evhttp_set_max_body_size(app->http, (ev_ssize_t)app->cfg.max_body);
 	evhttp_set_max_headers_size(app->http, (ev_ssize_t)app->cfg.max_headers);
 	evhttp_set_timeout(app->http, app->cfg.timeout_s);
+	/* Every standard method reaches the router, so a known path with the
+	 * wrong method gets a JSON 405 rather than libevent's HTML 501. */
 	evhttp_set_allowed_methods(app->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH |
-						      EVHTTP_REQ_HEAD);
+						      EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+						      EVHTTP_REQ_OPTIONS);
 	evhttp_set_default_content_type(app->http, "application/json; charset=utf-8");
 	evhttp_set_gencb(app->http, on_request, app);
 	struct evhttp_bound_socket *bound = evhttp_bind_socket_with_handle(app->http, host, (ev_uint16_t)port);

@@ -340,4 +340,13 @@ done
 ra=$(curl -s -D - -o /dev/null --max-time 10 -X POST "$S/api/v1/login" -H 'Content-Type: application/json' \
 	--data-binary '{"judge":"J02","pin":"135790"}' | tr -d '\r' | awk -F': ' 'tolower($1) == "retry-after" {print $2}')
 [ -n "$ra" ] && [ "$ra" -gt 0 ] 2>/dev/null || fail "a rate-limited login has no Retry-After header"
+
+# a database from a newer schema version is refused with a clear message
+cp "$DB" "$T/newer.db"
+sqlite3 "$T/newer.db" 'PRAGMA user_version = 999;'
+rc=0
+timeout 10 "$CONTESTD" --db "$T/newer.db" --listen 127.0.0.1:0 --public-url http://127.0.0.1/ \
+	>"$T/newer.out" 2>"$T/newer.err" || rc=$?
+[ $rc -ne 0 ] && [ $rc -ne 124 ] || fail "contestd on a database of schema version 999: exit $rc (expected a refusal)"
+grep -qi 'schema\|version' "$T/newer.err" || fail "contestd refused a newer schema without saying why: $(head -c 300 "$T/newer.err")"
 [ ${#SOFT_FAILS[@]} -gt 0 ] || note "ok"

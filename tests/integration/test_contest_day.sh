@@ -87,6 +87,19 @@ api_admin GET /api/v1/events/WELD/contestants
 [ "$(printf '%s' "$LAST_BODY" | python3 -c 'import json,sys; print([c["id_number"] for c in json.load(sys.stdin)["contestants"] if c["reg_id"] == "W01"][0])')" = '1101**********1234' ] ||
 	fail "W01's national id is not masked as 1101**********1234: ${LAST_BODY:0:400}"
 
+# The draw: workstations are a permutation of 1..n, codes are six
+# characters and unique across the contest.
+api_admin GET /api/v1/events/WELD/contestants
+printf '%s' "$LAST_BODY" | python3 -c '
+import json, sys
+cs = json.load(sys.stdin)["contestants"]
+ws = sorted(c["workstation"] for c in cs)
+assert ws == list(range(1, len(cs) + 1)), ws
+assert all(c["status"] == "competed" for c in cs), [c["status"] for c in cs]' ||
+	fail "after the draw, WELD's workstations are not a permutation of 1..7 or not all are competed: ${LAST_BODY:0:600}"
+printf '%s\n' "${CODE[@]}" | awk 'length($0) != 6 {bad = 1} END {exit bad}' || fail "anonymous codes are not 6 characters: ${CODE[*]}"
+[ "$(printf '%s\n' "${CODE[@]}" | sort -u | wc -l)" = 10 ] || fail "anonymous codes are not unique: ${CODE[*]}"
+
 # Judges log in with their own token files.
 login_judge() {
 	JUDGE_CLI_TOKEN_FILE="$T/token-$1" run_ok "login --judge $1" jc login --judge "$1" --pin "$2"

@@ -112,9 +112,14 @@ done
 [ "$(cat "$T/dup.1.status")" = 201 ] || fail "concurrent duplicates: HTTP $(cat "$T/dup.1.status") $(cat "$T/dup.1")"
 [ "$(revisions C2 A1)" = 1 ] || fail "8 concurrent duplicates stored $(revisions C2 A1) revisions, expected 1"
 
-# the answer survives a restart
+# the answer survives a restart (SIGTERM: exit 0; no new admin secret)
+secret_before=$(cat "$DB.admin-secret")
 stop_contestd
+[ "$CONTESTD_EXIT" = 0 ] || fail "contestd exited with status $CONTESTD_EXIT on SIGTERM (expected 0)"
+lines_before=$(wc -l <"$LOG")
 start_contestd
+[ "$(cat "$DB.admin-secret")" = "$secret_before" ] || fail "a restart changed the admin secret file"
+tail -n +"$((lines_before + 1))" "$LOG" | grep -qi 'admin secret:' && fail "a restart on an existing database printed an admin secret again"
 post key-one "$B1"
 [ "$LAST_STATUS" = 201 ] && [ "$LAST_BODY" = "$first" ] ||
 	fail "after a restart the retry answered HTTP $LAST_STATUS $LAST_BODY (first: 201 $first)"
