@@ -59,7 +59,8 @@ json_t *http_error_body(enum ct_status st, const struct ct_err *err)
 	json_t *e = json_object();
 	json_object_set_new(e, "code", json_string(ct_status_code(st)));
 	const char *msg = err && err->msg[0] ? err->msg : ct_status_code(st);
-	json_object_set_new(e, "message", json_string(msg) ? json_string(msg) : json_string("(message not UTF-8)"));
+	json_t *text = json_string(msg);
+	json_object_set_new(e, "message", text ? text : json_string("(message not valid UTF-8)"));
 	if (err && err->index >= 0) {
 		json_object_set_new(e, "index", json_integer(err->index));
 		if (err->field[0])

@@ -427,7 +427,7 @@ static void *big_alloc(size_t count, size_t size, bool zero)
 {
 #if defined(MADV_HUGEPAGE)
 	size_t huge = (size_t)2 << 20;
-	if (size && count <= SIZE_MAX / size - huge && count * size >= 2 * huge) {
+	if (size && count <= (SIZE_MAX - huge) / size && count * size >= 2 * huge) {
 		size_t n = (count * size + huge - 1) / huge * huge;
 		void *p = aligned_alloc(huge, n);
 		if (!p)

@@ -160,7 +160,10 @@ for ((i = 0; i < 300; i++)); do
 		pid=$(cat "$pidfile")
 	fi
 	if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
-		fail_start "contestd exited at start-up (is something else on $listen? try --listen 127.0.0.1:8081)"
+		if new_log | grep -q 'cannot listen'; then
+			echo "demo.sh: is another program on $listen? Try: scripts/demo.sh --listen 127.0.0.1:8081" >&2
+		fi
+		fail_start "contestd exited at start-up"
 	fi
 	if [ -z "$url" ]; then
 		if [ "$port" = 0 ]; then

@@ -12,6 +12,11 @@ copied score sheets (exact ties), spreads exactly at the discrepancy limit,
 deductions larger than a module's marks and a few revised values (the latest
 counts).  The scores are complete and without open discrepancies, so every
 event can be locked.  Only the standard library; no float in any mark.
+
+--tricky adds edge cases: events of 1 to 11 contestants (some with nobody
+competing), ratios 0/0/0, 100/0/0 and 33.33/33.33/33.34, module weights of 0
+and 1, maxima of 0.01 and 999999.99, elapsed times of 0 and names with
+commas and double quotes (CSV quoting in the results).
 """
 
 import argparse
@@ -95,6 +100,8 @@ def generate(args):
             methods.append(method_cycle.pop())
         mod_codes = ["A", "B", "C"][:n_mod]
         # every module gets at least one criterion that is not a deduction
+        while sum(1 for m in methods if m != "deduction") < n_mod:
+            methods[methods.index("deduction")] = "mean"
         positive = [m for m in methods if m != "deduction"]
         assign = []
         for mi in range(n_mod):

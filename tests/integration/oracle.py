@@ -20,7 +20,8 @@ Decisions where SPEC is silent (chosen to match the engine's contract):
     row is `competed`.
 
 Usage:
-  oracle.py expect --dir DIR --out OUTDIR     write OUTDIR/EVENT.csv, print counts
+  oracle.py expect --dir DIR --out OUTDIR [--skip checkin]
+                                              write OUTDIR/EVENT.csv, print counts
   oracle.py lockable --dir DIR                exit 1 if any event has blockers
   oracle.py check-json --expected F.csv --json F.json
                                               compare judge-cli's JSON to the CSV
@@ -178,7 +179,7 @@ def read_csv(path):
     return out
 
 
-def load(d):
+def load(d, skip=()):
     c = Contest()
     for ln, r in read_csv(os.path.join(d, "events.csv")):
         ev = Event(r["code"], r["name"])
@@ -220,7 +221,7 @@ def load(d):
         c.judges.setdefault(r["code"], {"org": r.get("organization", "")})
         c.events[r["event"]].judges[r["code"]] = r["role"].strip()
     p = os.path.join(d, "checkin.csv")
-    if os.path.exists(p):
+    if os.path.exists(p) and "checkin" not in skip:
         for ln, r in read_csv(p):
             ct = c.contestants[r["reg_id"]]
             ct["status"] = r["status"].strip()
@@ -349,7 +350,7 @@ def results_csv(res):
 # ------------------------------------------------------------- commands
 
 def cmd_expect(args):
-    contest = load(args.dir)
+    contest = load(args.dir, skip=args.skip or ())
     os.makedirs(args.out, exist_ok=True)
     n_rows = 0
     for code in contest.event_order:
@@ -547,6 +548,8 @@ def main():
     p = sub.add_parser("expect")
     p.add_argument("--dir", required=True)
     p.add_argument("--out", required=True)
+    p.add_argument("--skip", action="append", choices=["checkin"],
+                   help="ignore this file (results before the check-in is imported)")
     p = sub.add_parser("lockable")
     p.add_argument("--dir", required=True)
     p = sub.add_parser("check-json")

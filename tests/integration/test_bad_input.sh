@@ -57,8 +57,12 @@ import json, sys
 rows = [{"code": "BIG%05d" % i, "name": "大" * 20} for i in range(int(sys.argv[1]) // 40)]
 print(json.dumps(rows))' "$((MAX_BODY * 2))" >"$T/big.json"
 [ "$(stat -c %s "$T/big.json")" -gt "$MAX_BODY" ] || fail "test bug: big.json is not over $MAX_BODY bytes"
-expect_status 413 POST /api/v1/events -H "Authorization: Bearer $ADMIN_TOKEN" \
+# libevent 2.1 (Debian 12) refuses an oversized body itself, before the
+# request reaches the router, and has no hook for the error body: the status
+# is 413 but the body is its own HTML page (docs/API.md says so).
+http POST /api/v1/events -H "Authorization: Bearer $ADMIN_TOKEN" \
 	-H 'Content-Type: application/json' --data-binary @"$T/big.json"
+[ "$LAST_STATUS" = 413 ] || fail "oversized body: expected HTTP 413, got $LAST_STATUS"
 expect_error 404 not_found GET /api/v1/events/BIG00000 -H "Authorization: Bearer $ADMIN_TOKEN"
 kill -0 "$CONTESTD_PID" || fail "contestd died on an oversized body"
 
@@ -200,6 +204,12 @@ expect_fail 'setup' jc import scores "$D/early_scores.csv"
 run_ok "draw CNC" jc draw CNC
 run_ok "draw OTHER" jc draw OTHER
 expect_error 409 conflict POST /api/v1/events/CNC/draw -H "Authorization: Bearer $ADMIN_TOKEN"
+# the score sheet and the contestants are fixed by the draw
+printf 'reg_id,name,organization,event\nL1,迟到,第一学院,CNC\n' >"$D/late_contestants.csv"
+expect_fail 'drawn' jc import contestants "$D/late_contestants.csv"
+printf 'event,module,module_name,module_weight,code,description,max,method\nCNC,A,编程,,A9,迟到,10,mean\n' >"$D/late_criteria.csv"
+expect_fail 'drawn' jc import criteria "$D/late_criteria.csv"
+[ "$(n_contestants CNC)" = 5 ] && [ "$(n_criteria CNC)" = 2 ] || fail "imports after the draw changed the event"
 declare -A CODE
 while read -r reg code; do CODE[$reg]=$code; done < <(anon_codes CNC; anon_codes OTHER)
 c1=${CODE[C1]} c2=${CODE[C2]} c3=${CODE[C3]} x1=${CODE[X1]}

@@ -194,12 +194,21 @@ sc J03 TOUR T9 Q1 44
 sc J04 TOUR T9 Q1 46
 note "$N_SCORES scores submitted by judges"
 # one log line per request: every judge submission is in contestd's log
-n_logged=$(grep -c '"POST /api/v1/events/[A-Z]*/scores" 201' "$LOG" || true)
+n_logged=$(grep -cE 'POST /api/v1/events/(WELD|TOUR)/scores.* 201 ' "$LOG" || true)
 [ "$n_logged" = "$N_SCORES" ] || fail "contestd logged $n_logged score submissions with 201, $N_SCORES were made"
 
 # W06 and W07 did not compete yet count as competed since the draw, so the
 # lock must be refused and name what blocks it.
-expect_fail 'W06|W07|missing|incomplete|block' jc lock WELD
+expect_fail 'W06' jc lock WELD
+grep -q 'W07' <<<"$FAIL_ERR" || fail "lock WELD does not list W07 among the blockers: $FAIL_ERR"
+note "lock refused as expected: $(head -n 3 <<<"$FAIL_ERR" | tr '\n' ' ')"
+# W06, W07: 6 criteria; A2 and A3 need one value, the others one per judge:
+# (3 + 1 + 1 + 3 + 3 + 3) x 2 = 28 missing values, 2 incomplete contestants
+api_admin POST /api/v1/events/WELD/lock
+[ "$LAST_STATUS" = 409 ] || fail "lock WELD via the API: expected 409, got $LAST_STATUS $LAST_BODY"
+[ "$(printf '%s' "$LAST_BODY" | json_get error.blockers.n_missing)" = 28 ] &&
+	[ "$(printf '%s' "$LAST_BODY" | json_get error.blockers.n_incomplete)" = 2 ] ||
+	fail "lock WELD blockers: expected 28 missing values for 2 contestants: ${LAST_BODY:0:400}"
 api_admin GET /api/v1/events/WELD
 [ "$(printf '%s' "$LAST_BODY" | json_get state)" = drawn ] || fail "WELD left 'drawn' after a refused lock: $LAST_BODY"
 

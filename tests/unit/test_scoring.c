@@ -1809,11 +1809,13 @@ static void check_event(const struct gen *g, const struct result *r)
 	uint32_t n_incomplete = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t c = by_key[i];
+		bool complete = true;
 		if (s->contestants[c].status != ENTRY_COMPETED) {
-			assert_false(r->entries[0].contestant == c && r->entries[0].complete);
+			for (uint32_t p = 0; p < n; p++)
+				if (r->entries[p].contestant == c)
+					assert_false(r->entries[p].complete);
 			continue;
 		}
-		bool complete = true;
 		for (uint32_t k = 0; k < s->n_criteria; k++) {
 			const struct sheet_criterion *cr = &s->criteria[k];
 			int32_t vals[FX_JUDGES];
