@@ -122,6 +122,7 @@ criteria=$(seq -f 'C%02g' -s , 1 "$n_criteria")
 # is in the database. Leaves bench_commit's summary line in $line.
 run_once() {
 	local name=$1 stored ok
+	per_commit=
 	shift
 	rm -f "$tmp/run.db" "$tmp/run.db-wal" "$tmp/run.db-shm"
 	cp "$tmp/template.db" "$tmp/run.db"
@@ -134,6 +135,9 @@ run_once() {
 		exit 1
 	}
 	stop_server
+	# contestd's last log line: "... N scores in M group commits"
+	per_commit=$(sed -n 's/.* \([0-9][0-9]*\) scores in \([0-9][0-9]*\) group commits.*/\1 \2/p' "$tmp/$name.log" |
+		awk '{ if ($2 > 0) printf "%.1f", $1 / $2; else print "?" }')
 	stored=$(sqlite3 "$tmp/run.db" 'SELECT count(*) FROM score_revisions')
 	ok=$(sed -n 's/.* ok=\([0-9]*\).*/\1/p' <<<"$line")
 	if [ "$stored" -lt "$ok" ]; then
@@ -149,12 +153,12 @@ echo "run_commit.sh: $runs runs per mode, ${seconds}s each, $connections connect
 for ((r = 1; r <= runs; r++)); do
 	run_once group
 	g_rate+=("$(field rate "$line")") g_p50+=("$(field p50_ms "$line")") g_p99+=("$(field p99_ms "$line")")
-	printf '  run %d  group commit      %9.1f submissions/s  p50 %7.2f ms  p99 %7.2f ms\n' \
-		"$r" "${g_rate[-1]}" "${g_p50[-1]}" "${g_p99[-1]}"
+	printf '  run %d  group commit      %9.1f submissions/s  p50 %7.2f ms  p99 %7.2f ms  %s per commit\n' \
+		"$r" "${g_rate[-1]}" "${g_p50[-1]}" "${g_p99[-1]}" "${per_commit:-?}"
 	run_once baseline --max-batch 1
 	b_rate+=("$(field rate "$line")") b_p50+=("$(field p50_ms "$line")") b_p99+=("$(field p99_ms "$line")")
-	printf '  run %d  --max-batch 1     %9.1f submissions/s  p50 %7.2f ms  p99 %7.2f ms\n' \
-		"$r" "${b_rate[-1]}" "${b_p50[-1]}" "${b_p99[-1]}"
+	printf '  run %d  --max-batch 1     %9.1f submissions/s  p50 %7.2f ms  p99 %7.2f ms  %s per commit\n' \
+		"$r" "${b_rate[-1]}" "${b_p50[-1]}" "${b_p99[-1]}" "${per_commit:-?}"
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }

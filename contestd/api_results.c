@@ -41,13 +41,17 @@ void api_results_get(struct request *req)
 	for (uint32_t i = 0; i < d->n_contestants; i++) {
 		const struct result_entry *e = &r->entries[i];
 		const struct ev_contestant *c = &d->contestants[e->contestant];
+		/* Only a competed contestant has scores: an absent one did not
+		 * score 0, and a disqualified one's marks do not stand. */
+		bool scored = c->status == ENTRY_COMPETED;
 		json_t *mods = json_array();
 		for (uint32_t m = 0; m < d->n_modules; m++)
-			json_array_append_new(mods, jin_mark_json(r->module_c[(size_t)e->contestant * d->n_modules + m]));
+			json_array_append_new(mods, scored ? jin_mark_json(r->module_c[(size_t)e->contestant *
+										 d->n_modules + m]) : json_null());
 		const char *award = award_name(e->award);
 		json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:b,s:o}", "reg_id", c->reg_id, "name", c->name,
 					"organization", c->organization, "status", entry_status_name(c->status),
-					"modules", mods, "total", jin_mark_json(e->total_c), "rank",
+					"modules", mods, "total", scored ? jin_mark_json(e->total_c) : json_null(), "rank",
 					e->rank ? json_integer(e->rank) : json_null(), "award",
 					award ? json_string(award) : json_null(), "complete", e->complete, "members",
 					c->members ? json_string(c->members) : json_null());

@@ -234,6 +234,7 @@ enum ct_status ratios_parse(const char *text, int32_t ratio_c[3], struct ct_err 
 struct slot {
 	int32_t value_c;
 	uint32_t judge;
+	uint32_t bucket;         /* used while sorting */
 };
 
 /* The non-recused values of one (contestant, criterion). */
@@ -432,7 +433,12 @@ static void *big_alloc(size_t count, size_t size, bool zero)
 		void *p = aligned_alloc(huge, n);
 		if (!p)
 			return xcalloc(count, size);
-		madvise(p, n, MADV_HUGEPAGE); /* only a hint: ignore failure */
+		madvise(p, n, MADV_HUGEPAGE); /* only hints: ignore failure */
+#if defined(MADV_POPULATE_WRITE)
+		/* One system call maps every page instead of one fault per 4 KiB
+		 * page where huge pages are not to be had. */
+		madvise(p, n, MADV_POPULATE_WRITE);
+#endif
 		if (zero)
 			memset(p, 0, n);
 		return p;
@@ -447,14 +453,34 @@ static size_t bucket_of(const struct engine *e, uint32_t contestant, uint32_t cr
 	return (size_t)e->key_pos[contestant] * e->s->n_criteria + criterion;
 }
 
-/* Validates every value and sorts them into buckets with one counting sort:
- * two passes over the values, or one when they already come grouped by
- * bucket (a store can hand them over that way). */
+/* Turns the counts held in end[b + 2] for buckets lo..hi-1 into bucket ends,
+ * continuing from end[lo + 1]: afterwards end[b + 2] is the end of bucket b,
+ * so end[b + 1] is its start. Records the largest bucket. */
+static void bucket_prefix(struct engine *e, uint32_t *end, size_t lo, size_t hi)
+{
+	for (size_t b = lo; b < hi; b++) {
+		if (end[b + 2] > e->max_bucket)
+			e->max_bucket = end[b + 2];
+		end[b + 2] += end[b + 1];
+	}
+}
+
+/* Validates every value and sorts them into buckets. Values that already
+ * come grouped by bucket (a store can hand them over that way) are used in
+ * place. Otherwise a two-level counting sort: first by blocks of about 2,048
+ * buckets (contestants in key order), then each block by bucket through a
+ * small buffer that stays in cache. One scatter straight into 600,000 buckets
+ * writes all over tens of megabytes and costs twice as much. */
 static enum ct_status bucket_values(struct engine *e, struct ct_err *err)
 {
 	const struct sheet *s = e->s;
 	size_t n_buckets = (size_t)s->n_contestants * s->n_criteria;
 	uint32_t *end = big_alloc(n_buckets + 2, sizeof *end, true);
+	unsigned shift = 0;      /* a block holds 2^shift contestants */
+	while (shift < 16 && ((size_t)2 << shift) * s->n_criteria <= 2048)
+		shift++;
+	size_t n_blocks = (s->n_contestants >> shift) + 1;
+	uint32_t *block_end = xcalloc(n_blocks + 1, sizeof *block_end);
 	bool grouped = true;
 	size_t prev = 0;
 
@@ -462,33 +488,60 @@ static enum ct_status bucket_values(struct engine *e, struct ct_err *err)
 	for (size_t i = 0; i < s->n_values; i++) {
 		const struct sheet_value *v = &s->values[i];
 		if (v->contestant >= s->n_contestants || v->criterion >= s->n_criteria ||
-		    v->judge >= s->n_judges)
+		    v->judge >= s->n_judges) {
+			free(block_end);
 			return fail_value(s, i, "index out of range", err);
-		if (!value_in_range(&s->criteria[v->criterion], v->value_c))
+		}
+		if (!value_in_range(&s->criteria[v->criterion], v->value_c)) {
+			free(block_end);
 			return fail_value(s, i, s->criteria[v->criterion].method == METHOD_JUDGEMENT ?
 					  "a judgement must be 0, 1, 2 or 3" : "outside 0..max", err);
+		}
 		size_t b = bucket_of(e, v->contestant, v->criterion);
 		grouped = grouped && b >= prev;
 		prev = b;
-		end[b + 2]++;
-	}
-	/* end[b + 2] becomes the end of bucket b, so end[b + 1] is its start and
-	 * the scatter below moves it on to bucket b's end. */
-	for (size_t b = 0; b < n_buckets; b++) {
-		if (end[b + 2] > e->max_bucket)
-			e->max_bucket = end[b + 2];
-		end[b + 2] += end[b + 1];
+		block_end[(e->key_pos[v->contestant] >> shift) + 1]++;
 	}
 	if (grouped) {
+		free(block_end);
+		for (size_t i = 0; i < s->n_values; i++)
+			end[bucket_of(e, s->values[i].contestant, s->values[i].criterion) + 2]++;
+		bucket_prefix(e, end, 0, n_buckets);
 		memmove(end + 1, end + 2, n_buckets * sizeof *end);
 		return CT_OK;
 	}
-	e->slots = big_alloc(s->n_values, sizeof *e->slots, false);
+
+	/* First by block, in input order. Block k is the same range of slots
+	 * before and after the sort by bucket: its buckets are consecutive. */
+	uint32_t largest = 0;
+	for (size_t k = 0; k < n_blocks; k++) {
+		largest = block_end[k + 1] > largest ? block_end[k + 1] : largest;
+		block_end[k + 1] += block_end[k];
+	}
+	struct slot *slots = big_alloc(s->n_values, sizeof *slots, false);
 	for (size_t i = 0; i < s->n_values; i++) {
 		const struct sheet_value *v = &s->values[i];
-		e->slots[end[bucket_of(e, v->contestant, v->criterion) + 1]++] =
-			(struct slot){ v->value_c, v->judge };
+		slots[block_end[e->key_pos[v->contestant] >> shift]++] = (struct slot){
+			v->value_c, v->judge, (uint32_t)bucket_of(e, v->contestant, v->criterion) };
 	}
+	/* block_end[k] is now the end of block k and block_end[k - 1] its start. */
+	struct slot *buf = xcalloc(largest ? largest : 1, sizeof *buf);
+	size_t per_block = ((size_t)1 << shift) * s->n_criteria;
+	for (size_t k = 0; k < n_blocks; k++) {
+		uint32_t lo = k ? block_end[k - 1] : 0, hi = block_end[k];
+		size_t b_lo = k * per_block, b_hi = b_lo + per_block;
+		b_hi = b_hi < n_buckets ? b_hi : n_buckets;
+		for (uint32_t i = lo; i < hi; i++)
+			end[slots[i].bucket + 2]++;
+		end[b_lo + 1] = lo;
+		bucket_prefix(e, end, b_lo, b_hi);
+		for (uint32_t i = lo; i < hi; i++)
+			buf[end[slots[i].bucket + 1]++ - lo] = slots[i];
+		memcpy(slots + lo, buf, (size_t)(hi - lo) * sizeof *buf);
+	}
+	free(buf);
+	free(block_end);
+	e->slots = slots;
 	return CT_OK;
 }
 

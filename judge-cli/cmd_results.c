@@ -155,7 +155,7 @@ static void print_table(const json_t *doc, const json_t *modules, const json_t *
 		bool incomplete = json_is_false(json_object_get(v, "complete")) &&
 				  strcmp(json_str(v, "status", ""), "competed") == 0;
 		char total[64];
-		snprintf(total, sizeof total, "%s%s", json_str(v, "total", ""), incomplete ? "*" : "");
+		snprintf(total, sizeof total, "%s%s", json_str(v, "total", "-"), incomplete ? "*" : "");
 		any_incomplete |= incomplete;
 		cells[0] = json_text(v, "rank", "-", b);
 		cells[1] = json_str(v, "reg_id", "");
@@ -164,7 +164,7 @@ static void print_table(const json_t *doc, const json_t *modules, const json_t *
 		cells[4] = json_str(v, "status", "");
 		for (size_t m = 0; m < n_mod; m++) {
 			const char *s = json_string_value(json_array_get(scores, m));
-			cells[5 + m] = s ? s : "";
+			cells[5 + m] = s ? s : "-";
 		}
 		cells[5 + n_mod] = total;
 		cells[6 + n_mod] = award_label(json_str(v, "award", NULL));

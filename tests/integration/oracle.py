@@ -340,10 +340,12 @@ def results_csv(res):
     w.writerow(["reg_id", "name", "organization", "status"] + [m["code"] for m in ev.modules]
                + ["total", "rank", "award"])
     for r in res["rows"]:
+        # Only a competed contestant has scores; the others show none.
+        scored = r["status"] == "competed"
         w.writerow([r["reg_id"], r["name"], r["org"], r["status"]]
-                   + [fmt_c(r["modules"][m["code"]]) for m in ev.modules]
-                   + [fmt_c(r["total"]), "" if r["rank"] is None else str(r["rank"]),
-                      r["award"] or ""])
+                   + [fmt_c(r["modules"][m["code"]]) if scored else "" for m in ev.modules]
+                   + [fmt_c(r["total"]) if scored else "",
+                      "" if r["rank"] is None else str(r["rank"]), r["award"] or ""])
     return out.getvalue()
 
 
@@ -403,8 +405,9 @@ def cmd_check_json(args):
         if isinstance(mods, dict):
             mods = [mods.get(code) for code in header[4:4 + nmod]]
         g = [str(got.get("reg_id")), str(got.get("name")), str(got.get("organization") or ""),
-             str(got.get("status"))] + [str(m) for m in (mods or [])] + [
-            str(got.get("total")), "" if got.get("rank") is None else str(got.get("rank")),
+             str(got.get("status"))] + ["" if m is None else str(m) for m in (mods or [])] + [
+            "" if got.get("total") is None else str(got.get("total")),
+            "" if got.get("rank") is None else str(got.get("rank")),
             got.get("award") or ""]
         if g != want:
             errors.append(f"row {i}: json {g} != expected {want}")

@@ -232,7 +232,7 @@ JUDGE_CLI_TOKEN_FILE="$T/token-J01" expect_fail 'locked' jc score WELD "${CODE[W
 # C3 = round(4.0) = 4. W04 and W05 tie on total and module B; W05 has the
 # lower time (3500 < 3600). W01 (85.31) equals the minimum award score and
 # keeps second prize; W02 (rank 4, third prize by rank, 74.65) is below it
-# and gets none. Unranked: absent before withdrawn.
+# and gets none. Unranked: absent before withdrawn, without scores.
 cat >"$T/WELD.expected" <<'EOF'
 reg_id,name,organization,status,A,B,total,rank,award
 W05,陈静,第三职业学校,competed,12.17,38.50,91.72,1,first
@@ -240,8 +240,8 @@ W04,刘强,第三职业学校,competed,12.17,38.50,91.72,2,second
 W01,张伟,第一技师学院,competed,13.00,33.89,85.31,3,second
 W02,李娜,第一技师学院,competed,10.83,30.28,74.65,4,
 W03,王芳,第二技师学院,competed,5.68,23.13,51.84,5,
-W07,赵敏,第一技师学院,absent,0.00,0.00,0.00,,
-W06,杨磊,第三职业学校,withdrawn,0.00,0.00,0.00,,
+W07,赵敏,第一技师学院,absent,,,,,
+W06,杨磊,第三职业学校,withdrawn,,,,,
 EOF
 # TOUR: N = 3, 10/20/30 -> C1 = round(0.3) = 0, C2 = round(0.9) = 1,
 # C3 = round(1.8) = 2. T10 and T9 tie on total, Q1 and (unknown) time: both

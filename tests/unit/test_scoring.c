@@ -2023,6 +2023,143 @@ static void test_grouped_values(void **state)
 	}
 }
 
+/* A big event, sorted into many blocks by the two-level counting sort:
+ * shuffled values must give exactly what the same values grouped give (the
+ * grouped path is checked against the oracle above), and a judge's second
+ * value for a cell must be caught in any block. */
+static const char (*big_keys)[12];
+
+static int cmp_big_value(const void *a, const void *b)
+{
+	const struct sheet_value *x = a, *y = b;
+	int kc = strcmp(big_keys[x->contestant], big_keys[y->contestant]);
+	if (kc != 0)
+		return kc;
+	return (x->criterion > y->criterion) - (x->criterion < y->criterion);
+}
+
+static void assert_same_result(const struct result *a, const struct result *b, const struct sheet *s)
+{
+	assert_int_equal(a->n_ranked, b->n_ranked);
+	assert_memory_equal(a->cutoff, b->cutoff, sizeof a->cutoff);
+	for (uint32_t i = 0; i < s->n_contestants; i++) {
+		assert_int_equal(a->entries[i].contestant, b->entries[i].contestant);
+		assert_int_equal(a->entries[i].rank, b->entries[i].rank);
+		assert_int_equal(a->entries[i].award, b->entries[i].award);
+		assert_int_equal(a->entries[i].complete, b->entries[i].complete);
+		assert_int_equal(a->entries[i].total_c, b->entries[i].total_c);
+	}
+	assert_memory_equal(a->module_c, b->module_c,
+			    (size_t)s->n_contestants * s->n_modules * sizeof *a->module_c);
+	assert_memory_equal(a->mark_c, b->mark_c,
+			    (size_t)s->n_contestants * s->n_criteria * sizeof *a->mark_c);
+	assert_int_equal(a->n_discrepancies, b->n_discrepancies);
+	assert_int_equal(a->n_open, b->n_open);
+	for (size_t i = 0; i < a->n_discrepancies; i++) {
+		const struct discrepancy *x = &a->discrepancies[i], *y = &b->discrepancies[i];
+		assert_int_equal(x->contestant, y->contestant);
+		assert_int_equal(x->criterion, y->criterion);
+		assert_int_equal(x->low_c, y->low_c);
+		assert_int_equal(x->high_c, y->high_c);
+		assert_int_equal(x->accepted, y->accepted);
+	}
+	assert_int_equal(a->n_missing, b->n_missing);
+	if (a->n_missing)
+		assert_memory_equal(a->missing, b->missing, a->n_missing * sizeof *a->missing);
+	assert_int_equal(a->n_incomplete, b->n_incomplete);
+}
+
+static void test_many_blocks(void **state)
+{
+	(void)state;
+	enum { N = 3001, K = 6, J = 4 };
+	static const enum method methods[K] = {
+		METHOD_MEAN, METHOD_TRIMMED, METHOD_MEDIAN, METHOD_JUDGEMENT, METHOD_MEASUREMENT,
+		METHOD_DEDUCTION,
+	};
+	static const char *const codes[K] = { "A1", "A2", "A3", "B1", "B2", "B3" };
+	struct sheet_module modules[2] = { { "A", 40 }, { "B", 60 } };
+	struct sheet_criterion criteria[K];
+	struct sheet_judge judges[J] = { { 0 }, { 7 }, { 0 }, { 9 } };
+	struct sheet_contestant *ct = calloc(N, sizeof *ct);
+	char (*keys)[12] = calloc(N, sizeof *keys);
+	struct sheet_value *values = calloc((size_t)N * K * J + 1, sizeof *values);
+	struct sheet_accept accepts[3] = { { 5, 0 }, { 2000, 2 }, { 2999, 1 } };
+	uint64_t rng = UINT64_C(0xb10c);
+	size_t n = 0;
+	assert_non_null(ct);
+	assert_non_null(keys);
+	assert_non_null(values);
+
+	for (uint32_t k = 0; k < K; k++)
+		criteria[k] = (struct sheet_criterion){ codes[k], k / 3, methods[k],
+							k == 5 ? 500 : 1000 * (int32_t)(k + 1) };
+	for (uint32_t i = 0; i < N; i++) {
+		/* Keys in an order unrelated to the indices. */
+		snprintf(keys[i], sizeof keys[i], "r%05u", (i * 7919u) % 100003u);
+		ct[i] = (struct sheet_contestant){ keys[i], below(&rng, 20) ? ENTRY_COMPETED : ENTRY_ABSENT,
+						   below(&rng, 3) ? 600 + (int64_t)below(&rng, 60) : -1,
+						   below(&rng, 10) == 0 ? 7 : 0 };
+		for (uint32_t k = 0; k < K; k++)
+			for (uint32_t j = 0; j < J; j++) {
+				if (below(&rng, 50) == 0)
+					continue; /* missing */
+				int32_t v = methods[k] == METHOD_JUDGEMENT ? 100 * (int32_t)below(&rng, 4) :
+					    methods[k] == METHOD_MEASUREMENT || methods[k] == METHOD_DEDUCTION ?
+					    (below(&rng, 30) ? 100 * (int32_t)(i % 5) : 50) :
+					    (int32_t)below(&rng, (uint32_t)criteria[k].max_c / 4 + 1) * 4;
+				values[n++] = (struct sheet_value){ i, k, j, v };
+			}
+	}
+	for (size_t i = n; i > 1; i--) {
+		size_t pick = rnd(&rng) % i;
+		struct sheet_value t = values[i - 1];
+		values[i - 1] = values[pick];
+		values[pick] = t;
+	}
+	struct sheet s = {
+		.modules = modules, .n_modules = 2, .criteria = criteria, .n_criteria = K,
+		.contestants = ct, .n_contestants = N, .judges = judges, .n_judges = J,
+		.values = values, .n_values = n, .accepts = accepts, .n_accepts = 3,
+		.ratio_c = { 1000, 2000, 3000 }, .min_award_c = 100, .discrepancy_pct = 15,
+		.tiebreak = "module:B;criterion:A2;time",
+	};
+	struct result *shuffled = NULL, *grouped = NULL;
+	struct ct_err err;
+	assert_int_equal(score_event(&s, &shuffled, &err), CT_OK);
+
+	big_keys = keys;
+	qsort(values, n, sizeof *values, cmp_big_value);
+	assert_int_equal(score_event(&s, &grouped, &err), CT_OK);
+	assert_same_result(shuffled, grouped, &s);
+	assert_true(shuffled->n_ranked > N / 2);
+	assert_true(shuffled->n_discrepancies > 0 && shuffled->n_missing > 0);
+
+	/* A second value of judge 2 for one cell, far from the first: refused. */
+	for (size_t i = 0; i < n; i++) {
+		if (values[i].contestant == 2500 && values[i].judge == 2) {
+			values[n] = values[i];
+			values[n].value_c = 0;
+			break;
+		}
+	}
+	assert_int_equal(values[n].contestant, 2500);
+	struct sheet_value t = values[n];
+	values[n] = values[17];
+	values[17] = t;
+	s.n_values = n + 1;
+	struct result *dup = NULL;
+	assert_int_equal(score_event(&s, &dup, &err), CT_INVALID);
+	assert_null(dup);
+	assert_non_null(strstr(err.msg, "two values"));
+
+	result_free(shuffled);
+	result_free(grouped);
+	free(values);
+	free(keys);
+	free(ct);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2064,6 +2201,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_sheet_fields),
 		cmocka_unit_test(test_random_events),
 		cmocka_unit_test(test_grouped_values),
+		cmocka_unit_test(test_many_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
