@@ -148,8 +148,8 @@ void api_sheet_get(struct request *req)
 						       d->modules[c->module].code, "description", c->description, "max",
 						       dec_format(c->max_c, buf), "method", method_name(c->method)));
 	}
-	http_reply_json(req, 200, json_pack("{s:s,s:s,s:o,s:o}", "event", d->code, "state", d->state, "criteria",
-					    crits, "contestants", list));
+	http_reply_json(req, 200, json_pack("{s:s,s:s,s:s,s:o,s:o}", "event", d->code, "name", d->name, "state",
+					    d->state, "criteria", crits, "contestants", list));
 }
 
 static enum ct_status decode_score(json_t *o, long i, struct score_put *r, struct ct_err *err)

@@ -124,8 +124,8 @@ static enum ct_status cmd_sheet_run(struct cli *cli, const struct cmd_args *a, s
 	const json_t *c, *k;
 	char b[32];
 
-	printf("%s  (%s)\n\n", json_text(r.json, "event", a->argv[0], b),
-	       json_text(r.json, "state", "", b));
+	printf("%s  %s  (%s)\n\n", json_str(r.json, "event", a->argv[0]), json_str(r.json, "name", ""),
+	       json_str(r.json, "state", ""));
 	static const char *const legend_head[] = { "CRITERION", "MODULE", "METHOD", "MAX",
 						   "DESCRIPTION" };
 	struct table *t = table_new(5, legend_head);

@@ -258,7 +258,7 @@ contestd is running in the background (pid $pid) on $(rel "$db").
 
 judge-cli is logged in as the admin (it keeps the server of the last login):
   $jcli event list
-  $jcli results CNC                 CNC 数控铣 is locked: final results
+  $jcli results CNC                 CNC 数控铣 is locked: its scores no longer change
   $jcli results CARE --format csv   CARE 婴幼儿照护 is open for scoring
   $jcli contestants CARE            the anonymous codes
 As a judge (PINs in demo/judges.csv; a judge's login replaces the admin's):
