@@ -433,12 +433,7 @@ static void *big_alloc(size_t count, size_t size, bool zero)
 		void *p = aligned_alloc(huge, n);
 		if (!p)
 			return xcalloc(count, size);
-		madvise(p, n, MADV_HUGEPAGE); /* only hints: ignore failure */
-#if defined(MADV_POPULATE_WRITE)
-		/* One system call maps every page instead of one fault per 4 KiB
-		 * page where huge pages are not to be had. */
-		madvise(p, n, MADV_POPULATE_WRITE);
-#endif
+		madvise(p, n, MADV_HUGEPAGE); /* only a hint: ignore failure */
 		if (zero)
 			memset(p, 0, n);
 		return p;
@@ -481,21 +476,23 @@ static enum ct_status bucket_values(struct engine *e, struct ct_err *err)
 		shift++;
 	size_t n_blocks = (s->n_contestants >> shift) + 1;
 	uint32_t *block_end = xcalloc(n_blocks + 1, sizeof *block_end);
+	struct slot *buf = NULL;
 	bool grouped = true;
 	size_t prev = 0;
+	enum ct_status rc = CT_OK;
 
 	e->bucket_end = end;
 	for (size_t i = 0; i < s->n_values; i++) {
 		const struct sheet_value *v = &s->values[i];
 		if (v->contestant >= s->n_contestants || v->criterion >= s->n_criteria ||
 		    v->judge >= s->n_judges) {
-			free(block_end);
-			return fail_value(s, i, "index out of range", err);
+			rc = fail_value(s, i, "index out of range", err);
+			goto out;
 		}
 		if (!value_in_range(&s->criteria[v->criterion], v->value_c)) {
-			free(block_end);
-			return fail_value(s, i, s->criteria[v->criterion].method == METHOD_JUDGEMENT ?
-					  "a judgement must be 0, 1, 2 or 3" : "outside 0..max", err);
+			rc = fail_value(s, i, s->criteria[v->criterion].method == METHOD_JUDGEMENT ?
+					"a judgement must be 0, 1, 2 or 3" : "outside 0..max", err);
+			goto out;
 		}
 		size_t b = bucket_of(e, v->contestant, v->criterion);
 		grouped = grouped && b >= prev;
@@ -503,12 +500,11 @@ static enum ct_status bucket_values(struct engine *e, struct ct_err *err)
 		block_end[(e->key_pos[v->contestant] >> shift) + 1]++;
 	}
 	if (grouped) {
-		free(block_end);
 		for (size_t i = 0; i < s->n_values; i++)
 			end[bucket_of(e, s->values[i].contestant, s->values[i].criterion) + 2]++;
 		bucket_prefix(e, end, 0, n_buckets);
 		memmove(end + 1, end + 2, n_buckets * sizeof *end);
-		return CT_OK;
+		goto out;
 	}
 
 	/* First by block, in input order. Block k is the same range of slots
@@ -518,31 +514,31 @@ static enum ct_status bucket_values(struct engine *e, struct ct_err *err)
 		largest = block_end[k + 1] > largest ? block_end[k + 1] : largest;
 		block_end[k + 1] += block_end[k];
 	}
-	struct slot *slots = big_alloc(s->n_values, sizeof *slots, false);
+	e->slots = big_alloc(s->n_values, sizeof *e->slots, false);
 	for (size_t i = 0; i < s->n_values; i++) {
 		const struct sheet_value *v = &s->values[i];
-		slots[block_end[e->key_pos[v->contestant] >> shift]++] = (struct slot){
+		e->slots[block_end[e->key_pos[v->contestant] >> shift]++] = (struct slot){
 			v->value_c, v->judge, (uint32_t)bucket_of(e, v->contestant, v->criterion) };
 	}
-	/* block_end[k] is now the end of block k and block_end[k - 1] its start. */
-	struct slot *buf = xcalloc(largest ? largest : 1, sizeof *buf);
+	/* block_end[k] is now the end of block k and block_end[k - 1] its
+	 * start; the sort of block k carries on from where block k - 1's
+	 * bucket ends left off (end[b_lo + 1]). */
+	buf = xcalloc(largest ? largest : 1, sizeof *buf);
 	size_t per_block = ((size_t)1 << shift) * s->n_criteria;
 	for (size_t k = 0; k < n_blocks; k++) {
 		uint32_t lo = k ? block_end[k - 1] : 0, hi = block_end[k];
-		size_t b_lo = k * per_block, b_hi = b_lo + per_block;
-		b_hi = b_hi < n_buckets ? b_hi : n_buckets;
+		size_t b_lo = k * per_block, b_hi = b_lo + per_block < n_buckets ? b_lo + per_block : n_buckets;
 		for (uint32_t i = lo; i < hi; i++)
-			end[slots[i].bucket + 2]++;
-		end[b_lo + 1] = lo;
+			end[e->slots[i].bucket + 2]++;
 		bucket_prefix(e, end, b_lo, b_hi);
 		for (uint32_t i = lo; i < hi; i++)
-			buf[end[slots[i].bucket + 1]++ - lo] = slots[i];
-		memcpy(slots + lo, buf, (size_t)(hi - lo) * sizeof *buf);
+			buf[end[e->slots[i].bucket + 1]++ - lo] = e->slots[i];
+		memcpy(e->slots + lo, buf, (size_t)(hi - lo) * sizeof *buf);
 	}
+out:
 	free(buf);
 	free(block_end);
-	e->slots = slots;
-	return CT_OK;
+	return rc;
 }
 
 /* Sorts the accepted (contestant, criterion) pairs for lookup by bucket. */
