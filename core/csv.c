@@ -36,7 +36,7 @@ static void line_of(const char *buf, size_t off, uint32_t *line, size_t *col)
 	*col = off - start + 1;
 }
 
-static bool is_utf8_name(const char *encoding)
+bool csv_encoding_is_utf8(const char *encoding)
 {
 	return !encoding || strcasecmp(encoding, "UTF-8") == 0 || strcasecmp(encoding, "UTF8") == 0;
 }
@@ -52,7 +52,7 @@ static bool is_gb_name(const char *encoding)
 
 int csv_encoding_known(const char *encoding)
 {
-	return is_utf8_name(encoding) || is_gb_name(encoding);
+	return csv_encoding_is_utf8(encoding) || is_gb_name(encoding);
 }
 
 enum ct_status csv_decode(const char *buf, size_t len, const char *encoding, char **out,
@@ -67,7 +67,7 @@ enum ct_status csv_decode(const char *buf, size_t len, const char *encoding, cha
 		rc = ct_fail(err, CT_TOO_LARGE, "file is larger than %u bytes", CSV_MAX_BYTES);
 		goto out;
 	}
-	if (is_utf8_name(encoding)) {
+	if (csv_encoding_is_utf8(encoding)) {
 		dst = xmalloc(len + 1);
 		memcpy(dst, buf, len);
 		dst[len] = '\0';

@@ -4,6 +4,7 @@
 #ifndef CONTEST_CSV_H
 #define CONTEST_CSV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,10 @@ struct csv_table {
 
 /* Whether csv_decode knows encoding (see there); NULL counts as UTF-8. */
 int csv_encoding_known(const char *encoding);
+
+/* Whether encoding names UTF-8 ("UTF-8" or "UTF8", case-insensitive); NULL
+ * counts as UTF-8. */
+bool csv_encoding_is_utf8(const char *encoding);
 
 /* Converts buf (len bytes in encoding "UTF-8", "GBK", "GB18030", "GB2312" or
  * "CP936", case-insensitive; NULL means UTF-8) to UTF-8. UTF-8 input is copied

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 static void oom(size_t n)
 {
 	fprintf(stderr, "fatal: out of memory allocating %zu bytes\n", n);
@@ -64,4 +66,12 @@ char *xasprintf(const char *fmt, ...)
 	if (n < 0)
 		oom(0);
 	return p;
+}
+
+void xfree_secret(char *s)
+{
+	if (!s)
+		return;
+	sodium_memzero(s, strlen(s));
+	free(s);
 }

@@ -12,5 +12,8 @@ char *xstrdup(const char *s);            /* returns a new string; caller frees *
 char *xstrndup(const char *s, size_t n); /* at most n bytes, NUL-terminated */
 /* Returns a new formatted string; caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Overwrites the string s (a secret: a token, a PIN) with zeros in a way the
+ * compiler cannot drop, then frees it; NULL is a no-op. */
+void xfree_secret(char *s);
 
 #endif

@@ -11,6 +11,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "table.h"
 #include "token.h"
 #include "xmalloc.h"
@@ -46,7 +48,9 @@ static bool same_server(const char *a, const char *b)
 	return la == lb && strncmp(a, b, la) == 0;
 }
 
-const char *cli_server(struct cli *cli)
+/* cli_server, with file the token file already read (or NULL to read it here
+ * when it is needed), so that one command reads the file once. */
+static const char *resolve_server(struct cli *cli, const struct token_info *file)
 {
 	if (cli->server)
 		return cli->server;
@@ -56,17 +60,25 @@ const char *cli_server(struct cli *cli)
 	} else if (env && *env) {
 		cli->server = xstrdup(env);
 	} else {
-		char *path = token_file_path();
-		struct token_info ti;
-		if (path && token_file_read(path, &ti, NULL) == CT_OK && ti.server && *ti.server)
-			cli->server = xstrdup(ti.server);
+		struct token_info ti = { 0 };
+		if (!file) {
+			char *path = token_file_path();
+			if (path && token_file_read(path, &ti, NULL) == CT_OK)
+				file = &ti;
+			free(path);
+		}
+		if (file && file->server && *file->server)
+			cli->server = xstrdup(file->server);
 		else
 			cli->server = xstrdup(CLI_DEFAULT_SERVER);
-		if (path)
-			token_info_clear(&ti);
-		free(path);
+		token_info_clear(&ti);
 	}
 	return cli->server;
+}
+
+const char *cli_server(struct cli *cli)
+{
+	return resolve_server(cli, NULL);
 }
 
 /* The token to send, or NULL (with cli->token_note saying why). */
@@ -99,10 +111,11 @@ static enum ct_status resolve_token(struct cli *cli, char **out, struct ct_err *
 	}
 	if (rc != CT_OK)
 		goto out;
-	if (ti.server && !same_server(ti.server, cli_server(cli))) {
+	const char *server = resolve_server(cli, &ti);
+	if (ti.server && !same_server(ti.server, server)) {
 		/* never send a token to a server that did not issue it */
 		cli->token_note = xasprintf("the login in %s is for %s, not %s", path, ti.server,
-					    cli_server(cli));
+					    server);
 		goto out;
 	}
 	*out = ti.token;
@@ -113,10 +126,14 @@ out:
 	return rc;
 }
 
-enum ct_status cli_client(struct cli *cli, const struct cmd_entry *entry, struct client **out,
-			  struct ct_err *err)
+/* The client for the running command: connects to cli_server with the token
+ * from --token, $CONTEST_TOKEN or the token file (the last only when it was
+ * issued by the same server), unless the command is no_token. Made once;
+ * owned by cli. */
+static enum ct_status cli_client(struct cli *cli, struct client **out, struct ct_err *err)
 {
 	enum ct_status rc = CT_OK;
+	const struct cmd_entry *entry = cli->entry;
 	char *token = NULL;
 	if (cli->client) {
 		*out = cli->client;
@@ -130,10 +147,7 @@ enum ct_status cli_client(struct cli *cli, const struct cmd_entry *entry, struct
 		goto out;
 	*out = cli->client;
 out:
-	if (token) {
-		memset(token, 0, strlen(token));
-		free(token);
-	}
+	xfree_secret(token);
 	return rc;
 }
 
@@ -152,12 +166,14 @@ static enum ct_status status_of_http(int http)
 	return http >= 500 ? CT_INTERNAL : CT_INVALID;
 }
 
-enum ct_status cli_reply_error(struct cli *cli, const struct reply *r, struct ct_err *err)
+/* Formats the error of reply r (status >= 400) into err and returns the
+ * matching status. */
+static enum ct_status cli_reply_error(struct cli *cli, const struct reply *r, struct ct_err *err)
 {
 	enum ct_status st = status_of_http(r->status);
 	const json_t *e = json_object_get(r->json, "error");
-	const char *msg = json_string_value(json_object_get(e, "message"));
-	const char *code = json_string_value(json_object_get(e, "code"));
+	const char *msg = json_str(e, "message", NULL);
+	const char *code = json_str(e, "code", NULL);
 	char hint[300] = "";
 
 	if (r->status == 401 && cli->token_note && !(cli->entry && cli->entry->no_token))
@@ -174,20 +190,47 @@ enum ct_status cli_reply_error(struct cli *cli, const struct reply *r, struct ct
 	return ct_fail(err, st, "%s (HTTP %d)%s", msg, r->status, hint);
 }
 
-enum ct_status cli_call(struct cli *cli, const struct cmd_args *a, const char *method,
-			const char *path, const json_t *body, const char *idem_key,
-			struct reply *r, struct ct_err *err)
+enum ct_status cli_call(struct cli *cli, const char *method, const char *path,
+			const json_t *body, const char *idem_key, struct reply *r,
+			struct ct_err *err)
 {
 	enum ct_status rc;
 	struct client *c;
 	memset(r, 0, sizeof *r);
-	if ((rc = cli_client(cli, a->entry, &c, err)) != CT_OK)
+	if ((rc = cli_client(cli, &c, err)) != CT_OK)
 		return rc;
 	if ((rc = client_request(c, method, path, body, idem_key, r, err)) != CT_OK)
 		return rc;
 	if (r->status >= 200 && r->status < 300)
 		return CT_OK;
 	return cli_reply_error(cli, r, err);
+}
+
+enum ct_status cli_event_call(struct cli *cli, const struct cmd_args *a, const char *method,
+			      const char *suffix, const json_t *body, const char *idem_key,
+			      struct reply *r, struct ct_err *err)
+{
+	char *path = cli_path("/api/v1/events/", a->argv[0], suffix);
+	enum ct_status rc = cli_call(cli, method, path, body, idem_key, r, err);
+	free(path);
+	return rc;
+}
+
+enum ct_status cli_get_event(struct cli *cli, const struct cmd_args *a,
+			     const char *const *formats, const char *suffix,
+			     const char *const *arrays, int *fmt, struct reply *r,
+			     struct ct_err *err)
+{
+	enum ct_status rc;
+	memset(r, 0, sizeof *r);
+	if ((*fmt = cli_format(cli, cmd_opt(a, "format"), formats, err)) < 0)
+		return CT_INVALID;
+	if ((rc = cli_event_call(cli, a, "GET", suffix, NULL, NULL, r, err)) != CT_OK)
+		return rc;
+	for (size_t i = 0; arrays && arrays[i]; i++)
+		if (!json_is_array(json_object_get(r->json, arrays[i])))
+			return cli_unexpected(err, arrays[i]);
+	return CT_OK;
 }
 
 char *cli_path(const char *prefix, const char *segment, const char *suffix)
@@ -275,7 +318,7 @@ enum ct_status cli_read_secret(const char *what, char **out, struct ct_err *err)
 		line[--n] = '\0';
 	*out = xstrdup(line);
 out:
-	memset(line, 0, sizeof line);
+	sodium_memzero(line, sizeof line);
 	return rc;
 }
 

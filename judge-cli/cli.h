@@ -23,7 +23,7 @@ struct cli {
 	int timeout_s;           /* --timeout, or 0 for the command's default */
 	bool usage_error;        /* set by cli_usage: main prints the usage */
 	const struct cmd_entry *entry; /* the running command */
-	struct client *client;   /* made by cli_client on first use */
+	struct client *client;   /* made by the first cli_call */
 	char *server;            /* resolved server URL */
 	char *token_note;        /* why no token was sent, for a 401 hint; or NULL */
 };
@@ -68,24 +68,34 @@ enum ct_status cli_usage(struct cli *cli, struct ct_err *err, const char *fmt, .
  * of the token file, else CLI_DEFAULT_SERVER. Borrowed from cli. */
 const char *cli_server(struct cli *cli);
 
-/* The client for the command entry: connects to cli_server with the token
- * from --token, $CONTEST_TOKEN or the token file (the last only when it was
- * issued by the same server), unless entry->no_token. Made once; owned by
- * cli. */
-enum ct_status cli_client(struct cli *cli, const struct cmd_entry *entry, struct client **out,
-			  struct ct_err *err);
+/* Sends one request of the running command cli->entry (see client_request)
+ * over the client made on first use: to cli_server, with the token from
+ * --token, $CONTEST_TOKEN or the token file (the last only when it was issued
+ * by the same server) unless the command is no_token. Classifies the answer:
+ * CT_OK for 2xx; otherwise the status matching the HTTP status, with err->msg
+ * as "MESSAGE (409 conflict)" taken from the server's error body. *r holds
+ * the answer either way (reply_clear it). */
+enum ct_status cli_call(struct cli *cli, const char *method, const char *path,
+			const json_t *body, const char *idem_key, struct reply *r,
+			struct ct_err *err);
 
-/* Sends one request of the running command (see client_request) and
- * classifies the answer: CT_OK for 2xx; otherwise the status matching the
- * HTTP status, with err->msg as "MESSAGE (409 conflict)" taken from the
- * server's error body. *r holds the answer either way (reply_clear it). */
-enum ct_status cli_call(struct cli *cli, const struct cmd_args *a, const char *method,
-			const char *path, const json_t *body, const char *idem_key,
-			struct reply *r, struct ct_err *err);
+/* cli_call to "/api/v1/events/" + the event a->argv[0] (percent-encoded) +
+ * suffix (may be NULL). */
+enum ct_status cli_event_call(struct cli *cli, const struct cmd_args *a, const char *method,
+			      const char *suffix, const json_t *body, const char *idem_key,
+			      struct reply *r, struct ct_err *err);
 
-/* Formats the error of reply r (status >= 400) into err and returns the
- * matching status. */
-enum ct_status cli_reply_error(struct cli *cli, const struct reply *r, struct ct_err *err);
+/* The start of a command that shows an event: checks --format against
+ * formats (see cli_format; *fmt is the index), then GETs the event's suffix
+ * with cli_event_call and checks that each member named in arrays
+ * (NULL-terminated, or NULL for none) is a JSON array, failing with
+ * cli_unexpected on the first that is not. CT_INVALID after cli_usage for a
+ * bad --format. *r is zeroed first and holds the answer either way
+ * (reply_clear it). */
+enum ct_status cli_get_event(struct cli *cli, const struct cmd_args *a,
+			     const char *const *formats, const char *suffix,
+			     const char *const *arrays, int *fmt, struct reply *r,
+			     struct ct_err *err);
 
 /* "/prefix" + percent-encoded segment + suffix. Returns a new string. */
 char *cli_path(const char *prefix, const char *segment, const char *suffix);

@@ -131,17 +131,8 @@ void client_free(struct client *c)
 	free(c->host);
 	free(c->host_header);
 	free(c->prefix);
-	if (c->token)
-		memset(c->token, 0, strlen(c->token));
-	free(c->token);
+	xfree_secret(c->token);
 	free(c);
-}
-
-void client_set_timeout(struct client *c, int timeout_s)
-{
-	c->timeout_s = timeout_s > 0 ? timeout_s : 60;
-	if (c->conn)
-		evhttp_connection_set_timeout(c->conn, c->timeout_s);
 }
 
 void reply_clear(struct reply *r)
@@ -278,8 +269,7 @@ enum ct_status client_request(struct client *c, const char *method, const char *
 	if (c->token) {
 		char *auth = xasprintf("Bearer %s", c->token);
 		evhttp_add_header(h, "Authorization", auth);
-		memset(auth, 0, strlen(auth));
-		free(auth);
+		xfree_secret(auth);
 	}
 	if (idem_key)
 		evhttp_add_header(h, "Idempotency-Key", idem_key);

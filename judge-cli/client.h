@@ -32,9 +32,6 @@ enum ct_status client_new(const char *server, const char *token, int timeout_s,
 /* Frees a client and closes its connection; NULL is a no-op. */
 void client_free(struct client *c);
 
-/* Changes the per-request timeout of c. */
-void client_set_timeout(struct client *c, int timeout_s);
-
 /* Sends method ("GET", "POST", "PATCH") to the server's prefix + path (path
  * already percent-encoded, starting with '/'), with body serialised as JSON
  * when not NULL and an Idempotency-Key header when idem_key is not NULL, and

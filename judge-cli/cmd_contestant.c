@@ -23,32 +23,25 @@ static enum ct_status cmd_contestants_run(struct cli *cli, const struct cmd_args
 					  struct ct_err *err)
 {
 	static const char *const formats[] = { "table", "csv", "json", NULL };
-	enum ct_status rc;
+	static const char *const arrays[] = { "contestants", NULL };
 	struct reply r;
-	int fmt = cli_format(cli, cmd_opt(a, "format"), formats, err);
-	if (fmt < 0)
-		return CT_INVALID;
-	char *path = cli_path("/api/v1/events/", a->argv[0], "/contestants");
-	if ((rc = cli_call(cli, a, "GET", path, NULL, NULL, &r, err)) != CT_OK)
+	int fmt;
+	enum ct_status rc = cli_get_event(cli, a, formats, "/contestants", arrays, &fmt, &r, err);
+	if (rc != CT_OK)
 		goto out;
 	const json_t *list = json_object_get(r.json, "contestants");
-	if (!json_is_array(list)) {
-		rc = cli_unexpected(err, "contestants");
-		goto out;
-	}
 	if (fmt == 2) {
 		cli_print_json(r.json);
 		goto out;
 	}
 	struct table *t = NULL;
 	struct csv_writer csv = { 0 };
-	if (fmt == 1)
+	if (fmt == 1) {
 		csv_write_row(&csv, list_keys, N_LIST);
-	else
+	} else {
 		t = table_new(N_LIST, list_head);
-	if (t) {
-		table_align_right(t, 4);
-		table_align_right(t, 6);
+		table_align_right(t, 4); /* TIME_S */
+		table_align_right(t, 6); /* WS */
 	}
 	size_t i;
 	const json_t *c;
@@ -69,7 +62,6 @@ static enum ct_status cmd_contestants_run(struct cli *cli, const struct cmd_args
 		free(csv.buf);
 	}
 out:
-	free(path);
 	reply_clear(&r);
 	return rc;
 }
@@ -128,7 +120,7 @@ static enum ct_status cmd_contestant_set_run(struct cli *cli, const struct cmd_a
 		json_object_set_new(body, "reason", v);
 	}
 	path = cli_path("/api/v1/contestants/", a->argv[0], NULL);
-	if ((rc = cli_call(cli, a, "PATCH", path, body, NULL, &r, err)) != CT_OK)
+	if ((rc = cli_call(cli, "PATCH", path, body, NULL, &r, err)) != CT_OK)
 		goto out;
 	/* the fields the answer carries (the changed ones at least) */
 	char b[32];
@@ -138,8 +130,8 @@ static enum ct_status cmd_contestant_set_run(struct cli *cli, const struct cmd_a
 		printf("%sstatus %s", sep, json_text(r.json, "status", "?", b));
 		sep = ", ";
 	}
-	if (json_object_get(r.json, "elapsed_s")) {
-		const json_t *e = json_object_get(r.json, "elapsed_s");
+	const json_t *e = json_object_get(r.json, "elapsed_s");
+	if (e) {
 		printf("%stime %s%s", sep, json_text(r.json, "elapsed_s", "unknown", b),
 		       json_is_integer(e) ? " s" : "");
 		sep = ", ";

@@ -18,7 +18,7 @@ static enum ct_status cmd_event_list_run(struct cli *cli, const struct cmd_args 
 	int fmt = cli_format(cli, cmd_opt(a, "format"), table_or_json, err);
 	if (fmt < 0)
 		return CT_INVALID;
-	if ((rc = cli_call(cli, a, "GET", "/api/v1/events", NULL, NULL, &r, err)) != CT_OK)
+	if ((rc = cli_call(cli, "GET", "/api/v1/events", NULL, NULL, &r, err)) != CT_OK)
 		goto out;
 	const json_t *events = json_object_get(r.json, "events");
 	if (!json_is_array(events)) {
@@ -124,13 +124,10 @@ static void print_sheet(const json_t *modules)
 static enum ct_status cmd_event_show_run(struct cli *cli, const struct cmd_args *a,
 					 struct ct_err *err)
 {
-	enum ct_status rc;
 	struct reply r;
-	int fmt = cli_format(cli, cmd_opt(a, "format"), table_or_json, err);
-	if (fmt < 0)
-		return CT_INVALID;
-	char *path = cli_path("/api/v1/events/", a->argv[0], NULL);
-	if ((rc = cli_call(cli, a, "GET", path, NULL, NULL, &r, err)) != CT_OK)
+	int fmt;
+	enum ct_status rc = cli_get_event(cli, a, table_or_json, NULL, NULL, &fmt, &r, err);
+	if (rc != CT_OK)
 		goto out;
 	if (!json_is_object(r.json) || !json_is_string(json_object_get(r.json, "code"))) {
 		rc = cli_unexpected(err, "code");
@@ -169,7 +166,6 @@ static enum ct_status cmd_event_show_run(struct cli *cli, const struct cmd_args 
 		}
 	}
 out:
-	free(path);
 	reply_clear(&r);
 	return rc;
 }
@@ -186,16 +182,14 @@ const struct cmd_entry cmd_event_show_entry = {
 
 static enum ct_status cmd_draw_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)
 {
-	enum ct_status rc;
 	struct reply r;
-	char *path = cli_path("/api/v1/events/", a->argv[0], "/draw");
-	if ((rc = cli_call(cli, a, "POST", path, NULL, NULL, &r, err)) == CT_OK) {
+	enum ct_status rc = cli_event_call(cli, a, "POST", "/draw", NULL, NULL, &r, err);
+	if (rc == CT_OK) {
 		char b[32];
 		printf("drew %s: %s contestants have workstations and anonymous codes; state %s\n",
 		       json_text(r.json, "event", a->argv[0], b),
 		       json_text(r.json, "contestants", "?", b), json_text(r.json, "state", "drawn", b));
 	}
-	free(path);
 	reply_clear(&r);
 	return rc;
 }
@@ -227,7 +221,7 @@ static void print_blockers(const json_t *blockers)
 	const json_t *disc = json_object_get(blockers, "discrepancies");
 	json_array_foreach(missing, i, b) {
 		print_who(b);
-		const char *judge = json_string_value(json_object_get(b, "judge"));
+		const char *judge = json_str(b, "judge", NULL);
 		if (judge)
 			fprintf(stderr, "no value from %s\n", judge);
 		else
@@ -250,10 +244,8 @@ static void print_blockers(const json_t *blockers)
 
 static enum ct_status cmd_lock_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)
 {
-	enum ct_status rc;
 	struct reply r;
-	char *path = cli_path("/api/v1/events/", a->argv[0], "/lock");
-	rc = cli_call(cli, a, "POST", path, NULL, NULL, &r, err);
+	enum ct_status rc = cli_event_call(cli, a, "POST", "/lock", NULL, NULL, &r, err);
 	if (rc == CT_OK) {
 		char b[32];
 		printf("locked %s\n", json_text(r.json, "event", a->argv[0], b));
@@ -265,7 +257,6 @@ static enum ct_status cmd_lock_run(struct cli *cli, const struct cmd_args *a, st
 			err->msg[0] = '\0'; /* printed already */
 		}
 	}
-	free(path);
 	reply_clear(&r);
 	return rc;
 }

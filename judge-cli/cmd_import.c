@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cmd.h"
 #include "csv.h"
@@ -36,7 +35,7 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 
 	const struct import_kind *k = import_kind_find(kind);
 	if (!k) {
-		rc = cli_usage(cli, err, "unknown import \"%s\" (use %s)", kind, import_kind_names());
+		rc = cli_usage(cli, err, "unknown import \"%s\" (use %s)", kind, IMPORT_KIND_NAMES);
 		goto out;
 	}
 	if (!csv_encoding_known(encoding)) {
@@ -52,9 +51,7 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 	}
 	rc = csv_parse(text, text_len, import_csv_columns(k), k->n_cols, &t, &loc, &perr);
 	if (rc != CT_OK) {
-		bool utf8 = !encoding || strcasecmp(encoding, "UTF-8") == 0 ||
-			    strcasecmp(encoding, "UTF8") == 0;
-		if (utf8 && strstr(perr.msg, "invalid UTF-8")) {
+		if (csv_encoding_is_utf8(encoding) && strstr(perr.msg, "invalid UTF-8")) {
 			size_t n = strlen(perr.msg);
 			snprintf(perr.msg + n, sizeof perr.msg - n,
 				 "; if the file was saved by Chinese Excel, use --encoding GBK");
@@ -76,12 +73,12 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 			     report.n_errors, report.n_errors == 1 ? "" : "s");
 		goto out;
 	}
-	rc = cli_call(cli, a, "POST", k->path, rows, NULL, &r, err);
+	rc = cli_call(cli, "POST", k->path, rows, NULL, &r, err);
 	if (rc != CT_OK) {
 		const json_t *e = json_object_get(r.json, "error");
 		const json_t *index = json_object_get(e, "index");
 		if (json_is_integer(index)) {
-			const char *field = json_string_value(json_object_get(e, "field"));
+			const char *field = json_str(e, "field", NULL);
 			char msg[sizeof err->msg];
 			memcpy(msg, err->msg, sizeof msg);
 			fail_located(err, rc,
@@ -106,7 +103,7 @@ out:
 
 const struct cmd_entry cmd_import_entry = {
 	.name = "import",
-	.args = "events|criteria|contestants|judges|checkin|scores FILE",
+	.args = IMPORT_KIND_NAMES " FILE",
 	.summary = "import a CSV file (all rows or none)",
 	.help = "Checks every row of the CSV file, then sends all of them in one request;\n"
 		"the server stores all of them or none. Columns (in any order; [optional]):\n"

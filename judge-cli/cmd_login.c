@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cmd.h"
 #include "token.h"
 #include "xmalloc.h"
@@ -20,17 +22,18 @@ static enum ct_status read_first_line(const char *path, char **out, struct ct_er
 		return rc;
 	buf[strcspn(buf, "\r\n")] = '\0';
 	*out = xstrdup(buf);
-	memset(buf, 0, len);
+	sodium_memzero(buf, len);
 	free(buf);
 	return CT_OK;
 }
 
-static void wipe(char *s)
+/* Overwrites the string member key of obj with zeros in place (jansson
+ * owns the copy, so this is the only way to wipe it before json_decref). */
+static void wipe_member(json_t *obj, const char *key)
 {
-	if (s) {
-		memset(s, 0, strlen(s));
-		free(s);
-	}
+	json_t *v = json_object_get(obj, key);
+	if (json_is_string(v))
+		sodium_memzero((char *)json_string_value(v), json_string_length(v));
 }
 
 static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)
@@ -89,11 +92,11 @@ static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, s
 		json_object_set_new(body, "judge", json_string(judge));
 		json_object_set_new(body, "pin", json_string(secret));
 	}
-	if ((rc = cli_call(cli, a, "POST", "/api/v1/login", body, NULL, &r, err)) != CT_OK)
+	if ((rc = cli_call(cli, "POST", "/api/v1/login", body, NULL, &r, err)) != CT_OK)
 		goto out;
-	const char *token = json_string_value(json_object_get(r.json, "token"));
-	const char *role = json_string_value(json_object_get(r.json, "role"));
-	const char *who = json_string_value(json_object_get(r.json, "judge"));
+	const char *token = json_str(r.json, "token", NULL);
+	const char *role = json_str(r.json, "role", NULL);
+	const char *who = json_str(r.json, "judge", NULL);
 	if (!token || !*token || !role) {
 		rc = ct_fail(err, CT_INTERNAL, "the server's login answer has no token");
 		goto out;
@@ -109,13 +112,11 @@ static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, s
 	else
 		printf("logged in as %s %s\n", role, ti.judge ? ti.judge : "");
 out:
-	/* the request body holds the secret: clear it before freeing */
-	if (json_is_string(json_object_get(body, "secret")))
-		json_object_set_new(body, "secret", json_string(""));
-	if (json_is_string(json_object_get(body, "pin")))
-		json_object_set_new(body, "pin", json_string(""));
+	/* the request body holds the secret: wipe it before freeing */
+	wipe_member(body, "secret");
+	wipe_member(body, "pin");
 	json_decref(body);
-	wipe(secret);
+	xfree_secret(secret);
 	reply_clear(&r);
 	token_info_clear(&ti);
 	free(path);

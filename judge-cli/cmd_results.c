@@ -180,20 +180,14 @@ static enum ct_status cmd_results_run(struct cli *cli, const struct cmd_args *a,
 				      struct ct_err *err)
 {
 	static const char *const formats[] = { "table", "csv", "json", NULL };
-	enum ct_status rc;
+	static const char *const arrays[] = { "modules", "results", NULL };
 	struct reply r;
-	int fmt = cli_format(cli, cmd_opt(a, "format"), formats, err);
-	if (fmt < 0)
-		return CT_INVALID;
-	char *path = cli_path("/api/v1/events/", a->argv[0], "/results");
-	if ((rc = cli_call(cli, a, "GET", path, NULL, NULL, &r, err)) != CT_OK)
+	int fmt;
+	enum ct_status rc = cli_get_event(cli, a, formats, "/results", arrays, &fmt, &r, err);
+	if (rc != CT_OK)
 		goto out;
 	const json_t *modules = json_object_get(r.json, "modules");
 	const json_t *results = json_object_get(r.json, "results");
-	if (!json_is_array(modules) || !json_is_array(results)) {
-		rc = cli_unexpected(err, json_is_array(modules) ? "results" : "modules");
-		goto out;
-	}
 	if (fmt == 1)
 		print_csv(modules, results);
 	else if (fmt == 2)
@@ -201,7 +195,6 @@ static enum ct_status cmd_results_run(struct cli *cli, const struct cmd_args *a,
 	else
 		print_table(r.json, modules, results);
 out:
-	free(path);
 	reply_clear(&r);
 	return rc;
 }

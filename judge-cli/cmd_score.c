@@ -10,11 +10,13 @@
 
 #include "cmd.h"
 #include "decimal.h"
+#include "draw.h"
 #include "table.h"
 #include "xmalloc.h"
 
 #define SCORE_ATTEMPTS 5          /* first try and four retries */
 #define SCORE_FIRST_DELAY_MS 500  /* doubled after each retry: 0.5, 1, 2, 4 s */
+#define SCORE_KEY_BYTES 16        /* random bytes of an idempotency key */
 
 static void sleep_ms(long ms)
 {
@@ -26,10 +28,9 @@ static void sleep_ms(long ms)
 static enum ct_status cmd_score_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)
 {
 	enum ct_status rc = CT_OK;
-	const char *event = a->argv[0], *contestant = a->argv[1];
-	const char *criterion = a->argv[2], *value = a->argv[3];
+	const char *contestant = a->argv[1], *criterion = a->argv[2];
+	const char *value = a->argv[3];
 	json_t *body = NULL;
-	char *path = NULL;
 	struct reply r = { 0 };
 	int64_t value_c;
 	struct ct_err perr;
@@ -42,10 +43,8 @@ static enum ct_status cmd_score_run(struct cli *cli, const struct cmd_args *a, s
 		rc = ct_fail(err, CT_INTERNAL, "libsodium cannot be initialised");
 		goto out;
 	}
-	unsigned char rnd[16];
-	char key[2 * sizeof rnd + 1];
-	randombytes_buf(rnd, sizeof rnd);
-	sodium_bin2hex(key, sizeof key, rnd, sizeof rnd);
+	char key[2 * SCORE_KEY_BYTES + 1];
+	draw_hex(key, SCORE_KEY_BYTES);
 
 	body = json_object();
 	json_object_set_new(body, "contestant", json_string(contestant));
@@ -56,11 +55,10 @@ static enum ct_status cmd_score_run(struct cli *cli, const struct cmd_args *a, s
 		rc = cli_usage(cli, err, "CONTESTANT and CRITERION must be valid UTF-8");
 		goto out;
 	}
-	path = cli_path("/api/v1/events/", event, "/scores");
 	long delay = SCORE_FIRST_DELAY_MS;
 	for (int attempt = 1;; attempt++) {
 		reply_clear(&r);
-		rc = cli_call(cli, a, "POST", path, body, key, &r, err);
+		rc = cli_event_call(cli, a, "POST", "/scores", body, key, &r, err);
 		/* CT_UNAVAILABLE: no answer at all, or 503 (nothing was stored) */
 		if (rc != CT_UNAVAILABLE || attempt == SCORE_ATTEMPTS)
 			break;
@@ -79,7 +77,6 @@ static enum ct_status cmd_score_run(struct cli *cli, const struct cmd_args *a, s
 out:
 	if (body)
 		json_decref(body);
-	free(path);
 	reply_clear(&r);
 	return rc;
 }
@@ -100,21 +97,15 @@ const struct cmd_entry cmd_score_entry = {
 static enum ct_status cmd_sheet_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)
 {
 	static const char *const formats[] = { "table", "json", NULL };
-	enum ct_status rc;
+	static const char *const arrays[] = { "criteria", "contestants", NULL };
 	struct reply r;
 	const char **head = NULL;
-	int fmt = cli_format(cli, cmd_opt(a, "format"), formats, err);
-	if (fmt < 0)
-		return CT_INVALID;
-	char *path = cli_path("/api/v1/events/", a->argv[0], "/sheet");
-	if ((rc = cli_call(cli, a, "GET", path, NULL, NULL, &r, err)) != CT_OK)
+	int fmt;
+	enum ct_status rc = cli_get_event(cli, a, formats, "/sheet", arrays, &fmt, &r, err);
+	if (rc != CT_OK)
 		goto out;
 	const json_t *criteria = json_object_get(r.json, "criteria");
 	const json_t *list = json_object_get(r.json, "contestants");
-	if (!json_is_array(criteria) || !json_is_array(list)) {
-		rc = cli_unexpected(err, json_is_array(criteria) ? "contestants" : "criteria");
-		goto out;
-	}
 	if (fmt == 1) {
 		cli_print_json(r.json);
 		goto out;
@@ -152,8 +143,8 @@ static enum ct_status cmd_sheet_run(struct cli *cli, const struct cmd_args *a, s
 		const json_t *values = json_object_get(k, "values");
 		row[0] = json_str(k, "code", "?");
 		json_array_foreach(criteria, i, c) {
-			const char *code = json_string_value(json_object_get(c, "code"));
-			const char *v = code ? json_string_value(json_object_get(values, code)) : NULL;
+			const char *code = json_str(c, "code", NULL);
+			const char *v = code ? json_str(values, code, NULL) : NULL;
 			row[i + 1] = v ? v : "-";
 			n_given += v != NULL;
 		}
@@ -164,7 +155,6 @@ static enum ct_status cmd_sheet_run(struct cli *cli, const struct cmd_args *a, s
 	printf("\n%zu of %zu values entered\n", n_given, n_crit * json_array_size(list));
 out:
 	free(head);
-	free(path);
 	reply_clear(&r);
 	return rc;
 }

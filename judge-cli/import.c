@@ -71,6 +71,7 @@ static const struct import_col score_cols[] = {
 	{ "value", IMP_REQUIRED, IMP_MARK },
 };
 
+/* The names, in this order, are also IMPORT_KIND_NAMES in import.h. */
 static const struct import_kind kinds[] = {
 	{ "events", "/api/v1/events", "created", "event", "events", COLS(event_cols) },
 	{ "criteria", "/api/v1/criteria", "created", "criterion", "criteria", COLS(criteria_cols) },
@@ -93,11 +94,6 @@ const struct import_kind *import_kind_find(const char *name)
 		if (strcmp(kinds[i].name, name) == 0)
 			return &kinds[i];
 	return NULL;
-}
-
-const char *import_kind_names(void)
-{
-	return "events|criteria|contestants|judges|checkin|scores";
 }
 
 const struct csv_column *import_csv_columns(const struct import_kind *k)

@@ -51,11 +51,12 @@ struct import_kind {
 	size_t n_cols;
 };
 
+/* The kinds' names joined by '|', for usage lines: the names of the kinds
+ * table in import.c, in its order (keep the two together). */
+#define IMPORT_KIND_NAMES "events|criteria|contestants|judges|checkin|scores"
+
 /* The kind named name, or NULL. */
 const struct import_kind *import_kind_find(const char *name);
-
-/* The kinds' names joined by '|', for usage lines. Static string. */
-const char *import_kind_names(void);
 
 /* The csv_parse column spec of kind k (static, k->n_cols entries). */
 const struct csv_column *import_csv_columns(const struct import_kind *k);

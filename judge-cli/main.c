@@ -223,7 +223,6 @@ static int run_command(struct cli *cli, const struct cmd_entry *e, int argc, cha
 int main(int argc, char **argv)
 {
 	struct cli cli = { 0 };
-	int status = 2;
 	int c;
 
 	opterr = 0;
@@ -277,7 +276,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "run judge-cli --help for the list of commands\n");
 		return 2;
 	}
-	status = run_command(&cli, e, rest - words + 1, args + words - 1);
+	int status = run_command(&cli, e, rest - words + 1, args + words - 1);
 	client_free(cli.client);
 	free(cli.server);
 	free(cli.token_note);

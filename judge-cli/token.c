@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "xmalloc.h"
 
@@ -31,10 +32,8 @@ void token_info_clear(struct token_info *ti)
 {
 	if (!ti)
 		return;
-	if (ti->token)
-		memset(ti->token, 0, strlen(ti->token));
 	free(ti->server);
-	free(ti->token);
+	xfree_secret(ti->token);
 	free(ti->role);
 	free(ti->judge);
 	memset(ti, 0, sizeof *ti);
@@ -95,10 +94,9 @@ out:
 		close(fd);
 	if (root)
 		json_decref(root);
-	if (buf) {
-		memset(buf, 0, TOKEN_FILE_MAX + 1);
-		free(buf);
-	}
+	if (buf)
+		sodium_memzero(buf, TOKEN_FILE_MAX + 1);
+	free(buf);
 	return rc;
 }
 
@@ -155,8 +153,7 @@ enum ct_status token_file_write(const char *path, const struct token_info *ti, s
 		goto out;
 	}
 	text = xasprintf("%s\n", dumped);
-	memset(dumped, 0, strlen(dumped));
-	free(dumped);
+	xfree_secret(dumped);
 	tmp = xasprintf("%s.XXXXXX", path);
 	fd = mkstemp(tmp); /* mode 0600 */
 	if (fd < 0) {
@@ -200,10 +197,7 @@ out:
 		unlink(tmp);
 		free(tmp);
 	}
-	if (text) {
-		memset(text, 0, strlen(text));
-		free(text);
-	}
+	xfree_secret(text);
 	json_decref(root);
 	return rc;
 }
