@@ -3,7 +3,33 @@
 #ifndef CONTESTD_API_H
 #define CONTESTD_API_H
 
+#include <stdlib.h>
+
 #include "http.h"
+#include "jin.h"
+#include "xmalloc.h"
+
+/* The handler of a batch (a JSON array of rows, or one object): decodes
+ * every row with decode (json_t *, long row, type *, struct ct_err *), stores
+ * them with add (store, actor, const type *, size_t, struct ct_err *) and
+ * replies status with {verb: number of rows}, or the error. */
+#define API_BATCH(req, type, decode, add, status, verb)                                                    \
+	do {                                                                                               \
+		struct ct_err err;                                                                         \
+		ct_err_clear(&err);                                                                        \
+		size_t n = 0;                                                                              \
+		enum ct_status rc = jin_rows((req)->body, &n, &err);                                       \
+		type *rows = rc == CT_OK ? xcalloc(n, sizeof *rows) : NULL;                                \
+		for (size_t i = 0; rc == CT_OK && i < n; i++)                                              \
+			rc = decode(jin_row((req)->body, i), (long)i, &rows[i], &err);                     \
+		if (rc == CT_OK)                                                                           \
+			rc = add((req)->app->store, (req)->who.actor, rows, n, &err);                      \
+		free(rows);                                                                                \
+		if (rc != CT_OK)                                                                           \
+			http_reply_error((req), rc, &err);                                                 \
+		else                                                                                       \
+			http_reply_json((req), (status), json_pack("{s:I}", (verb), (json_int_t)n));      \
+	} while (0)
 
 /* api_auth.c */
 void api_healthz_get(struct request *req);

@@ -67,7 +67,7 @@ static enum ct_status decode_event(json_t *o, long i, struct event_row *r, struc
 		struct ct_err perr;
 		ct_err_clear(&perr);
 		if (ratios && ratios_parse(ratios, r->ratio_c, &perr) != CT_OK)
-			rc = ct_fail_at(err, CT_INVALID, i, "award_ratios", "row %ld: award_ratios: %s", i + 1, perr.msg);
+			rc = jin_bad(err, i, "award_ratios", "%s", perr.msg);
 	}
 	if (rc == CT_OK)
 		rc = jin_mark(o, "min_award_score", false, i, &r->min_award_c, err);
@@ -77,7 +77,7 @@ static enum ct_status decode_event(json_t *o, long i, struct event_row *r, struc
 		struct ct_err perr;
 		ct_err_clear(&perr);
 		if (tiebreak_check(r->tiebreak, &perr) != CT_OK)
-			rc = ct_fail_at(err, CT_INVALID, i, "tiebreak", "row %ld: tiebreak: %s", i + 1, perr.msg);
+			rc = jin_bad(err, i, "tiebreak", "%s", perr.msg);
 	}
 	if (rc == CT_OK)
 		rc = jin_int(o, "discrepancy_pct", false, 0, 100, 20, i, &pct, err);
@@ -87,21 +87,7 @@ static enum ct_status decode_event(json_t *o, long i, struct event_row *r, struc
 
 void api_events_post(struct request *req)
 {
-	struct ct_err err;
-	ct_err_clear(&err);
-	size_t n = 0;
-	enum ct_status rc = jin_rows(req->body, &n, &err);
-	struct event_row *rows = rc == CT_OK ? xcalloc(n, sizeof *rows) : NULL;
-	for (size_t i = 0; rc == CT_OK && i < n; i++)
-		rc = decode_event(jin_row(req->body, i), (long)i, &rows[i], &err);
-	if (rc == CT_OK)
-		rc = store_events_add(req->app->store, req->who.actor, rows, n, &err);
-	free(rows);
-	if (rc != CT_OK) {
-		http_reply_error(req, rc, &err);
-		return;
-	}
-	http_reply_json(req, 201, json_pack("{s:I}", "created", (json_int_t)n));
+	API_BATCH(req, struct event_row, decode_event, store_events_add, 201, "created");
 }
 
 /* The judge's role in the event ("judge", "chief") or NULL when not assigned. */
@@ -194,16 +180,16 @@ static enum ct_status decode_criterion(json_t *o, long i, struct criterion_row *
 	if (rc == CT_OK)
 		rc = jin_mark(o, "max", true, i, &max_c, err);
 	if (rc == CT_OK && max_c == 0)
-		rc = ct_fail_at(err, CT_INVALID, i, "max", "row %ld: max: must be above 0", i + 1);
+		rc = jin_bad(err, i, "max", "must be above 0");
 	if (rc == CT_OK && max_c > INT32_MAX)
-		rc = ct_fail_at(err, CT_INVALID, i, "max", "row %ld: max: too large", i + 1);
+		rc = jin_bad(err, i, "max", "too large");
 	if (rc == CT_OK)
 		rc = jin_str(o, "method", true, 32, i, &method, err);
 	if (rc == CT_OK) {
 		struct ct_err perr;
 		ct_err_clear(&perr);
 		if (method_parse(method, &r->method, &perr) != CT_OK)
-			rc = ct_fail_at(err, CT_INVALID, i, "method", "row %ld: method: %s", i + 1, perr.msg);
+			rc = jin_bad(err, i, "method", "%s", perr.msg);
 	}
 	r->module_weight = (int32_t)weight;
 	r->max_c = (int32_t)max_c;
@@ -212,21 +198,7 @@ static enum ct_status decode_criterion(json_t *o, long i, struct criterion_row *
 
 void api_criteria_post(struct request *req)
 {
-	struct ct_err err;
-	ct_err_clear(&err);
-	size_t n = 0;
-	enum ct_status rc = jin_rows(req->body, &n, &err);
-	struct criterion_row *rows = rc == CT_OK ? xcalloc(n, sizeof *rows) : NULL;
-	for (size_t i = 0; rc == CT_OK && i < n; i++)
-		rc = decode_criterion(jin_row(req->body, i), (long)i, &rows[i], &err);
-	if (rc == CT_OK)
-		rc = store_criteria_add(req->app->store, req->who.actor, rows, n, &err);
-	free(rows);
-	if (rc != CT_OK) {
-		http_reply_error(req, rc, &err);
-		return;
-	}
-	http_reply_json(req, 201, json_pack("{s:I}", "created", (json_int_t)n));
+	API_BATCH(req, struct criterion_row, decode_criterion, store_criteria_add, 201, "created");
 }
 
 void api_draw_post(struct request *req)

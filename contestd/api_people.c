@@ -28,28 +28,9 @@ static enum ct_status decode_contestant(json_t *o, long i, struct contestant_row
 	return rc;
 }
 
-/* Decodes every row of a batch with decode, then stores them with add. */
-#define BATCH(req, type, decode, add, status, verb)                                                        \
-	do {                                                                                               \
-		struct ct_err err;                                                                         \
-		ct_err_clear(&err);                                                                        \
-		size_t n = 0;                                                                              \
-		enum ct_status rc = jin_rows((req)->body, &n, &err);                                       \
-		type *rows = rc == CT_OK ? xcalloc(n, sizeof *rows) : NULL;                                \
-		for (size_t i = 0; rc == CT_OK && i < n; i++)                                              \
-			rc = decode(jin_row((req)->body, i), (long)i, &rows[i], &err);                     \
-		if (rc == CT_OK)                                                                           \
-			rc = add((req)->app->store, (req)->who.actor, rows, n, &err);                      \
-		free(rows);                                                                                \
-		if (rc != CT_OK)                                                                           \
-			http_reply_error((req), rc, &err);                                                 \
-		else                                                                                       \
-			http_reply_json((req), (status), json_pack("{s:I}", (verb), (json_int_t)n));      \
-	} while (0)
-
 void api_contestants_post(struct request *req)
 {
-	BATCH(req, struct contestant_row, decode_contestant, store_contestants_add, 201, "created");
+	API_BATCH(req, struct contestant_row, decode_contestant, store_contestants_add, 201, "created");
 }
 
 /* The national id with all but the first and last four characters masked. */
@@ -106,9 +87,7 @@ static enum ct_status decode_status(json_t *o, long i, const char **out, enum en
 	ct_err_clear(&perr);
 	if (entry_status_parse(*out, st, &perr) == CT_OK)
 		return CT_OK;
-	if (i >= 0)
-		return ct_fail_at(err, CT_INVALID, i, "status", "row %ld: status: %s", i + 1, perr.msg);
-	return ct_fail(err, CT_INVALID, "status: %s", perr.msg);
+	return jin_bad(err, i, "status", "%s", perr.msg);
 }
 
 void api_contestant_patch(struct request *req)
@@ -171,7 +150,7 @@ static enum ct_status decode_checkin(json_t *o, long i, struct checkin_row *r, s
 
 void api_checkin_post(struct request *req)
 {
-	BATCH(req, struct checkin_row, decode_checkin, store_checkin, 200, "updated");
+	API_BATCH(req, struct checkin_row, decode_checkin, store_checkin, 200, "updated");
 }
 
 /* Judges: rows of one judge must agree; each distinct PIN is hashed once. */
@@ -194,14 +173,13 @@ static enum ct_status decode_judge(json_t *o, long i, struct judge_row *r, const
 	if (rc == CT_OK)
 		rc = jin_str(o, "pin", false, 32, i, pin, err);
 	if (rc == CT_OK && *pin && strlen(*pin) < 4)
-		rc = ct_fail_at(err, CT_INVALID, i, "pin", "row %ld: pin: must have at least 4 characters", i + 1);
+		rc = jin_bad(err, i, "pin", "must have at least 4 characters");
 	if (rc == CT_OK)
 		rc = jin_code(o, "event", i, &r->event, err);
 	if (rc == CT_OK)
 		rc = jin_str(o, "role", true, 16, i, &r->role, err);
 	if (rc == CT_OK && strcmp(r->role, "judge") != 0 && strcmp(r->role, "chief") != 0)
-		rc = ct_fail_at(err, CT_INVALID, i, "role", "row %ld: role: \"%s\" is not judge or chief", i + 1,
-				r->role);
+		rc = jin_bad(err, i, "role", "\"%s\" is not judge or chief", r->role);
 	return rc;
 }
 
@@ -231,9 +209,8 @@ void api_judges_post(struct request *req)
 					    : !same(b.rows[k].organization, b.rows[i].organization) ? "organization"
 					    : !same(b.pins[k], b.pins[i]) ? "pin" : NULL;
 			if (field)
-				rc = ct_fail_at(&err, CT_INVALID, (long)i, field,
-						"row %zu: %s: differs from row %zu of the same judge %s", i + 1, field,
-						k + 1, b.rows[i].code);
+				rc = jin_bad(&err, (long)i, field, "differs from row %zu of the same judge %s", k + 1,
+					     b.rows[i].code);
 			else
 				b.rows[i].pin_hash = b.rows[k].pin_hash;
 			break;

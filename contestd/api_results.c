@@ -12,15 +12,14 @@ static const char *award_name(uint8_t award)
 	return award <= 3 ? names[award] : NULL;
 }
 
-static json_t *modules_json(const struct event_data *d)
+static json_t *modules_json(const struct event_data *d, const struct result *r)
 {
 	json_t *modules = json_array();
 	for (uint32_t m = 0; m < d->n_modules; m++) {
-		int64_t max_c = results_module_max(d, m);
 		const struct ev_module *mod = &d->modules[m];
 		json_array_append_new(modules, json_pack("{s:s,s:s,s:o,s:o}", "code", mod->code, "name", mod->name,
 							 "weight", mod->weight >= 0 ? json_integer(mod->weight) : json_null(),
-							 "max", jin_mark_json(max_c)));
+							 "max", jin_mark_json(r->module_max_c[m])));
 	}
 	return modules;
 }
@@ -61,6 +60,6 @@ void api_results_get(struct request *req)
 				 "state", d->state, "n_ranked", (json_int_t)r->n_ranked, "cutoffs",
 				 (json_int_t)r->cutoff[0], (json_int_t)r->cutoff[1], (json_int_t)r->cutoff[2],
 				 "n_incomplete", (json_int_t)r->n_incomplete, "n_open_discrepancies",
-				 (json_int_t)r->n_open, "modules", modules_json(d), "results", rows);
+				 (json_int_t)r->n_open, "modules", modules_json(d, r), "results", rows);
 	http_reply_json(req, 200, body);
 }

@@ -61,21 +61,18 @@ void api_scores_post(struct request *req)
 		http_reply_error(req, rc, &err);
 		return;
 	}
+	/* Every string is borrowed from req (its path, parsed body, headers and
+	 * caller), which lives until the job is answered. */
 	struct commit_job *job = xcalloc(1, sizeof *job);
 	job->req = req;
-	snprintf(job->actor, sizeof job->actor, "%s", req->who.actor);
-	snprintf(job->idem_key, sizeof job->idem_key, "%s", key);
+	job->actor = req->who.actor;
+	job->idem_key = key;
 	crypto_generichash(job->body_sum, sizeof job->body_sum, req->raw, req->raw_len,
 			   (const unsigned char *)req->param[0], strlen(req->param[0]));
-	size_t le = strlen(req->param[0]) + 1, lc = strlen(contestant) + 1, lk = strlen(criterion) + 1;
-	job->strings = xmalloc(le + lc + lk);
-	memcpy(job->strings, req->param[0], le);
-	memcpy(job->strings + le, contestant, lc);
-	memcpy(job->strings + le + lc, criterion, lk);
 	job->put = (struct score_put){
-		.event = job->strings,
-		.contestant = job->strings + le,
-		.criterion = job->strings + le + lc,
+		.event = req->param[0],
+		.contestant = contestant,
+		.criterion = criterion,
 		.judge_id = req->who.judge_id,
 		.value_c = value_c,
 	};
@@ -171,19 +168,5 @@ static enum ct_status decode_score(json_t *o, long i, struct score_put *r, struc
 
 void api_scores_import_post(struct request *req)
 {
-	struct ct_err err;
-	ct_err_clear(&err);
-	size_t n = 0;
-	enum ct_status rc = jin_rows(req->body, &n, &err);
-	struct score_put *rows = rc == CT_OK ? xcalloc(n, sizeof *rows) : NULL;
-	for (size_t i = 0; rc == CT_OK && i < n; i++)
-		rc = decode_score(jin_row(req->body, i), (long)i, &rows[i], &err);
-	if (rc == CT_OK)
-		rc = store_scores_import(req->app->store, req->who.actor, rows, n, &err);
-	free(rows);
-	if (rc != CT_OK) {
-		http_reply_error(req, rc, &err);
-		return;
-	}
-	http_reply_json(req, 201, json_pack("{s:I}", "stored", (json_int_t)n));
+	API_BATCH(req, struct score_put, decode_score, store_scores_import, 201, "stored");
 }

@@ -24,12 +24,6 @@ struct outcome {
 	bool replay;
 };
 
-static void job_free(struct commit_job *job)
-{
-	free(job->strings);
-	free(job);
-}
-
 static void on_pass(evutil_socket_t fd, short what, void *arg);
 
 struct commit_queue *commit_new(struct event_base *base, struct store *st, int max_batch)
@@ -56,14 +50,6 @@ void commit_submit(struct commit_queue *q, struct commit_job *job)
 		event_active(q->ev, EV_TIMEOUT, 0);
 }
 
-static char *error_text(enum ct_status st, const struct ct_err *err)
-{
-	json_t *body = http_error_body(st, err);
-	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(body);
-	return text;
-}
-
 /* Applies one job inside the open transaction. */
 static void apply(struct commit_queue *q, struct commit_job *job, struct outcome *out)
 {
@@ -81,7 +67,7 @@ static void apply(struct commit_queue *q, struct commit_job *job, struct outcome
 		free(response);
 		ct_fail(&err, CT_CONFLICT, "Idempotency-Key %s was already used for a different submission",
 			job->idem_key);
-		*out = (struct outcome){409, error_text(CT_CONFLICT, &err), false};
+		*out = (struct outcome){409, http_error_text(CT_CONFLICT, &err), false};
 		return;
 	}
 	if (rc != CT_NOT_FOUND)
@@ -104,7 +90,7 @@ static void apply(struct commit_queue *q, struct commit_job *job, struct outcome
 	store_savepoint_rollback(q->store);
 fail:
 	err.index = -1;
-	*out = (struct outcome){http_status_of(rc), error_text(rc, &err), false};
+	*out = (struct outcome){http_status_of(rc), http_error_text(rc, &err), false};
 }
 
 static void run_batch(struct commit_queue *q)
@@ -138,7 +124,7 @@ static void run_batch(struct commit_queue *q)
 			err.msg);
 		for (int i = 0; i < n; i++) {
 			free(outs[i].text);
-			outs[i] = (struct outcome){503, error_text(CT_UNAVAILABLE, &fail), false};
+			outs[i] = (struct outcome){503, http_error_text(CT_UNAVAILABLE, &fail), false};
 		}
 	}
 	q->batches++;
@@ -149,7 +135,7 @@ static void run_batch(struct commit_queue *q)
 		http_reply_text(j->req, outs[i].status, outs[i].text, outs[i].replay);
 		free(outs[i].text);
 		i++;
-		job_free(j);
+		free(j);
 	}
 	free(outs);
 }

@@ -15,11 +15,12 @@ struct commit_queue;
 
 struct commit_job {
 	struct request *req;       /* answered after the commit */
-	char actor[80];
-	char idem_key[160];
+	/* actor, idem_key and put's strings are borrowed from req (who, headers,
+	 * path, body), which lives until the reply; nothing reads them after. */
+	const char *actor;
+	const char *idem_key;
 	unsigned char body_sum[32];/* BLAKE2b of the request body */
-	struct score_put put;      /* strings point into strings below */
-	char *strings;             /* owned storage of put's strings */
+	struct score_put put;
 	/* Encodes the success answer (a new string, caller frees). */
 	char *(*encode)(const struct commit_job *job, const struct score_ack *ack);
 	struct commit_job *next;

@@ -69,6 +69,14 @@ json_t *http_error_body(enum ct_status st, const struct ct_err *err)
 	return json_pack("{s:o}", "error", e);
 }
 
+char *http_error_text(enum ct_status st, const struct ct_err *err)
+{
+	json_t *body = http_error_body(st, err);
+	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(body);
+	return text;
+}
+
 static int64_t now_us(void)
 {
 	struct timespec ts;
@@ -113,7 +121,7 @@ void http_reply_json(struct request *req, int status, json_t *body)
 		struct ct_err err;
 		ct_err_clear(&err);
 		ct_fail(&err, CT_INTERNAL, "could not encode the response");
-		text = json_dumps(http_error_body(CT_INTERNAL, &err), JSON_COMPACT);
+		text = http_error_text(CT_INTERNAL, &err);
 		status = 500;
 	}
 	send_text(req, status, text, strlen(text), false);

@@ -107,4 +107,7 @@ int http_status_of(enum ct_status st);
  * new reference. */
 json_t *http_error_body(enum ct_status st, const struct ct_err *err);
 
+/* The same error body as compact JSON text: a new string; caller frees. */
+char *http_error_text(enum ct_status st, const struct ct_err *err);
+
 #endif

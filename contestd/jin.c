@@ -7,10 +7,7 @@
 
 #include "decimal.h"
 
-static enum ct_status bad(struct ct_err *err, long row, const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static enum ct_status bad(struct ct_err *err, long row, const char *field, const char *fmt, ...)
+enum ct_status jin_bad(struct ct_err *err, long row, const char *field, const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -55,7 +52,7 @@ enum ct_status jin_known(json_t *obj, const char *const *known, long row, struct
 		for (const char *const *k = known; *k && !ok; k++)
 			ok = strcmp(*k, key) == 0;
 		if (!ok)
-			return bad(err, row, key, "unknown field \"%s\"", key);
+			return jin_bad(err, row, key, "unknown field \"%s\"", key);
 	}
 	return CT_OK;
 }
@@ -71,13 +68,13 @@ enum ct_status jin_str(json_t *obj, const char *key, bool required, size_t max, 
 	json_t *v = json_object_get(obj, key);
 	*out = NULL;
 	if (is_empty(v))
-		return required ? bad(err, row, key, "%s", "is required") : CT_OK;
+		return required ? jin_bad(err, row, key, "%s", "is required") : CT_OK;
 	if (!json_is_string(v))
-		return bad(err, row, key, "%s", "must be a string");
+		return jin_bad(err, row, key, "%s", "must be a string");
 	if (json_string_length(v) > max || strlen(json_string_value(v)) != json_string_length(v)) {
 		char detail[64];
 		snprintf(detail, sizeof detail, "%zu", max);
-		return bad(err, row, key, "must be text of at most %s bytes", detail);
+		return jin_bad(err, row, key, "must be text of at most %s bytes", detail);
 	}
 	*out = json_string_value(v);
 	return CT_OK;
@@ -93,7 +90,7 @@ enum ct_status jin_code(json_t *obj, const char *key, long row, const char **out
 		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
 			  c == '_' || c == '.';
 		if (!ok)
-			return bad(err, row, key, "\"%s\" may only contain letters, digits, '-', '_' and '.'", *out);
+			return jin_bad(err, row, key, "\"%s\" may only contain letters, digits, '-', '_' and '.'", *out);
 	}
 	return CT_OK;
 }
@@ -104,23 +101,23 @@ enum ct_status jin_mark(json_t *obj, const char *key, bool required, long row, i
 	json_t *v = json_object_get(obj, key);
 	*out_c = -1;
 	if (is_empty(v))
-		return required ? bad(err, row, key, "%s", "is required") : CT_OK;
+		return required ? jin_bad(err, row, key, "%s", "is required") : CT_OK;
 	if (json_is_integer(v)) {
 		json_int_t i = json_integer_value(v);
 		if (i < 0 || i > DEC_MAX_C / 100)
-			return bad(err, row, key, "%s", "is out of range");
+			return jin_bad(err, row, key, "%s", "is out of range");
 		*out_c = (int64_t)i * 100;
 		return CT_OK;
 	}
 	if (json_is_real(v))
-		return bad(err, row, key, "%s",
+		return jin_bad(err, row, key, "%s",
 			   "send marks as strings (\"7.5\") or integers so they stay exact, not as JSON reals");
 	if (!json_is_string(v))
-		return bad(err, row, key, "%s", "must be a mark like \"7.5\"");
+		return jin_bad(err, row, key, "%s", "must be a mark like \"7.5\"");
 	struct ct_err perr;
 	ct_err_clear(&perr);
 	if (dec_parse(json_string_value(v), out_c, &perr) != CT_OK)
-		return bad(err, row, key, "%s", perr.msg);
+		return jin_bad(err, row, key, "%s", perr.msg);
 	return CT_OK;
 }
 
@@ -130,26 +127,26 @@ enum ct_status jin_int(json_t *obj, const char *key, bool required, int64_t min,
 	json_t *v = json_object_get(obj, key);
 	*out = dflt;
 	if (is_empty(v))
-		return required ? bad(err, row, key, "%s", "is required") : CT_OK;
+		return required ? jin_bad(err, row, key, "%s", "is required") : CT_OK;
 	int64_t x = 0;
 	if (json_is_integer(v)) {
 		x = (int64_t)json_integer_value(v);
 	} else if (json_is_string(v)) {
 		const char *s = json_string_value(v);
 		if (strlen(s) > 18)
-			return bad(err, row, key, "\"%s\" is not a whole number in range", s);
+			return jin_bad(err, row, key, "\"%s\" is not a whole number in range", s);
 		for (const char *p = s; *p; p++) {
 			if (*p < '0' || *p > '9')
-				return bad(err, row, key, "\"%s\" is not a whole number", s);
+				return jin_bad(err, row, key, "\"%s\" is not a whole number", s);
 			x = x * 10 + (*p - '0');
 		}
 	} else {
-		return bad(err, row, key, "%s", "must be a whole number");
+		return jin_bad(err, row, key, "%s", "must be a whole number");
 	}
 	if (x < min || x > max) {
 		char detail[96];
 		snprintf(detail, sizeof detail, "%lld to %lld", (long long)min, (long long)max);
-		return bad(err, row, key, "must be from %s", detail);
+		return jin_bad(err, row, key, "must be from %s", detail);
 	}
 	*out = x;
 	return CT_OK;

@@ -12,6 +12,12 @@
 
 #define JIN_MAX_ROWS 200000
 
+/* Records an error about field in batch row `row` (0-based) as
+ * "row N: field: <fmt>", with the row and field set; with row < 0 just
+ * "field: <fmt>". Returns CT_INVALID. */
+enum ct_status jin_bad(struct ct_err *err, long row, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* The body as rows: an array of objects, or one object (one row). Checks
  * every row is an object and the count is 1..JIN_MAX_ROWS. */
 enum ct_status jin_rows(json_t *body, size_t *n, struct ct_err *err);

@@ -26,7 +26,8 @@ enum ct_status results_get(struct results_cache *c, struct store *st, const char
 			   const struct computed **out, struct ct_err *err);
 
 /* The max of module m: the sum of the max marks of its non-deduction
- * criteria (SPEC section 4). */
+ * criteria (SPEC section 4). For a sheet without results; a computed
+ * result carries the engine's own as res->module_max_c. */
 int64_t results_module_max(const struct event_data *d, uint32_t m);
 
 /* Statistics for metrics: computations done and cache hits. */

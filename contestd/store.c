@@ -109,10 +109,27 @@ enum ct_status store_exec_stmt(struct store *st, sqlite3_stmt *s, struct ct_err 
 	return ret;
 }
 
+enum ct_status store_row(struct store *st, sqlite3_stmt *s, struct ct_err *err)
+{
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		return CT_OK;
+	/* store_fail reads the connection's message before the reset. */
+	enum ct_status ret = rc == SQLITE_DONE ? CT_NOT_FOUND : store_fail(st, rc, err);
+	sqlite3_reset(s);
+	return ret;
+}
+
 char *store_col_dup(sqlite3_stmt *s, int col)
 {
 	const unsigned char *t = sqlite3_column_text(s, col);
 	return t ? xstrdup((const char *)t) : NULL;
+}
+
+void store_col_copy(sqlite3_stmt *s, int col, char *buf, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+	snprintf(buf, n, "%s", t ? (const char *)t : "");
 }
 
 void store_now(char buf[32])
@@ -236,6 +253,14 @@ void store_rollback(struct store *st)
 		exec(st, "ROLLBACK", NULL);
 }
 
+enum ct_status store_finish(struct store *st, enum ct_status rc, struct ct_err *err)
+{
+	if (rc == CT_OK)
+		return store_commit(st, err);
+	store_rollback(st);
+	return rc;
+}
+
 enum ct_status store_savepoint(struct store *st, struct ct_err *err)
 {
 	return exec(st, "SAVEPOINT item", err);
@@ -313,19 +338,16 @@ enum ct_status store_event_ref(struct store *st, const char *code, int64_t *id, 
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_text(s, ":code", code);
-	int rc = sqlite3_step(s);
-	enum ct_status ret = CT_OK;
-	if (rc == SQLITE_ROW) {
+	enum ct_status rc = store_row(st, s, err);
+	if (rc == CT_OK) {
 		*id = sqlite3_column_int64(s, 0);
 		if (state)
-			snprintf(state, 16, "%s", (const char *)sqlite3_column_text(s, 1));
-	} else if (rc == SQLITE_DONE) {
-		ret = ct_fail(err, CT_NOT_FOUND, "no event %s", code);
-	} else {
-		ret = store_fail(st, rc, err);
+			store_col_copy(s, 1, state, 16);
+		sqlite3_reset(s);
+	} else if (rc == CT_NOT_FOUND) {
+		rc = ct_fail(err, CT_NOT_FOUND, "no event %s", code);
 	}
-	sqlite3_reset(s);
-	return ret;
+	return rc;
 }
 
 static const char SQL_ORG_GET[] = "SELECT id FROM organizations WHERE name = :name";

@@ -46,12 +46,8 @@ enum ct_status store_contest_init(struct store *st, const char *code, const char
 	rc = store_exec_stmt(st, s, err);
 	if (rc == CT_OK)
 		rc = store_audit(st, "system", "init", code, NULL, name, err);
-	if (rc == CT_OK)
-		rc = store_commit(st, err);
 out:
-	if (rc != CT_OK)
-		store_rollback(st);
-	return rc;
+	return store_finish(st, rc, err);
 }
 
 static const char SQL_CONTEST_GET[] = "SELECT code, name, public_url, sign_pk FROM contest WHERE id = 1";
@@ -61,21 +57,18 @@ enum ct_status store_contest_get(struct store *st, struct contest_info *out, str
 	sqlite3_stmt *s = store_stmt(st, SQL_CONTEST_GET, err);
 	if (!s)
 		return CT_INTERNAL;
-	int rc = sqlite3_step(s);
-	enum ct_status ret = CT_OK;
-	if (rc == SQLITE_ROW) {
-		snprintf(out->code, sizeof out->code, "%s", (const char *)sqlite3_column_text(s, 0));
-		snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(s, 1));
-		snprintf(out->public_url, sizeof out->public_url, "%s", (const char *)sqlite3_column_text(s, 2));
+	enum ct_status rc = store_row(st, s, err);
+	if (rc == CT_OK) {
+		store_col_copy(s, 0, out->code, sizeof out->code);
+		store_col_copy(s, 1, out->name, sizeof out->name);
+		store_col_copy(s, 2, out->public_url, sizeof out->public_url);
 		if (sqlite3_column_bytes(s, 3) == 32)
 			memcpy(out->sign_pk, sqlite3_column_blob(s, 3), 32);
-	} else if (rc == SQLITE_DONE) {
-		ret = ct_fail(err, CT_NOT_FOUND, "the database holds no contest");
-	} else {
-		ret = store_fail(st, rc, err);
+		sqlite3_reset(s);
+	} else if (rc == CT_NOT_FOUND) {
+		rc = ct_fail(err, CT_NOT_FOUND, "the database holds no contest");
 	}
-	sqlite3_reset(s);
-	return ret;
+	return rc;
 }
 
 static const char SQL_ADMIN_HASH[] = "SELECT admin_hash FROM contest WHERE id = 1";
@@ -85,15 +78,14 @@ enum ct_status store_admin_hash(struct store *st, char *buf, size_t len, struct 
 	sqlite3_stmt *s = store_stmt(st, SQL_ADMIN_HASH, err);
 	if (!s)
 		return CT_INTERNAL;
-	int rc = sqlite3_step(s);
-	enum ct_status ret = CT_OK;
-	if (rc == SQLITE_ROW)
-		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(s, 0));
-	else
-		ret = rc == SQLITE_DONE ? ct_fail(err, CT_NOT_FOUND, "the database holds no contest")
-					: store_fail(st, rc, err);
-	sqlite3_reset(s);
-	return ret;
+	enum ct_status rc = store_row(st, s, err);
+	if (rc == CT_OK) {
+		store_col_copy(s, 0, buf, len);
+		sqlite3_reset(s);
+	} else if (rc == CT_NOT_FOUND) {
+		rc = ct_fail(err, CT_NOT_FOUND, "the database holds no contest");
+	}
+	return rc;
 }
 
 static const char SQL_JUDGE_LOGIN[] = "SELECT id, code, pin_hash FROM judges WHERE code = :code";
@@ -105,19 +97,16 @@ enum ct_status store_judge_login(struct store *st, const char *code, struct judg
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_text(s, ":code", code);
-	int rc = sqlite3_step(s);
-	enum ct_status ret = CT_OK;
-	if (rc == SQLITE_ROW) {
+	enum ct_status rc = store_row(st, s, err);
+	if (rc == CT_OK) {
 		out->id = sqlite3_column_int64(s, 0);
-		snprintf(out->code, sizeof out->code, "%s", (const char *)sqlite3_column_text(s, 1));
-		snprintf(out->pin_hash, sizeof out->pin_hash, "%s", (const char *)sqlite3_column_text(s, 2));
-	} else if (rc == SQLITE_DONE) {
-		ret = ct_fail(err, CT_NOT_FOUND, "no judge %s", code);
-	} else {
-		ret = store_fail(st, rc, err);
+		store_col_copy(s, 1, out->code, sizeof out->code);
+		store_col_copy(s, 2, out->pin_hash, sizeof out->pin_hash);
+		sqlite3_reset(s);
+	} else if (rc == CT_NOT_FOUND) {
+		rc = ct_fail(err, CT_NOT_FOUND, "no judge %s", code);
 	}
-	sqlite3_reset(s);
-	return ret;
+	return rc;
 }
 
 static const char SQL_TOKEN_PUT[] =
@@ -161,12 +150,8 @@ enum ct_status store_token_put(struct store *st, const unsigned char hash[32], c
 		snprintf(actor, sizeof actor, "%s%s", t->admin ? "admin" : "judge:", t->admin ? "" : t->judge_code);
 		rc = store_audit(st, actor, "login", actor, NULL, NULL, err);
 	}
-	if (rc == CT_OK)
-		rc = store_commit(st, err);
 out:
-	if (rc != CT_OK)
-		store_rollback(st);
-	return rc;
+	return store_finish(st, rc, err);
 }
 
 static const char SQL_TOKEN_GET[] =
@@ -180,22 +165,18 @@ enum ct_status store_token_get(struct store *st, const unsigned char hash[32], i
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_blob(s, ":hash", hash, 32);
-	int rc = sqlite3_step(s);
-	enum ct_status ret = CT_OK;
-	if (rc == SQLITE_ROW) {
+	enum ct_status rc = store_row(st, s, err);
+	if (rc == CT_OK) {
 		memset(out, 0, sizeof *out);
 		out->admin = strcmp((const char *)sqlite3_column_text(s, 0), "admin") == 0;
 		out->judge_id = sqlite3_column_int64(s, 1);
-		const unsigned char *code = sqlite3_column_text(s, 2);
-		snprintf(out->judge_code, sizeof out->judge_code, "%s", code ? (const char *)code : "");
+		store_col_copy(s, 2, out->judge_code, sizeof out->judge_code);
 		out->expires = sqlite3_column_int64(s, 3);
+		sqlite3_reset(s);
 		if (out->expires <= now)
-			ret = ct_fail(err, CT_UNAUTHORIZED, "token expired; log in again");
-	} else if (rc == SQLITE_DONE) {
-		ret = ct_fail(err, CT_UNAUTHORIZED, "unknown token; log in again");
-	} else {
-		ret = store_fail(st, rc, err);
+			rc = ct_fail(err, CT_UNAUTHORIZED, "token expired; log in again");
+	} else if (rc == CT_NOT_FOUND) {
+		rc = ct_fail(err, CT_UNAUTHORIZED, "unknown token; log in again");
 	}
-	sqlite3_reset(s);
-	return ret;
+	return rc;
 }

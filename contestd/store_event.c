@@ -182,10 +182,7 @@ enum ct_status store_event_draw(struct store *st, const char *actor, const char 
 out:
 	free(ids);
 	free(perm);
-	if (rc == CT_OK)
-		return store_commit(st, err);
-	store_rollback(st);
-	return rc;
+	return store_finish(st, rc, err);
 }
 
 enum ct_status store_event_transition(struct store *st, const char *actor, const char *event,
@@ -207,10 +204,7 @@ enum ct_status store_event_transition(struct store *st, const char *actor, const
 		snprintf(value, sizeof value, "%s%s%s", to, reason ? " reason " : "", reason ? reason : "");
 		rc = store_audit(st, actor, action, event, from, value, err);
 	}
-	if (rc == CT_OK)
-		return store_commit(st, err);
-	store_rollback(st);
-	return rc;
+	return store_finish(st, rc, err);
 }
 
 static const char SQL_VERSION[] = "SELECT data_version FROM events WHERE code = :code";
@@ -222,13 +216,13 @@ enum ct_status store_event_version(struct store *st, const char *event, int64_t 
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_text(s, ":code", event);
-	int src = sqlite3_step(s);
-	enum ct_status rc = CT_OK;
-	if (src == SQLITE_ROW)
+	enum ct_status rc = store_row(st, s, err);
+	if (rc == CT_OK) {
 		*version = sqlite3_column_int64(s, 0);
-	else
-		rc = src == SQLITE_DONE ? ct_fail(err, CT_NOT_FOUND, "no event %s", event) : store_fail(st, src, err);
-	sqlite3_reset(s);
+		sqlite3_reset(s);
+	} else if (rc == CT_NOT_FOUND) {
+		rc = ct_fail(err, CT_NOT_FOUND, "no event %s", event);
+	}
 	return rc;
 }
 
@@ -332,9 +326,12 @@ static enum ct_status load_sheet(struct store *st, struct event_data *d, struct 
 		c->description = store_col_dup(s, 2);
 		int64_t module_id = sqlite3_column_int64(s, 3);
 		c->module = 0;
-		for (uint32_t m = 0; m < d->n_modules; m++)
-			if (d->modules[m].id == module_id)
-				c->module = m;
+		for (uint32_t m = 0; m < d->n_modules; m++) {
+			if (d->modules[m].id == module_id) {
+				c->module = m; /* module ids are unique: the first match is the only one */
+				break;
+			}
+		}
 		method_parse((const char *)sqlite3_column_text(s, 4), &c->method, NULL);
 		c->max_c = (int32_t)sqlite3_column_int64(s, 5);
 	}
@@ -462,11 +459,9 @@ enum ct_status store_event_load(struct store *st, const char *event, bool with_v
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_text(s, ":code", event);
-	int src = sqlite3_step(s);
-	if (src != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return src == SQLITE_DONE ? ct_fail(err, CT_NOT_FOUND, "no event %s", event) : store_fail(st, src, err);
-	}
+	enum ct_status rc = store_row(st, s, err);
+	if (rc != CT_OK)
+		return rc == CT_NOT_FOUND ? ct_fail(err, CT_NOT_FOUND, "no event %s", event) : rc;
 	struct event_data *d = xcalloc(1, sizeof *d);
 	d->id = sqlite3_column_int64(s, 0);
 	d->code = store_col_dup(s, 1);
@@ -482,7 +477,7 @@ enum ct_status store_event_load(struct store *st, const char *event, bool with_v
 	d->version = sqlite3_column_int64(s, 12);
 	sqlite3_reset(s);
 
-	enum ct_status rc = load_sheet(st, d, err);
+	rc = load_sheet(st, d, err);
 	if (rc == CT_OK)
 		rc = load_people(st, d, err);
 	if (rc == CT_OK && with_values)

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "status.h"
@@ -37,8 +38,21 @@ enum ct_status store_exec_stmt(struct store *st, sqlite3_stmt *s, struct ct_err 
 /* Maps a failed SQLite call to a status and message. */
 enum ct_status store_fail(struct store *st, int rc, struct ct_err *err);
 
+/* Steps a statement expected to give at most one row. CT_OK: the row is
+ * ready; the caller reads it, then resets s. CT_NOT_FOUND: no row, err
+ * untouched, s reset. Otherwise the failure from store_fail, s reset. */
+enum ct_status store_row(struct store *st, sqlite3_stmt *s, struct ct_err *err);
+
 /* Column text copied to a new string (NULL for SQL NULL); caller frees. */
 char *store_col_dup(sqlite3_stmt *s, int col);
+
+/* Column text copied into buf of n bytes, truncated; SQL NULL gives "". */
+void store_col_copy(sqlite3_stmt *s, int col, char *buf, size_t n);
+
+/* Ends the transaction store_begin opened: commits when rc is CT_OK (a
+ * failed commit is rolled back and its status returned), otherwise rolls
+ * back and returns rc unchanged. */
+enum ct_status store_finish(struct store *st, enum ct_status rc, struct ct_err *err);
 
 /* The current UTC time as ISO 8601 ("2026-11-23T09:00:00Z") in buf[32]. */
 void store_now(char buf[32]);

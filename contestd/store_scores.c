@@ -55,22 +55,16 @@ static enum ct_status panel_ref(struct store *st, int64_t event_id, const struct
 	store_bind_int(s, ":event", event_id);
 	store_bind_int(s, ":id", p->judge_id);
 	store_bind_text(s, ":code", p->judge_code ? p->judge_code : "");
-	int src = sqlite3_step(s);
-	enum ct_status rc = CT_OK;
-	if (src == SQLITE_ROW) {
-		j->id = sqlite3_column_int64(s, 0);
-		snprintf(j->code, sizeof j->code, "%s", (const char *)sqlite3_column_text(s, 1));
-		j->org = sqlite3_column_int64(s, 2);
-		const unsigned char *role = sqlite3_column_text(s, 3);
-		snprintf(j->role, sizeof j->role, "%s", role ? (const char *)role : "");
-	} else if (src == SQLITE_DONE) {
-		rc = ct_fail_at(err, CT_NOT_FOUND, -1, "judge", "no judge %s", p->judge_code ? p->judge_code : "");
-	} else {
-		rc = store_fail(st, src, err);
-	}
-	sqlite3_reset(s);
+	enum ct_status rc = store_row(st, s, err);
+	if (rc == CT_NOT_FOUND)
+		return ct_fail_at(err, CT_NOT_FOUND, -1, "judge", "no judge %s", p->judge_code ? p->judge_code : "");
 	if (rc != CT_OK)
 		return rc;
+	j->id = sqlite3_column_int64(s, 0);
+	store_col_copy(s, 1, j->code, sizeof j->code);
+	j->org = sqlite3_column_int64(s, 2);
+	store_col_copy(s, 3, j->role, sizeof j->role);
+	sqlite3_reset(s);
 	if (!*j->role)
 		return ct_fail_at(err, CT_FORBIDDEN, -1, "judge", "judge %s is not assigned to event %s", j->code,
 				  p->event);
@@ -95,8 +89,7 @@ static enum ct_status contestant_ref(struct store *st, int64_t event_id, const s
 		if (src == SQLITE_ROW) {
 			*id = sqlite3_column_int64(s, 0);
 			*org = sqlite3_column_int64(s, 1);
-			const unsigned char *anon = sqlite3_column_text(s, 2);
-			snprintf(code, 16, "%s", anon ? (const char *)anon : "");
+			store_col_copy(s, 2, code, 16);
 		}
 		sqlite3_reset(s);
 		if (src == SQLITE_ROW)
@@ -116,31 +109,36 @@ static enum ct_status criterion_ref(struct store *st, int64_t event_id, const st
 		return CT_INTERNAL;
 	store_bind_int(s, ":event", event_id);
 	store_bind_text(s, ":code", p->criterion);
-	int src = sqlite3_step(s);
-	enum ct_status rc = CT_OK;
-	if (src == SQLITE_ROW) {
-		*id = sqlite3_column_int64(s, 0);
-		enum method m;
-		method_parse((const char *)sqlite3_column_text(s, 1), &m, NULL);
-		int64_t max_c = sqlite3_column_int64(s, 2);
-		char v[DEC_TEXT_MAX], mx[DEC_TEXT_MAX];
-		if (p->value_c < 0)
-			rc = ct_fail_at(err, CT_INVALID, -1, "value", "value must not be negative");
-		else if (m == METHOD_JUDGEMENT && (p->value_c % 100 != 0 || p->value_c > 300))
-			rc = ct_fail_at(err, CT_INVALID, -1, "value",
-					"criterion %s is judged 0, 1, 2 or 3; %s is not one of them", p->criterion,
-					dec_format(p->value_c, v));
-		else if (p->value_c > max_c && m != METHOD_JUDGEMENT)
-			rc = ct_fail_at(err, CT_INVALID, -1, "value", "value %s is over the max %s of criterion %s",
-					dec_format(p->value_c, v), dec_format(max_c, mx), p->criterion);
-	} else if (src == SQLITE_DONE) {
-		rc = ct_fail_at(err, CT_NOT_FOUND, -1, "criterion", "no criterion %s in event %s", p->criterion,
-				p->event);
-	} else {
-		rc = store_fail(st, src, err);
-	}
+	enum ct_status rc = store_row(st, s, err);
+	if (rc == CT_NOT_FOUND)
+		return ct_fail_at(err, CT_NOT_FOUND, -1, "criterion", "no criterion %s in event %s", p->criterion,
+				  p->event);
+	if (rc != CT_OK)
+		return rc;
+	*id = sqlite3_column_int64(s, 0);
+	enum method m;
+	method_parse((const char *)sqlite3_column_text(s, 1), &m, NULL);
+	int64_t max_c = sqlite3_column_int64(s, 2);
 	sqlite3_reset(s);
-	return rc;
+	char v[DEC_TEXT_MAX], mx[DEC_TEXT_MAX];
+	if (p->value_c < 0)
+		return ct_fail_at(err, CT_INVALID, -1, "value", "value must not be negative");
+	if (m == METHOD_JUDGEMENT && (p->value_c % 100 != 0 || p->value_c > 300))
+		return ct_fail_at(err, CT_INVALID, -1, "value",
+				  "criterion %s is judged 0, 1, 2 or 3; %s is not one of them", p->criterion,
+				  dec_format(p->value_c, v));
+	if (p->value_c > max_c && m != METHOD_JUDGEMENT)
+		return ct_fail_at(err, CT_INVALID, -1, "value", "value %s is over the max %s of criterion %s",
+				  dec_format(p->value_c, v), dec_format(max_c, mx), p->criterion);
+	return CT_OK;
+}
+
+/* Binds the key of one value: contestant c, criterion k, judge j. */
+static void bind_cell(sqlite3_stmt *s, int64_t c, int64_t k, int64_t j)
+{
+	store_bind_int(s, ":c", c);
+	store_bind_int(s, ":k", k);
+	store_bind_int(s, ":j", j);
 }
 
 static enum ct_status write_value(struct store *st, const char *actor, int64_t event_id, int64_t c, int64_t k,
@@ -150,9 +148,7 @@ static enum ct_status write_value(struct store *st, const char *actor, int64_t e
 	sqlite3_stmt *s = store_stmt(st, SQL_CURRENT, err);
 	if (!s)
 		return CT_INTERNAL;
-	store_bind_int(s, ":c", c);
-	store_bind_int(s, ":k", k);
-	store_bind_int(s, ":j", j->id);
+	bind_cell(s, c, k, j->id);
 	int src = sqlite3_step(s);
 	bool had = src == SQLITE_ROW;
 	int64_t old_value = had ? sqlite3_column_int64(s, 0) : 0;
@@ -166,9 +162,7 @@ static enum ct_status write_value(struct store *st, const char *actor, int64_t e
 	s = store_stmt(st, SQL_PUT, err);
 	if (!s)
 		return CT_INTERNAL;
-	store_bind_int(s, ":c", c);
-	store_bind_int(s, ":k", k);
-	store_bind_int(s, ":j", j->id);
+	bind_cell(s, c, k, j->id);
 	store_bind_int(s, ":event", event_id);
 	store_bind_int(s, ":value", p->value_c);
 	store_bind_int(s, ":rev", revision);
@@ -179,9 +173,7 @@ static enum ct_status write_value(struct store *st, const char *actor, int64_t e
 	s = store_stmt(st, SQL_REVISION, err);
 	if (!s)
 		return CT_INTERNAL;
-	store_bind_int(s, ":c", c);
-	store_bind_int(s, ":k", k);
-	store_bind_int(s, ":j", j->id);
+	bind_cell(s, c, k, j->id);
 	store_bind_int(s, ":rev", revision);
 	store_bind_int(s, ":value", p->value_c);
 	store_bind_text(s, ":by", actor);
@@ -253,10 +245,7 @@ enum ct_status store_scores_import(struct store *st, const char *actor, const st
 			err->index = (long)i;
 		}
 	}
-	if (rc == CT_OK)
-		return store_commit(st, err);
-	store_rollback(st);
-	return rc;
+	return store_finish(st, rc, err);
 }
 
 static const char SQL_IDEM_GET[] =
@@ -273,19 +262,16 @@ enum ct_status store_idem_get(struct store *st, const char *actor, const char *k
 		return CT_INTERNAL;
 	store_bind_text(s, ":actor", actor);
 	store_bind_text(s, ":key", key);
-	int src = sqlite3_step(s);
-	enum ct_status rc = CT_OK;
-	if (src == SQLITE_ROW) {
-		memset(sum, 0, 32);
-		if (sqlite3_column_bytes(s, 0) == 32)
-			memcpy(sum, sqlite3_column_blob(s, 0), 32);
-		*http_status = sqlite3_column_int(s, 1);
-		*response = store_col_dup(s, 2);
-	} else {
-		rc = src == SQLITE_DONE ? CT_NOT_FOUND : store_fail(st, src, err);
-	}
+	enum ct_status rc = store_row(st, s, err);
+	if (rc != CT_OK)
+		return rc;
+	memset(sum, 0, 32);
+	if (sqlite3_column_bytes(s, 0) == 32)
+		memcpy(sum, sqlite3_column_blob(s, 0), 32);
+	*http_status = sqlite3_column_int(s, 1);
+	*response = store_col_dup(s, 2);
 	sqlite3_reset(s);
-	return rc;
+	return CT_OK;
 }
 
 enum ct_status store_idem_put(struct store *st, const char *actor, const char *key,

@@ -10,15 +10,13 @@
 
 #include "decimal.h"
 
-/* Starts a batch; on failure of the body the caller goes to out and the
- * transaction is rolled back. */
-static enum ct_status finish(struct store *st, enum ct_status rc, struct ct_err *err)
+/* Rows of one event usually come together, so a batch looks an event up and
+ * checks its state at the first row of a run of rows naming it (neither can
+ * change inside the batch) and bumps its data_version once, at the last row
+ * of the run. other is the neighbouring row's event, NULL past either end. */
+static bool same_event(const char *other, const char *event)
 {
-	if (rc == CT_OK)
-		rc = store_commit(st, err);
-	else
-		store_rollback(st);
-	return rc;
+	return other && strcmp(other, event) == 0;
 }
 
 /* Turns "not found" for a code inside a batch into a 400 naming the row. */
@@ -68,7 +66,7 @@ enum ct_status store_events_add(struct store *st, const char *actor, const struc
 		const struct event_row *r = &rows[i];
 		sqlite3_stmt *s = store_stmt(st, SQL_EVENT_ADD, err);
 		if (!s)
-			return finish(st, CT_INTERNAL, err);
+			return store_finish(st, CT_INTERNAL, err);
 		store_bind_text(s, ":code", r->code);
 		store_bind_text(s, ":name", r->name);
 		store_bind_int(s, ":r1", r->ratio_c[0]);
@@ -88,7 +86,7 @@ enum ct_status store_events_add(struct store *st, const char *actor, const struc
 		}
 		rc = store_audit(st, actor, "event.add", r->code, NULL, r->name, err);
 	}
-	return finish(st, rc, err);
+	return store_finish(st, rc, err);
 }
 
 static const char SQL_MODULE_GET[] =
@@ -177,20 +175,23 @@ enum ct_status store_criteria_add(struct store *st, const char *actor, const str
 	enum ct_status rc = store_begin(st, err);
 	if (rc != CT_OK)
 		return rc;
+	int64_t event_id = 0;
+	char state[16];
 	for (size_t i = 0; i < n && rc == CT_OK; i++) {
 		const struct criterion_row *r = &rows[i];
-		int64_t event_id = 0, module_id = 0;
-		char state[16];
-		rc = row_ref(st, r->event, (long)i, "event", &event_id, state, err);
-		if (rc == CT_OK)
-			rc = need_state(r->event, state, "setup", (long)i, err);
+		int64_t module_id = 0;
+		if (!same_event(i > 0 ? rows[i - 1].event : NULL, r->event)) {
+			rc = row_ref(st, r->event, (long)i, "event", &event_id, state, err);
+			if (rc == CT_OK)
+				rc = need_state(r->event, state, "setup", (long)i, err);
+		}
 		if (rc == CT_OK)
 			rc = module_ensure(st, event_id, r, (long)i, &module_id, err);
 		if (rc != CT_OK)
 			break;
 		sqlite3_stmt *s = store_stmt(st, SQL_CRITERION_ADD, err);
 		if (!s)
-			return finish(st, CT_INTERNAL, err);
+			return store_finish(st, CT_INTERNAL, err);
 		store_bind_int(s, ":event", event_id);
 		store_bind_int(s, ":module", module_id);
 		store_bind_text(s, ":code", r->code);
@@ -206,7 +207,7 @@ enum ct_status store_criteria_add(struct store *st, const char *actor, const str
 			break;
 		}
 		rc = weights_check(st, event_id, r->event, (long)i, err);
-		if (rc == CT_OK)
+		if (rc == CT_OK && !same_event(i + 1 < n ? rows[i + 1].event : NULL, r->event))
 			rc = store_bump(st, event_id, err);
 		if (rc == CT_OK) {
 			char object[160], value[160], max[DEC_TEXT_MAX];
@@ -215,7 +216,7 @@ enum ct_status store_criteria_add(struct store *st, const char *actor, const str
 			rc = store_audit(st, actor, "criterion.add", object, NULL, value, err);
 		}
 	}
-	return finish(st, rc, err);
+	return store_finish(st, rc, err);
 }
 
 static const char SQL_CONTESTANT_ADD[] =
@@ -228,20 +229,23 @@ enum ct_status store_contestants_add(struct store *st, const char *actor,
 	enum ct_status rc = store_begin(st, err);
 	if (rc != CT_OK)
 		return rc;
+	int64_t event_id = 0;
+	char state[16];
 	for (size_t i = 0; i < n && rc == CT_OK; i++) {
 		const struct contestant_row *r = &rows[i];
-		int64_t event_id = 0, org_id = 0;
-		char state[16];
-		rc = row_ref(st, r->event, (long)i, "event", &event_id, state, err);
-		if (rc == CT_OK)
-			rc = need_state(r->event, state, "setup", (long)i, err);
+		int64_t org_id = 0;
+		if (!same_event(i > 0 ? rows[i - 1].event : NULL, r->event)) {
+			rc = row_ref(st, r->event, (long)i, "event", &event_id, state, err);
+			if (rc == CT_OK)
+				rc = need_state(r->event, state, "setup", (long)i, err);
+		}
 		if (rc == CT_OK)
 			rc = store_org_ensure(st, r->organization, &org_id, err);
 		if (rc != CT_OK)
 			break;
 		sqlite3_stmt *s = store_stmt(st, SQL_CONTESTANT_ADD, err);
 		if (!s)
-			return finish(st, CT_INTERNAL, err);
+			return store_finish(st, CT_INTERNAL, err);
 		store_bind_int(s, ":event", event_id);
 		store_bind_text(s, ":reg", r->reg_id);
 		store_bind_text(s, ":name", r->name);
@@ -256,14 +260,15 @@ enum ct_status store_contestants_add(struct store *st, const char *actor,
 			rc = row_conflict(st, src, (long)i, "reg_id", what, err);
 			break;
 		}
-		rc = store_bump(st, event_id, err);
+		if (!same_event(i + 1 < n ? rows[i + 1].event : NULL, r->event))
+			rc = store_bump(st, event_id, err);
 		if (rc == CT_OK) {
 			char object[160];
 			snprintf(object, sizeof object, "%s/%s", r->event, r->reg_id);
 			rc = store_audit(st, actor, "contestant.add", object, NULL, r->name, err);
 		}
 	}
-	return finish(st, rc, err);
+	return store_finish(st, rc, err);
 }
 
 static const char SQL_JUDGE_GET[] =
@@ -330,20 +335,23 @@ enum ct_status store_judges_add(struct store *st, const char *actor, const struc
 	enum ct_status rc = store_begin(st, err);
 	if (rc != CT_OK)
 		return rc;
+	int64_t event_id = 0;
+	char state[16];
 	for (size_t i = 0; i < n && rc == CT_OK; i++) {
 		const struct judge_row *r = &rows[i];
-		int64_t event_id = 0, judge_id = 0;
-		char state[16];
-		rc = row_ref(st, r->event, (long)i, "event", &event_id, state, err);
-		if (rc == CT_OK)
-			rc = need_state(r->event, state, "setup drawn", (long)i, err);
+		int64_t judge_id = 0;
+		if (!same_event(i > 0 ? rows[i - 1].event : NULL, r->event)) {
+			rc = row_ref(st, r->event, (long)i, "event", &event_id, state, err);
+			if (rc == CT_OK)
+				rc = need_state(r->event, state, "setup drawn", (long)i, err);
+		}
 		if (rc == CT_OK)
 			rc = judge_ensure(st, r, (long)i, &judge_id, err);
 		if (rc != CT_OK)
 			break;
 		sqlite3_stmt *s = store_stmt(st, SQL_ASSIGN_ADD, err);
 		if (!s)
-			return finish(st, CT_INTERNAL, err);
+			return store_finish(st, CT_INTERNAL, err);
 		store_bind_int(s, ":judge", judge_id);
 		store_bind_int(s, ":event", event_id);
 		store_bind_text(s, ":role", r->role);
@@ -355,14 +363,15 @@ enum ct_status store_judges_add(struct store *st, const char *actor, const struc
 			rc = row_conflict(st, src, (long)i, "event", what, err);
 			break;
 		}
-		rc = store_bump(st, event_id, err);
+		if (!same_event(i + 1 < n ? rows[i + 1].event : NULL, r->event))
+			rc = store_bump(st, event_id, err);
 		if (rc == CT_OK) {
 			char object[160];
 			snprintf(object, sizeof object, "%s/%s", r->event, r->code);
 			rc = store_audit(st, actor, "judge.assign", object, NULL, r->role, err);
 		}
 	}
-	return finish(st, rc, err);
+	return store_finish(st, rc, err);
 }
 
 static const char SQL_CONTESTANT_REF[] =
@@ -372,10 +381,11 @@ static const char SQL_CONTESTANT_SET[] =
 	"UPDATE contestants SET status = :status, elapsed_s = :elapsed, status_reason = :reason WHERE id = :id";
 
 /* Applies a status/time/reason change to one contestant, checking the
- * event's state against `allowed`. */
+ * event's state against `allowed`. *event_id is the contestant's event,
+ * whose data_version the caller bumps. */
 static enum ct_status contestant_update(struct store *st, const char *actor, const char *reg_id,
 					const struct contestant_patch *p, const char *allowed, long i,
-					struct ct_err *err)
+					int64_t *event_id, struct ct_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_CONTESTANT_REF, err);
 	if (!s)
@@ -396,7 +406,7 @@ static enum ct_status contestant_update(struct store *st, const char *actor, con
 	bool had_elapsed = sqlite3_column_type(s, 2) != SQLITE_NULL;
 	int64_t old_elapsed = sqlite3_column_int64(s, 2);
 	char *old_reason = store_col_dup(s, 3);
-	int64_t event_id = sqlite3_column_int64(s, 4);
+	*event_id = sqlite3_column_int64(s, 4);
 	char *event = store_col_dup(s, 5), *state = store_col_dup(s, 6);
 	sqlite3_reset(s);
 
@@ -417,8 +427,6 @@ static enum ct_status contestant_update(struct store *st, const char *actor, con
 	store_bind_text(s, ":reason", reason && *reason ? reason : NULL);
 	store_bind_int(s, ":id", id);
 	rc = store_exec_stmt(st, s, err);
-	if (rc == CT_OK)
-		rc = store_bump(st, event_id, err);
 	if (rc == CT_OK) {
 		char object[160], before[128], after[384];
 		snprintf(object, sizeof object, "%s/%s", event, reg_id);
@@ -441,15 +449,22 @@ enum ct_status store_checkin(struct store *st, const char *actor, const struct c
 	enum ct_status rc = store_begin(st, err);
 	if (rc != CT_OK)
 		return rc;
+	int64_t run_event = 0; /* the event of the current run of rows, bumped when the run ends */
 	for (size_t i = 0; i < n && rc == CT_OK; i++) {
 		struct contestant_patch p = {
 			.status = entry_status_name(rows[i].status),
 			.elapsed_s = rows[i].elapsed_s >= 0 ? rows[i].elapsed_s : -2,
 			.reason = rows[i].reason,
 		};
-		rc = contestant_update(st, actor, rows[i].reg_id, &p, "drawn", (long)i, err);
+		int64_t event_id = 0;
+		rc = contestant_update(st, actor, rows[i].reg_id, &p, "drawn", (long)i, &event_id, err);
+		if (rc == CT_OK && run_event != 0 && event_id != run_event)
+			rc = store_bump(st, run_event, err);
+		run_event = event_id;
 	}
-	return finish(st, rc, err);
+	if (rc == CT_OK && run_event != 0)
+		rc = store_bump(st, run_event, err);
+	return store_finish(st, rc, err);
 }
 
 enum ct_status store_contestant_patch(struct store *st, const char *actor, const char *reg_id,
@@ -458,8 +473,11 @@ enum ct_status store_contestant_patch(struct store *st, const char *actor, const
 	enum ct_status rc = store_begin(st, err);
 	if (rc != CT_OK)
 		return rc;
-	rc = contestant_update(st, actor, reg_id, p, "setup drawn", -1, err);
+	int64_t event_id = 0;
+	rc = contestant_update(st, actor, reg_id, p, "setup drawn", -1, &event_id, err);
+	if (rc == CT_OK)
+		rc = store_bump(st, event_id, err);
 	if (rc == CT_CONFLICT && err)
 		err->index = -1;
-	return finish(st, rc, err);
+	return store_finish(st, rc, err);
 }

@@ -1060,6 +1060,8 @@ enum ct_status score_event(const struct sheet *sheet, struct result **out, struc
 		r->entries[i].contestant = i;
 	}
 	order_rows(&e);
+	r->module_max_c = e.module_max_c; /* handed over, not freed with the engine */
+	e.module_max_c = NULL;
 	*out = r;
 	r = NULL;
 out:
@@ -1076,6 +1078,7 @@ void result_free(struct result *r)
 	free(r->entries);
 	free(r->module_c);
 	free(r->mark_c);
+	free(r->module_max_c);
 	free(r->discrepancies);
 	free(r->missing);
 	free(r);

@@ -128,6 +128,7 @@ struct result {
 				       * then key; then unranked by status, then key */
 	int64_t *module_c;       /* [contestant * n_modules + module]: module score */
 	int64_t *mark_c;         /* [contestant * n_criteria + criterion]: rounded mark; 0 without values */
+	int64_t *module_max_c;   /* [module]: max of the module (sum of non-deduction maxima) */
 	uint32_t n_ranked;       /* N */
 	uint32_t cutoff[3];      /* C1, C2, C3 */
 	struct discrepancy *discrepancies; /* of competed contestants only, sorted by (key, criterion) */

@@ -523,6 +523,10 @@ static void test_weighted_zero_weight_and_deduction(void **state)
 	assert_int_equal(module_score(f, x, 1), 1000);
 	assert_int_equal(module_score(f, x, 2), 0);
 	assert_int_equal(entry(f, x)->total_c, 5000);
+	/* The result carries each module's max, deductions not counted. */
+	assert_int_equal(f->r->module_max_c[0], 1000);
+	assert_int_equal(f->r->module_max_c[1], 1000);
+	assert_int_equal(f->r->module_max_c[2], 0);
 	fx_free(f);
 }
 
