@@ -44,7 +44,7 @@ static int text_block(struct buf *out, const char *text, int x, int y, bool y_is
 	size_t n = strlen(text);
 	size_t starts[8], ends[8];
 	unsigned lines = 0;
-	for (;; size -= size > min_size ? 4 : 0) {
+	for (;; size = size >= min_size + 4 ? size - 4 : min_size) {
 		unsigned long limit = (unsigned long)width * 1000 / size; /* milli-em */
 		lines = 0;
 		size_t i = 0;
@@ -107,7 +107,8 @@ static void frame(struct buf *out)
 void certdoc_svg(const struct certdoc *d, struct buf *out)
 {
 	const struct cert *c = d->cert;
-	char attrs[512], total[DEC_TEXT_MAX], day[11], id[CERT_ID_TEXT_MAX], line[1024];
+	char attrs[512], total[DEC_TEXT_MAX], day[11], id[CERT_ID_TEXT_MAX], line[256];
+	struct buf text = {0}; /* lines made of names of any length */
 	buf_printf(out,
 		   "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"210mm\" height=\"297mm\" viewBox=\"0 0 %d %d\">\n",
@@ -132,10 +133,14 @@ void certdoc_svg(const struct certdoc *d, struct buf *out)
 	}
 	y = y + 130 > 1340 ? y + 130 : 1340;
 	snprintf(attrs, sizeof attrs, "text-anchor=\"middle\" font-family=\"%s\" fill=\"#1f1a14\"", serif);
-	snprintf(line, sizeof line, "在%s", d->contest_name ? d->contest_name : c->contest);
-	y = text_block(out, line, PAGE_W / 2, y, true, TEXT_W, 64, 40, 2, attrs);
-	snprintf(line, sizeof line, "%s 赛项中荣获", d->event_name ? d->event_name : c->event);
-	y = text_block(out, line, PAGE_W / 2, y + 130, true, TEXT_W, 64, 40, 2, attrs);
+	buf_puts(&text, "在");
+	buf_puts(&text, d->contest_name ? d->contest_name : c->contest);
+	y = text_block(out, text.data, PAGE_W / 2, y, true, TEXT_W, 64, 40, 2, attrs);
+	buf_reset(&text);
+	buf_puts(&text, d->event_name ? d->event_name : c->event);
+	buf_puts(&text, " 赛项中荣获");
+	y = text_block(out, text.data, PAGE_W / 2, y + 130, true, TEXT_W, 64, 40, 2, attrs);
+	buf_free(&text);
 	y = y + 250 > 1760 ? y + 250 : 1760; /* only names near the limits push the award down */
 
 	snprintf(attrs, sizeof attrs, "text-anchor=\"middle\" font-family=\"%s\" fill=\"#a31f24\" font-weight=\"700\" letter-spacing=\"30\"", serif);
