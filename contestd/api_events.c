@@ -1,6 +1,7 @@
 /* Events and their score sheets: list, register, show; criteria; the draw
  * and the lock. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -99,8 +100,10 @@ static const char *role_in(const struct event_data *d, int64_t judge_id)
 	return NULL;
 }
 
-static json_t *sheet_json(const struct event_data *d)
+static json_t *sheet_json(const struct event_data *d, const struct sheet *sheet)
 {
+	int64_t *max_c = xcalloc(d->n_modules ? d->n_modules : 1, sizeof *max_c);
+	sheet_module_max(sheet, max_c);
 	json_t *modules = json_array();
 	for (uint32_t m = 0; m < d->n_modules; m++) {
 		json_t *crits = json_array();
@@ -115,9 +118,32 @@ static json_t *sheet_json(const struct event_data *d)
 		const struct ev_module *mod = &d->modules[m];
 		json_array_append_new(modules, json_pack("{s:s,s:s,s:o,s:o,s:o}", "code", mod->code, "name", mod->name,
 							 "weight", mod->weight >= 0 ? json_integer(mod->weight) : json_null(),
-							 "max", jin_mark_json(results_module_max(d, m)), "criteria", crits));
+							 "max", jin_mark_json(max_c[m]), "criteria", crits));
 	}
+	free(max_c);
 	return modules;
+}
+
+/* What the draw would still refuse in the score sheet (sheet_check). A
+ * sheet stored before a check existed may even fail it: that is shown too. */
+static json_t *warnings_json(const struct sheet *sheet)
+{
+	struct sheet_warnings warn;
+	struct ct_err err;
+	ct_err_clear(&err);
+	json_t *list = json_array();
+	if (sheet_check(sheet, &warn, &err) != CT_OK) {
+		json_array_append_new(list, json_string(err.msg));
+		return list;
+	}
+	for (size_t i = 0; i < warn.n && i < SHEET_WARNINGS_MAX; i++)
+		json_array_append_new(list, json_string(warn.msg[i]));
+	if (warn.n > SHEET_WARNINGS_MAX) {
+		char more[64];
+		snprintf(more, sizeof more, "and %zu more", warn.n - SHEET_WARNINGS_MAX);
+		json_array_append_new(list, json_string(more));
+	}
+	return list;
 }
 
 void api_event_get(struct request *req)
@@ -133,12 +159,15 @@ void api_event_get(struct request *req)
 		http_reply_error(req, rc, &err);
 		return;
 	}
-	json_t *body = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:i,s:o,s:o,s:o}", "code", d->code, "name", d->name,
+	struct sheet sheet;
+	event_sheet(d, &sheet);
+	json_t *body = json_pack("{s:s,s:s,s:s,s:o,s:o,s:s,s:i,s:o,s:o,s:o,s:o}", "code", d->code, "name", d->name,
 				 "state", d->state, "award_ratios", ratios_text(d->ratio_c), "min_award_score",
 				 d->min_award_c >= 0 ? jin_mark_json(d->min_award_c) : json_null(), "tiebreak", d->tiebreak,
 				 "discrepancy_pct", d->discrepancy_pct, "drawn_at",
 				 d->drawn_at ? json_string(d->drawn_at) : json_null(), "locked_at",
-				 d->locked_at ? json_string(d->locked_at) : json_null(), "modules", sheet_json(d));
+				 d->locked_at ? json_string(d->locked_at) : json_null(), "modules", sheet_json(d, &sheet),
+				 "warnings", warnings_json(&sheet));
 	if (req->who.admin) {
 		json_t *judges = json_array();
 		for (uint32_t j = 0; j < d->n_judges; j++)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "decimal.h"
+#include "scoring.h"
 
 enum ct_status jin_bad(struct ct_err *err, long row, const char *field, const char *fmt, ...)
 {
@@ -82,16 +83,11 @@ enum ct_status jin_str(json_t *obj, const char *key, bool required, size_t max, 
 
 enum ct_status jin_code(json_t *obj, const char *key, long row, const char **out, struct ct_err *err)
 {
-	enum ct_status rc = jin_str(obj, key, true, 32, row, out, err);
+	enum ct_status rc = jin_str(obj, key, true, CODE_MAX, row, out, err);
 	if (rc != CT_OK)
 		return rc;
-	for (const char *p = *out; *p; p++) {
-		char c = *p;
-		bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-			  c == '_' || c == '.';
-		if (!ok)
-			return jin_bad(err, row, key, "\"%s\" may only contain letters, digits, '-', '_' and '.'", *out);
-	}
+	if (!code_valid(*out, strlen(*out)))
+		return jin_bad(err, row, key, "\"%s\" may only contain letters, digits, '-', '_' and '.'", *out);
 	return CT_OK;
 }
 

@@ -48,19 +48,12 @@ void results_free(struct results_cache *c)
  * supervise and do not score). */
 static enum ct_status compute(struct event_data *d, struct computed *out, struct ct_err *err)
 {
-	struct sheet_module *mods = xcalloc(d->n_modules, sizeof *mods);
-	struct sheet_criterion *crits = xcalloc(d->n_criteria, sizeof *crits);
 	struct sheet_contestant *people = xcalloc(d->n_contestants, sizeof *people);
 	struct sheet_judge *judges = xcalloc(d->n_judges, sizeof *judges);
 	uint32_t *panel = xcalloc(d->n_judges, sizeof *panel);
 	uint32_t *slot = xcalloc(d->n_judges, sizeof *slot);
 	struct sheet_value *values = xcalloc(d->n_values, sizeof *values);
 
-	for (uint32_t m = 0; m < d->n_modules; m++)
-		mods[m] = (struct sheet_module){d->modules[m].code, d->modules[m].weight};
-	for (uint32_t k = 0; k < d->n_criteria; k++)
-		crits[k] = (struct sheet_criterion){d->criteria[k].code, d->criteria[k].module, d->criteria[k].method,
-						    d->criteria[k].max_c};
 	for (uint32_t i = 0; i < d->n_contestants; i++)
 		people[i] = (struct sheet_contestant){d->contestants[i].reg_id, d->contestants[i].status,
 						      d->contestants[i].elapsed_s, d->contestants[i].org_id};
@@ -81,24 +74,20 @@ static enum ct_status compute(struct event_data *d, struct computed *out, struct
 		values[n_values] = d->values[v];
 		values[n_values++].judge = j;
 	}
-	struct sheet sheet = {
-		.modules = mods, .n_modules = d->n_modules,
-		.criteria = crits, .n_criteria = d->n_criteria,
-		.contestants = people, .n_contestants = d->n_contestants,
-		.judges = judges, .n_judges = n_panel,
-		.values = values, .n_values = n_values,
-		.accepts = d->accepts, .n_accepts = d->n_accepts,
-		.ratio_c = {d->ratio_c[0], d->ratio_c[1], d->ratio_c[2]},
-		.min_award_c = d->min_award_c,
-		.discrepancy_pct = d->discrepancy_pct,
-		.tiebreak = d->tiebreak,
-	};
+	struct sheet sheet;
+	event_sheet(d, &sheet);
+	sheet.contestants = people;
+	sheet.n_contestants = d->n_contestants;
+	sheet.judges = judges;
+	sheet.n_judges = n_panel;
+	sheet.values = values;
+	sheet.n_values = n_values;
+	sheet.accepts = d->accepts;
+	sheet.n_accepts = d->n_accepts;
 	struct result *res = NULL;
 	enum ct_status rc = score_event(&sheet, &res, err);
 	if (rc == CT_INVALID)
 		rc = CT_CONFLICT; /* the sheet is still being set up */
-	free(mods);
-	free(crits);
 	free(people);
 	free(judges);
 	free(slot);
@@ -157,13 +146,4 @@ void results_stats(const struct results_cache *c, uint64_t *computed, uint64_t *
 {
 	*computed = c->computed;
 	*hits = c->hits;
-}
-
-int64_t results_module_max(const struct event_data *d, uint32_t m)
-{
-	int64_t max_c = 0;
-	for (uint32_t k = 0; k < d->n_criteria; k++)
-		if (d->criteria[k].module == m && d->criteria[k].method != METHOD_DEDUCTION)
-			max_c += d->criteria[k].max_c;
-	return max_c;
 }

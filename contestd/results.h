@@ -25,11 +25,6 @@ void results_free(struct results_cache *c); /* NULL is a no-op */
 enum ct_status results_get(struct results_cache *c, struct store *st, const char *event,
 			   const struct computed **out, struct ct_err *err);
 
-/* The max of module m: the sum of the max marks of its non-deduction
- * criteria (SPEC section 4). For a sheet without results; a computed
- * result carries the engine's own as res->module_max_c. */
-int64_t results_module_max(const struct event_data *d, uint32_t m);
-
 /* Statistics for metrics: computations done and cache hits. */
 void results_stats(const struct results_cache *c, uint64_t *computed, uint64_t *hits);
 

@@ -259,6 +259,8 @@ struct event_data {
 	uint32_t n_modules;
 	struct ev_criterion *criteria;       /* in module order, then position */
 	uint32_t n_criteria;
+	struct sheet_module *sheet_modules;  /* modules and criteria as core sees them */
+	struct sheet_criterion *sheet_criteria; /* (event_sheet); codes borrowed */
 	struct ev_contestant *contestants;   /* by id */
 	uint32_t n_contestants;
 	struct ev_judge *judges;             /* judges and chiefs, by code */
@@ -275,6 +277,13 @@ struct event_data {
 enum ct_status store_event_load(struct store *st, const char *event, bool with_values,
 				struct event_data **out, struct ct_err *err);
 void event_data_free(struct event_data *d);
+
+/* The event's score sheet as core's scoring sees it: modules, criteria,
+ * tie-break, award ratios, minimum award score and discrepancy limit, all
+ * borrowed from d (valid while d lives). Contestants, judges, values and
+ * acceptances are left empty for the caller. For sheet_check, the module
+ * maxima and score_event. */
+void event_sheet(const struct event_data *d, struct sheet *out);
 
 struct event_summary {
 	char *code, *name, *state, *role; /* role: the judge's role there; NULL for admin */

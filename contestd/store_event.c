@@ -12,11 +12,7 @@
 static const char SQL_DRAW_COUNTS[] =
 	"SELECT (SELECT count(*) FROM contestants WHERE event_id = :event), "
 	"(SELECT count(*) FROM criteria WHERE event_id = :event), "
-	"(SELECT count(*) FROM assignments WHERE event_id = :event AND role = 'judge'), "
-	"(SELECT count(*) FROM modules WHERE event_id = :event AND weight IS NOT NULL), "
-	"(SELECT coalesce(sum(weight), 0) FROM modules WHERE event_id = :event), "
-	"(SELECT count(*) FROM modules m WHERE m.event_id = :event AND m.weight > 0 AND NOT EXISTS "
-	"  (SELECT 1 FROM criteria c WHERE c.module_id = m.id AND c.method <> 'deduction'))";
+	"(SELECT count(*) FROM assignments WHERE event_id = :event AND role = 'judge')";
 static const char SQL_DRAW_IDS[] = "SELECT id FROM contestants WHERE event_id = :event ORDER BY id";
 static const char SQL_DRAW_SET[] =
 	"UPDATE contestants SET workstation = :ws, anon_code = :code, "
@@ -25,44 +21,23 @@ static const char SQL_STATE_SET[] =
 	"UPDATE events SET state = :to, drawn_at = CASE WHEN :to = 'drawn' THEN :at ELSE drawn_at END, "
 	"locked_at = CASE WHEN :to = 'locked' THEN :at WHEN :to = 'drawn' THEN NULL ELSE locked_at END, "
 	"data_version = data_version + 1 WHERE id = :id AND state = :from";
-static const char SQL_HAS_MODULE[] = "SELECT 1 FROM modules WHERE event_id = :event AND code = :code";
-static const char SQL_HAS_CRITERION[] = "SELECT 1 FROM criteria WHERE event_id = :event AND code = :code";
-
-/* Every module:/criterion: key of the tie-break names something that exists. */
-static enum ct_status tiebreak_resolves(struct store *st, int64_t event_id, const char *event, struct ct_err *err)
+/* The score sheet as the draw needs it: sheet_check with no warning left. */
+static enum ct_status sheet_ready(struct store *st, const char *event, struct ct_err *err)
 {
-	static const char SQL_TB[] = "SELECT tiebreak FROM events WHERE id = :id";
-	sqlite3_stmt *s = store_stmt(st, SQL_TB, err);
-	if (!s)
-		return CT_INTERNAL;
-	store_bind_int(s, ":id", event_id);
-	char *tb = sqlite3_step(s) == SQLITE_ROW ? store_col_dup(s, 0) : NULL;
-	sqlite3_reset(s);
-	enum ct_status rc = CT_OK;
-	for (char *key = tb, *next; key && *key && rc == CT_OK; key = next) {
-		next = strchr(key, ';');
-		if (next)
-			*next++ = '\0';
-		const char *sql = NULL, *code = NULL;
-		if (strncmp(key, "module:", 7) == 0)
-			sql = SQL_HAS_MODULE, code = key + 7;
-		else if (strncmp(key, "criterion:", 10) == 0)
-			sql = SQL_HAS_CRITERION, code = key + 10;
-		if (!sql)
-			continue;
-		s = store_stmt(st, sql, err);
-		if (!s) {
-			rc = CT_INTERNAL;
-			break;
-		}
-		store_bind_int(s, ":event", event_id);
-		store_bind_text(s, ":code", code);
-		if (sqlite3_step(s) != SQLITE_ROW)
-			rc = ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: tie-break key %s names nothing in "
-				     "its score sheet", event, key);
-		sqlite3_reset(s);
+	struct event_data *d = NULL;
+	enum ct_status rc = store_event_load(st, event, false, &d, err);
+	if (rc != CT_OK)
+		return rc;
+	struct sheet sheet;
+	event_sheet(d, &sheet);
+	rc = sheet_check(&sheet, NULL, err);
+	event_data_free(d);
+	if (rc == CT_INVALID && err) {
+		char why[sizeof err->msg];
+		snprintf(why, sizeof why, "%s", err->msg);
+		ct_err_clear(err);
+		rc = ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: %s", event, why);
 	}
-	free(tb);
 	return rc;
 }
 
@@ -78,8 +53,7 @@ static enum ct_status draw_ready(struct store *st, int64_t event_id, const char 
 		return store_fail(st, sqlite3_errcode(st->db), err);
 	}
 	int64_t contestants = sqlite3_column_int64(s, 0), criteria = sqlite3_column_int64(s, 1);
-	int64_t judges = sqlite3_column_int64(s, 2), weighted = sqlite3_column_int64(s, 3);
-	int64_t weight_sum = sqlite3_column_int64(s, 4), empty_weighted = sqlite3_column_int64(s, 5);
+	int64_t judges = sqlite3_column_int64(s, 2);
 	sqlite3_reset(s);
 	*n = (uint32_t)contestants;
 	if (contestants == 0)
@@ -88,13 +62,7 @@ static enum ct_status draw_ready(struct store *st, int64_t event_id, const char 
 		return ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: it has no criteria", event);
 	if (judges == 0)
 		return ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: it has no judge with role judge", event);
-	if (weighted > 0 && weight_sum != 100)
-		return ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: module weights add up to %lld, not 100",
-			       event, (long long)weight_sum);
-	if (empty_weighted > 0)
-		return ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: a weighted module has only deduction "
-			       "criteria (its max is 0)", event);
-	return tiebreak_resolves(st, event_id, event, err);
+	return sheet_ready(st, event, err);
 }
 
 static enum ct_status set_state(struct store *st, int64_t event_id, const char *event, const char *from,
@@ -336,7 +304,27 @@ static enum ct_status load_sheet(struct store *st, struct event_data *d, struct 
 		c->max_c = (int32_t)sqlite3_column_int64(s, 5);
 	}
 	sqlite3_reset(s);
+
+	d->sheet_modules = xcalloc(d->n_modules ? d->n_modules : 1, sizeof *d->sheet_modules);
+	for (uint32_t m = 0; m < d->n_modules; m++)
+		d->sheet_modules[m] = (struct sheet_module){d->modules[m].code, d->modules[m].weight};
+	d->sheet_criteria = xcalloc(d->n_criteria ? d->n_criteria : 1, sizeof *d->sheet_criteria);
+	for (uint32_t k = 0; k < d->n_criteria; k++)
+		d->sheet_criteria[k] = (struct sheet_criterion){d->criteria[k].code, d->criteria[k].module,
+								d->criteria[k].method, d->criteria[k].max_c};
 	return CT_OK;
+}
+
+void event_sheet(const struct event_data *d, struct sheet *out)
+{
+	*out = (struct sheet){
+		.modules = d->sheet_modules, .n_modules = d->n_modules,
+		.criteria = d->sheet_criteria, .n_criteria = d->n_criteria,
+		.ratio_c = {d->ratio_c[0], d->ratio_c[1], d->ratio_c[2]},
+		.min_award_c = d->min_award_c,
+		.discrepancy_pct = d->discrepancy_pct,
+		.tiebreak = d->tiebreak,
+	};
 }
 
 static enum ct_status load_people(struct store *st, struct event_data *d, struct ct_err *err)
@@ -518,6 +506,8 @@ void event_data_free(struct event_data *d)
 	}
 	free(d->modules);
 	free(d->criteria);
+	free(d->sheet_modules);
+	free(d->sheet_criteria);
 	free(d->contestants);
 	free(d->judges);
 	free(d->values);

@@ -98,8 +98,6 @@ static const char SQL_CRITERION_ADD[] =
 	"INSERT INTO criteria (event_id, module_id, code, description, max_c, method, position) "
 	"VALUES (:event, :module, :code, :descr, :max, :method, "
 	"(SELECT count(*) FROM criteria WHERE event_id = :event))";
-static const char SQL_WEIGHTS[] =
-	"SELECT count(*), count(weight), coalesce(sum(weight), 0) FROM modules WHERE event_id = :event";
 
 static enum ct_status module_ensure(struct store *st, int64_t event_id, const struct criterion_row *r, long i,
 				    int64_t *module_id, struct ct_err *err)
@@ -144,29 +142,48 @@ static enum ct_status module_ensure(struct store *st, int64_t event_id, const st
 	return rc;
 }
 
-/* Weights of one event: all empty, or all given with a sum of at most 100
- * (exactly 100 is checked at the draw, once every module is registered). */
-static enum ct_status weights_check(struct store *st, int64_t event_id, const char *event, long i,
-				    struct ct_err *err)
+/* The score sheet of event once the batch's rows are in: sheet_check's
+ * errors, not its warnings (the sheet may still be incomplete), located at
+ * the last row of the batch naming the module or criterion at fault. */
+static enum ct_status sheet_rows_check(struct store *st, const char *event, const struct criterion_row *rows,
+				       size_t n, struct ct_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_WEIGHTS, err);
-	if (!s)
-		return CT_INTERNAL;
-	store_bind_int(s, ":event", event_id);
-	enum ct_status rc = CT_OK;
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		int64_t n = sqlite3_column_int64(s, 0), weighted = sqlite3_column_int64(s, 1);
-		int64_t sum = sqlite3_column_int64(s, 2);
-		if (weighted != 0 && weighted != n)
-			rc = ct_fail_at(err, CT_INVALID, i, "module_weight",
-					"row %ld: event %s mixes weighted and unweighted modules", i + 1, event);
-		else if (sum > 100)
-			rc = ct_fail_at(err, CT_INVALID, i, "module_weight",
-					"row %ld: module weights of event %s add up to %lld, over 100", i + 1, event,
-					(long long)sum);
+	struct event_data *d = NULL;
+	enum ct_status rc = store_event_load(st, event, false, &d, err);
+	if (rc != CT_OK)
+		return rc;
+	struct sheet sheet;
+	struct sheet_warnings warn;
+	struct ct_err why;
+	ct_err_clear(&why);
+	event_sheet(d, &sheet);
+	rc = sheet_check(&sheet, &warn, &why);
+	if (rc == CT_INVALID) {
+		bool module = strcmp(why.field, "module_weight") == 0 || strcmp(why.field, "module") == 0;
+		const char *code = why.index < 0 ? NULL
+				 : module ? d->modules[why.index].code : d->criteria[why.index].code;
+		long row = -1;
+		for (size_t i = n; code && row < 0 && i-- > 0;)
+			if (strcmp(rows[i].event, event) == 0 && strcmp(module ? rows[i].module : rows[i].code, code) == 0)
+				row = (long)i;
+		if (row >= 0)
+			rc = ct_fail_at(err, CT_INVALID, row, why.field, "row %ld: event %s: %s", row + 1, event, why.msg);
+		else
+			rc = ct_fail(err, CT_INVALID, "event %s: %s", event, why.msg);
 	}
-	sqlite3_reset(s);
+	event_data_free(d);
 	return rc;
+}
+
+/* Whether rows[i] is the first row of the batch naming its event. */
+static bool first_of_event(const struct criterion_row *rows, size_t i)
+{
+	if (i > 0 && same_event(rows[i - 1].event, rows[i].event))
+		return false;
+	for (size_t j = 0; j + 1 < i; j++)
+		if (same_event(rows[j].event, rows[i].event))
+			return false;
+	return true;
 }
 
 enum ct_status store_criteria_add(struct store *st, const char *actor, const struct criterion_row *rows,
@@ -206,8 +223,7 @@ enum ct_status store_criteria_add(struct store *st, const char *actor, const str
 			rc = row_conflict(st, src, (long)i, "code", what, err);
 			break;
 		}
-		rc = weights_check(st, event_id, r->event, (long)i, err);
-		if (rc == CT_OK && !same_event(i + 1 < n ? rows[i + 1].event : NULL, r->event))
+		if (!same_event(i + 1 < n ? rows[i + 1].event : NULL, r->event))
 			rc = store_bump(st, event_id, err);
 		if (rc == CT_OK) {
 			char object[160], value[160], max[DEC_TEXT_MAX];
@@ -216,6 +232,11 @@ enum ct_status store_criteria_add(struct store *st, const char *actor, const str
 			rc = store_audit(st, actor, "criterion.add", object, NULL, value, err);
 		}
 	}
+	/* Each sheet is checked whole, once every row is in: a module's
+	 * deduction may come before the criterion that gives it marks. */
+	for (size_t i = 0; i < n && rc == CT_OK; i++)
+		if (first_of_event(rows, i))
+			rc = sheet_rows_check(st, rows[i].event, rows, n, err);
 	return store_finish(st, rc, err);
 }
 

@@ -57,8 +57,10 @@ char *dec_format(int64_t c, char *buf)
 	return buf;
 }
 
-int64_t dec_div_round(__int128 num, __int128 den)
+enum ct_status dec_div_round(__int128 num, __int128 den, int64_t *out, struct ct_err *err)
 {
+	if (den == 0)
+		return ct_fail(err, CT_INVALID, "division by zero");
 	/* Magnitudes in unsigned arithmetic: negating INT128_MIN as a signed
 	 * value would overflow, and r * 2 could wrap when d > 2^127. */
 	int neg = (num < 0) != (den < 0);
@@ -70,7 +72,11 @@ int64_t dec_div_round(__int128 num, __int128 den)
 	unsigned __int128 r = n % d;
 	if (r >= d - r)
 		q++;
+	/* |INT64_MIN| = 2^63 is one more than INT64_MAX. */
+	if (q > (unsigned __int128)INT64_MAX + (unsigned)neg)
+		return ct_fail(err, CT_INVALID, "quotient is outside the 64-bit range");
 	/* Through uint64_t, so a quotient of -2^63 is not an overflow. */
 	uint64_t u = (uint64_t)q;
-	return neg ? (int64_t)((uint64_t)0 - u) : (int64_t)u;
+	*out = neg ? (int64_t)((uint64_t)0 - u) : (int64_t)u;
+	return CT_OK;
 }

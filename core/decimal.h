@@ -26,8 +26,11 @@ enum ct_status dec_parse(const char *s, int64_t *out_c, struct ct_err *err);
  * buf (at least DEC_TEXT_MAX bytes). Returns buf. */
 char *dec_format(int64_t c, char *buf);
 
-/* num / den rounded half up (away from zero) to an integer. den != 0. Exact
- * for every 128-bit numerator and denominator. */
-int64_t dec_div_round(__int128 num, __int128 den);
+/* num / den rounded half up (away from zero) to an integer, into *out. Exact
+ * for every 128-bit numerator and every non-zero 128-bit denominator. Fails
+ * with CT_INVALID, leaving *out alone, when den is 0 or the rounded quotient
+ * is outside int64_t (INT64_MIN..INT64_MAX): a quotient is never wrapped.
+ * err may be NULL. */
+enum ct_status dec_div_round(__int128 num, __int128 den, int64_t *out, struct ct_err *err);
 
 #endif

@@ -4,9 +4,14 @@
  * exact integer arithmetic. */
 #include "scoring.h"
 
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+
+#include <gmp.h>
 
 #include "decimal.h"
 #include "xmalloc.h"
@@ -110,11 +115,61 @@ static bool find_code(const struct sheet *sheet, enum tb_kind kind, const char *
 	return false;
 }
 
+bool code_valid(const char *s, size_t len)
+{
+	if (len == 0 || len > CODE_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* Records a warning in warn or, with warn NULL, fails with it. */
+static enum ct_status sheet_warn(struct sheet_warnings *warn, struct ct_err *err, const char *field,
+				 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static enum ct_status sheet_warn(struct sheet_warnings *warn, struct ct_err *err, const char *field,
+				 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (!warn) {
+		char msg[sizeof err->msg];
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		va_end(ap);
+		return ct_fail_at(err, CT_INVALID, -1, field, "%s", msg);
+	}
+	if (warn->n < SHEET_WARNINGS_MAX)
+		vsnprintf(warn->msg[warn->n], sizeof warn->msg[0], fmt, ap);
+	va_end(ap);
+	warn->n++;
+	return CT_OK;
+}
+
+/* Whether the key of len bytes at key appears earlier in the list text. */
+static bool key_seen(const char *text, const char *key, size_t len)
+{
+	for (const char *p = text; p < key;) {
+		const char *end = strchr(p, ';');
+		size_t n = (size_t)(end - p); /* key follows, so there is a ';' before it */
+		if (n == len && memcmp(p, key, len) == 0)
+			return true;
+		p = end + 1;
+	}
+	return false;
+}
+
 /* Parses a tie-break list. With sheet NULL only the syntax is checked;
- * otherwise codes are resolved and, when keys is not NULL, *keys becomes a new
- * array of *n_keys keys (caller frees). */
+ * otherwise codes are resolved, a code not on the sheet going to
+ * sheet_warn(warn), and, when keys is not NULL, *keys becomes a new array of
+ * the *n_keys resolved keys (caller frees). */
 static enum ct_status tiebreak_parse(const char *text, const struct sheet *sheet,
-				     struct tb_key **keys, size_t *n_keys, struct ct_err *err)
+				     struct sheet_warnings *warn, struct tb_key **keys, size_t *n_keys,
+				     struct ct_err *err)
 {
 	enum ct_status rc = CT_OK;
 	struct tb_key *out = NULL;
@@ -129,7 +184,8 @@ static enum ct_status tiebreak_parse(const char *text, const struct sheet *sheet
 		size_t code_len = 0;
 
 		if (len == 0) {
-			rc = ct_fail(err, CT_INVALID, "tie-break list \"%.200s\" has an empty key", text);
+			rc = ct_fail_at(err, CT_INVALID, -1, "tiebreak",
+					"tie-break list \"%.200s\" has an empty key", text);
 			goto out;
 		}
 		if (len == 4 && memcmp(p, "time", 4) == 0) {
@@ -143,18 +199,33 @@ static enum ct_status tiebreak_parse(const char *text, const struct sheet *sheet
 			code = p + 10;
 			code_len = len - 10;
 		} else {
-			rc = ct_fail(err, CT_INVALID,
-				     "unknown tie-break key \"%.*s\" (expected module:CODE, "
-				     "criterion:CODE or time)", quote_len(len), p);
+			rc = ct_fail_at(err, CT_INVALID, -1, "tiebreak",
+					"unknown tie-break key \"%.*s\" (expected module:CODE, "
+					"criterion:CODE or time)", quote_len(len), p);
 			goto out;
 		}
+		if (code && !code_valid(code, code_len)) {
+			rc = ct_fail_at(err, CT_INVALID, -1, "tiebreak",
+					"tie-break key \"%.*s\": a %s code is 1 to %d letters, digits, '-', "
+					"'_' or '.'", quote_len(len), p,
+					key.kind == TB_MODULE ? "module" : "criterion", CODE_MAX);
+			goto out;
+		}
+		if (key_seen(text, p, len)) {
+			rc = ct_fail_at(err, CT_INVALID, -1, "tiebreak",
+					"tie-break key \"%.*s\" is given twice", quote_len(len), p);
+			goto out;
+		}
+		bool found = true;
 		if (code && sheet && !find_code(sheet, key.kind, code, code_len, &key.index)) {
-			rc = ct_fail(err, CT_INVALID, "tie-break key names unknown %s \"%.*s\"",
-				     key.kind == TB_MODULE ? "module" : "criterion", quote_len(code_len),
-				     code);
-			goto out;
+			found = false;
+			rc = sheet_warn(warn, err, "tiebreak", "tie-break key %.*s names an unknown %s \"%.*s\"",
+					quote_len(len), p, key.kind == TB_MODULE ? "module" : "criterion",
+					quote_len(code_len), code);
+			if (rc != CT_OK)
+				goto out;
 		}
-		if (keys) {
+		if (keys && found) {
 			if (n == cap) {
 				cap = cap ? cap * 2 : 4;
 				out = xreallocarray(out, cap, sizeof *out);
@@ -165,7 +236,8 @@ static enum ct_status tiebreak_parse(const char *text, const struct sheet *sheet
 			break;
 		p = end + 1;
 		if (!*p) {
-			rc = ct_fail(err, CT_INVALID, "tie-break list \"%.200s\" ends with ';'", text);
+			rc = ct_fail_at(err, CT_INVALID, -1, "tiebreak",
+					"tie-break list \"%.200s\" ends with ';'", text);
 			goto out;
 		}
 	}
@@ -181,7 +253,98 @@ out:
 
 enum ct_status tiebreak_check(const char *text, struct ct_err *err)
 {
-	return tiebreak_parse(text, NULL, NULL, NULL, err);
+	return tiebreak_parse(text, NULL, NULL, NULL, NULL, err);
+}
+
+/* ---- score sheets --------------------------------------------------------- */
+
+void sheet_module_max(const struct sheet *s, int64_t *max_c)
+{
+	memset(max_c, 0, s->n_modules * sizeof *max_c);
+	for (uint32_t k = 0; k < s->n_criteria; k++) {
+		const struct sheet_criterion *c = &s->criteria[k];
+		if (c->method != METHOD_DEDUCTION && c->module < s->n_modules)
+			max_c[c->module] += c->max_c;
+	}
+}
+
+static const char *code_or_empty(const char *code)
+{
+	return code ? code : "";
+}
+
+/* The weights: all given or all empty, each 0..100, adding up to 100. */
+static enum ct_status check_weights(const struct sheet *s, struct sheet_warnings *warn,
+				    struct ct_err *err)
+{
+	bool weighted = s->n_modules > 0 && s->modules[0].weight != -1;
+	int64_t weight_sum = 0;
+
+	for (uint32_t m = 0; m < s->n_modules; m++) {
+		int32_t w = s->modules[m].weight;
+		const char *code = code_or_empty(s->modules[m].code);
+		if (!weighted && w != -1)
+			return ct_fail_at(err, CT_INVALID, m, "module_weight",
+					  "module %.64s has a weight but module %.64s has none: give every "
+					  "module a weight or none", code, code_or_empty(s->modules[0].code));
+		if (weighted && w == -1)
+			return ct_fail_at(err, CT_INVALID, m, "module_weight",
+					  "module %.64s has no weight but others have one: give every module "
+					  "a weight or none", code);
+		if (weighted && (w < 0 || w > 100))
+			return ct_fail_at(err, CT_INVALID, m, "module_weight",
+					  "module %.64s has weight %d, not 0..100", code, w);
+		weight_sum += weighted ? w : 0;
+		if (weight_sum > 100)
+			return ct_fail_at(err, CT_INVALID, m, "module_weight",
+					  "module weights add up to %lld with module %.64s, more than 100",
+					  (long long)weight_sum, code);
+	}
+	if (weighted && weight_sum != 100)
+		return sheet_warn(warn, err, "module_weight", "module weights add up to %lld, not 100",
+				  (long long)weight_sum);
+	return CT_OK;
+}
+
+enum ct_status sheet_check(const struct sheet *s, struct sheet_warnings *warn, struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	int64_t *max_c = NULL;
+
+	if (warn)
+		warn->n = 0;
+	for (uint32_t k = 0; k < s->n_criteria; k++) {
+		const struct sheet_criterion *c = &s->criteria[k];
+		const char *code = code_or_empty(c->code);
+		if (c->module >= s->n_modules)
+			return ct_fail_at(err, CT_INVALID, k, "code", "criterion %.64s names module #%u of %u",
+					  code, c->module, s->n_modules);
+		if ((unsigned)c->method >= N_METHODS)
+			return ct_fail_at(err, CT_INVALID, k, "method", "criterion %.64s has an unknown method",
+					  code);
+		if (c->max_c <= 0 || c->max_c > DEC_MAX_C)
+			return ct_fail_at(err, CT_INVALID, k, "max",
+					  "criterion %.64s has max %d hundredths, not 0.01..%lld", code,
+					  c->max_c, (long long)(DEC_MAX_C / 100));
+	}
+	max_c = xcalloc(s->n_modules ? s->n_modules : 1, sizeof *max_c);
+	sheet_module_max(s, max_c);
+	for (uint32_t m = 0; m < s->n_modules; m++) {
+		if (max_c[m] > 0)
+			continue;
+		/* Nothing to score it against: its deductions would vanish from
+		 * the total (unweighted) or it would divide by 0 (weighted). */
+		rc = ct_fail_at(err, CT_INVALID, m, "module",
+				"module %.64s has no criterion that gives marks (only deductions or none): "
+				"every module needs one", code_or_empty(s->modules[m].code));
+		goto out;
+	}
+	rc = check_weights(s, warn, err);
+	if (rc == CT_OK)
+		rc = tiebreak_parse(s->tiebreak, s, warn, NULL, NULL, err);
+out:
+	free(max_c);
+	return rc;
 }
 
 /* ---- award ratios --------------------------------------------------------- */
@@ -294,39 +457,15 @@ static int cmp_u32(const void *a, const void *b)
 /* Checks everything about the sheet that does not involve its values. */
 static enum ct_status check_sheet(const struct sheet *s, struct ct_err *err)
 {
-	bool weighted = s->n_modules > 0 && s->modules[0].weight != -1;
-	int64_t weight_sum = 0;
-
-	for (uint32_t m = 0; m < s->n_modules; m++) {
-		int32_t w = s->modules[m].weight;
-		const char *code = s->modules[m].code ? s->modules[m].code : "";
-		if (!weighted && w != -1)
-			return ct_fail(err, CT_INVALID,
-				       "module %.64s has a weight but module %.64s has none: give every "
-				       "module a weight or none", code, s->modules[0].code ? s->modules[0].code : "");
-		if (weighted && w == -1)
-			return ct_fail(err, CT_INVALID,
-				       "module %.64s has no weight but others have one: give every module "
-				       "a weight or none", code);
-		if (weighted && (w < 0 || w > 100))
-			return ct_fail(err, CT_INVALID, "module %.64s has weight %d, not 0..100", code, w);
-		weight_sum += weighted ? w : 0;
-	}
-	if (weighted && weight_sum != 100)
-		return ct_fail(err, CT_INVALID, "module weights sum to %lld, not 100",
-			       (long long)weight_sum);
-
-	for (uint32_t k = 0; k < s->n_criteria; k++) {
-		const struct sheet_criterion *c = &s->criteria[k];
-		const char *code = c->code ? c->code : "";
-		if (c->module >= s->n_modules)
-			return ct_fail(err, CT_INVALID, "criterion %.64s names module #%u of %u", code,
-				       c->module, s->n_modules);
-		if ((unsigned)c->method >= N_METHODS)
-			return ct_fail(err, CT_INVALID, "criterion %.64s has an unknown method", code);
-		if (c->max_c <= 0 || c->max_c > DEC_MAX_C)
-			return ct_fail(err, CT_INVALID, "criterion %.64s has max %d hundredths, not 0.01..%lld",
-				       code, c->max_c, (long long)(DEC_MAX_C / 100));
+	enum ct_status rc = sheet_check(s, NULL, err);
+	if (rc != CT_OK) {
+		/* sheet_check's location is an index into the sheet, which
+		 * means nothing to score_event's callers. */
+		if (err) {
+			err->index = -1;
+			err->field[0] = '\0';
+		}
+		return rc;
 	}
 
 	for (uint32_t i = 0; i < s->n_contestants; i++) {
@@ -662,6 +801,16 @@ static int64_t div_round(int64_t num, int64_t den)
 	return r >= den - r ? q + 1 : q;
 }
 
+/* num / den rounded half up where the quotient is known to fit int64. */
+static int64_t div_round_wide(__int128 num, __int128 den)
+{
+	int64_t q = 0;
+	enum ct_status rc = dec_div_round(num, den, &q, NULL);
+	assert(rc == CT_OK);
+	(void)rc;
+	return q;
+}
+
 /* The criterion mark of a cell (SPEC section 4): the exact rational rounded
  * half up once. A cell without values has mark 0. */
 static int64_t cell_mark(const struct cell *cell, const struct sheet_criterion *c)
@@ -694,7 +843,7 @@ static int64_t cell_mark(const struct cell *cell, const struct sheet_criterion *
 		 * under 300 million judges. */
 		if (cell->sum_c <= INT64_MAX / c->max_c && n <= INT64_MAX / 300)
 			return div_round(c->max_c * cell->sum_c, 300 * n);
-		return dec_div_round((__int128)c->max_c * cell->sum_c, (__int128)300 * n);
+		return div_round_wide((__int128)c->max_c * cell->sum_c, (__int128)300 * n);
 	}
 	return 0;
 }
@@ -811,11 +960,27 @@ static enum ct_status score_contestant(struct engine *e, uint32_t p, struct ct_e
 
 /* ---- modules and totals --------------------------------------------------- */
 
+/* The exact weighted total, sum(score_m × weight_m × 100 / max_m) hundredths
+ * rounded half up once, as num / den over the common denominator den = lcm
+ * of the weighted modules' maxima: num = sum(score_m × coef_m) with coef_m =
+ * weight_m × 100 × den / max_m. Since score_m <= max_m, num <= 10000 × den.
+ * 128-bit integers hold that for every sheet where den stays under
+ * TOTAL_DEN_MAX (which is nearly all of them); beyond it the same sums run
+ * in GMP, so no sheet is refused for its maxima. */
 struct weights {
 	bool weighted;
+	bool big;                /* den is over TOTAL_DEN_MAX: the GMP fields are in use */
 	__int128 den;            /* common denominator: lcm of the weighted modules' maxima */
 	__int128 *coef;          /* [module]: weight × 100 × den / max, 0 for weight 0 */
+	mpz_t big_den;           /* den and coef when big */
+	mpz_t *big_coef;         /* [n_big] */
+	uint32_t n_big;
+	mpz_t num, q, r;         /* scratch of the GMP path */
 };
+
+/* Module scores fit an unsigned long for mpz_addmul_ui; __int128 already
+ * confines the engine to 64-bit targets, where long has 64 bits. */
+_Static_assert(sizeof(unsigned long) >= sizeof(int64_t), "GMP's unsigned long must hold a module score");
 
 static __int128 gcd128(__int128 a, __int128 b)
 {
@@ -827,50 +992,94 @@ static __int128 gcd128(__int128 a, __int128 b)
 	return a;
 }
 
-/* Largest common denominator the weighted total may use: its numerator is at
+/* Largest common denominator the 128-bit path may use: its numerator is at
  * most 100 (per cent) × 100 (hundredths) times it, which must fit 128 bits. */
 #define TOTAL_DEN_MAX ((((__int128)1 << 126) - 1) / 10000)
 
-/* Computes each module's max and the exact weighted-total coefficients. */
-static enum ct_status prepare_modules(struct engine *e, struct weights *w, struct ct_err *err)
+/* The GMP coefficients, for a common denominator over TOTAL_DEN_MAX. */
+static void prepare_big(const struct engine *e, struct weights *w)
+{
+	const struct sheet *s = e->s;
+
+	w->big = true;
+	mpz_init_set_ui(w->big_den, 1);
+	mpz_inits(w->num, w->q, w->r, NULL);
+	w->big_coef = xcalloc(s->n_modules, sizeof *w->big_coef);
+	w->n_big = s->n_modules;
+	for (uint32_t m = 0; m < s->n_modules; m++) {
+		mpz_init(w->big_coef[m]);
+		if (s->modules[m].weight > 0)
+			mpz_lcm_ui(w->big_den, w->big_den, (unsigned long)e->module_max_c[m]);
+	}
+	for (uint32_t m = 0; m < s->n_modules; m++) {
+		if (s->modules[m].weight <= 0)
+			continue;
+		mpz_divexact_ui(w->big_coef[m], w->big_den, (unsigned long)e->module_max_c[m]);
+		mpz_mul_ui(w->big_coef[m], w->big_coef[m], (unsigned long)s->modules[m].weight * 100);
+	}
+}
+
+/* Computes each module's max and the exact weighted-total coefficients. The
+ * sheet has passed sheet_check: every module's max is above 0. */
+static void prepare_modules(struct engine *e, struct weights *w)
 {
 	const struct sheet *s = e->s;
 
 	e->module_max_c = xcalloc(s->n_modules, sizeof *e->module_max_c);
-	for (uint32_t k = 0; k < s->n_criteria; k++)
-		if (s->criteria[k].method != METHOD_DEDUCTION)
-			e->module_max_c[s->criteria[k].module] += s->criteria[k].max_c;
+	sheet_module_max(s, e->module_max_c);
 
 	w->weighted = s->n_modules > 0 && s->modules[0].weight != -1;
 	w->den = 1;
 	w->coef = xcalloc(s->n_modules, sizeof *w->coef);
 	if (!w->weighted)
-		return CT_OK;
+		return;
 	for (uint32_t m = 0; m < s->n_modules; m++) {
 		if (s->modules[m].weight == 0)
 			continue; /* contributes nothing, whatever its max */
 		__int128 max = e->module_max_c[m];
-		if (max == 0)
-			return ct_fail(err, CT_INVALID,
-				       "module %.64s has weight %d but no criterion that gives marks",
-				       s->modules[m].code ? s->modules[m].code : "", s->modules[m].weight);
+		assert(max > 0);
 		__int128 g = gcd128(w->den, max);
-		if (w->den / g > TOTAL_DEN_MAX / max)
-			return ct_fail(err, CT_INVALID,
-				       "module maxima too unlike to weight exactly (module %.64s)",
-				       s->modules[m].code ? s->modules[m].code : "");
+		if (w->den / g > TOTAL_DEN_MAX / max) {
+			prepare_big(e, w);
+			return;
+		}
 		w->den = w->den / g * max;
 	}
 	for (uint32_t m = 0; m < s->n_modules; m++)
 		if (s->modules[m].weight > 0)
 			w->coef[m] = (__int128)s->modules[m].weight * 100 * (w->den / e->module_max_c[m]);
-	return CT_OK;
+}
+
+static void weights_free(struct weights *w)
+{
+	free(w->coef);
+	if (!w->big)
+		return;
+	for (uint32_t m = 0; m < w->n_big; m++)
+		mpz_clear(w->big_coef[m]);
+	free(w->big_coef);
+	mpz_clears(w->big_den, w->num, w->q, w->r, NULL);
+}
+
+/* The weighted total of module scores mod[] by the GMP path. */
+static int64_t big_total(struct weights *w, const int64_t *mod, uint32_t n_modules)
+{
+	mpz_set_ui(w->num, 0);
+	for (uint32_t m = 0; m < n_modules; m++)
+		if (mod[m] > 0)
+			mpz_addmul_ui(w->num, w->big_coef[m], (unsigned long)mod[m]);
+	mpz_fdiv_qr(w->q, w->r, w->num, w->big_den);
+	mpz_mul_2exp(w->r, w->r, 1);
+	if (mpz_cmp(w->r, w->big_den) >= 0)
+		mpz_add_ui(w->q, w->q, 1);
+	assert(mpz_cmp_ui(w->q, 10000) <= 0);
+	return mpz_get_si(w->q);
 }
 
 /* Module scores (floored at 0) and the total of contestant i. A module score
- * never exceeds its max, so the weighted numerator stays below
+ * never exceeds its max, so the weighted numerator stays within
  * 10000 × den and the sum is exact. */
-static void score_total(struct engine *e, const struct weights *w, uint32_t i)
+static void score_total(struct engine *e, struct weights *w, uint32_t i)
 {
 	const struct sheet *s = e->s;
 	int64_t *mod = &e->r->module_c[(size_t)i * s->n_modules];
@@ -887,10 +1096,16 @@ static void score_total(struct engine *e, const struct weights *w, uint32_t i)
 	for (uint32_t m = 0; m < s->n_modules; m++) {
 		if (mod[m] < 0)
 			mod[m] = 0;
+		assert(mod[m] <= e->module_max_c[m]); /* module score <= module max */
 		sum += mod[m];
 		num += mod[m] * w->coef[m];
 	}
-	e->r->entries[i].total_c = w->weighted ? dec_div_round(num, w->den) : sum;
+	if (!w->weighted)
+		e->r->entries[i].total_c = sum;
+	else if (w->big)
+		e->r->entries[i].total_c = big_total(w, mod, s->n_modules);
+	else
+		e->r->entries[i].total_c = div_round_wide(num, w->den);
 }
 
 /* ---- ranking and awards --------------------------------------------------- */
@@ -963,7 +1178,7 @@ static void give_awards(struct engine *e, struct result_entry *rows)
 
 	for (int t = 0; t < 3; t++) {
 		cum += s->ratio_c[t];
-		r->cutoff[t] = (uint32_t)dec_div_round((__int128)r->n_ranked * cum, 10000);
+		r->cutoff[t] = (uint32_t)div_round_wide((__int128)r->n_ranked * cum, 10000);
 	}
 	for (uint32_t p = 0; p < r->n_ranked; p++) {
 		rows[p].award = 0;
@@ -1026,15 +1241,13 @@ enum ct_status score_event(const struct sheet *sheet, struct result **out, struc
 	rc = check_sheet(sheet, err);
 	if (rc != CT_OK)
 		goto out;
-	rc = tiebreak_parse(sheet->tiebreak, sheet, &e.tb, &e.n_tb, err);
+	rc = tiebreak_parse(sheet->tiebreak, sheet, NULL, &e.tb, &e.n_tb, err);
 	if (rc != CT_OK)
 		goto out;
 	rc = order_keys(&e, err);
 	if (rc != CT_OK)
 		goto out;
-	rc = prepare_modules(&e, &w, err);
-	if (rc != CT_OK)
-		goto out;
+	prepare_modules(&e, &w);
 	rc = bucket_values(&e, err);
 	if (rc != CT_OK)
 		goto out;
@@ -1066,7 +1279,7 @@ enum ct_status score_event(const struct sheet *sheet, struct result **out, struc
 	r = NULL;
 out:
 	result_free(r);
-	free(w.coef);
+	weights_free(&w);
 	engine_free(&e);
 	return rc;
 }

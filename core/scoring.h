@@ -35,8 +35,17 @@ enum ct_status method_parse(const char *s, enum method *out, struct ct_err *err)
 const char *entry_status_name(enum entry_status s);
 enum ct_status entry_status_parse(const char *s, enum entry_status *out, struct ct_err *err);
 
+/* Longest code of an event, module, criterion or judge, in bytes. */
+#define CODE_MAX 32
+
+/* Whether the len bytes at s are a valid code: 1..CODE_MAX letters, digits,
+ * '-', '_' and '.'. */
+bool code_valid(const char *s, size_t len);
+
 /* Checks the syntax of a tie-break list such as "module:B;criterion:A2;time"
- * (empty text is an empty list). Codes are resolved later, by score_event. */
+ * (empty text is an empty list): every key is time, module:CODE or
+ * criterion:CODE with a valid code, and no key is empty or given twice.
+ * Whether the codes exist on the score sheet is sheet_check's business. */
 enum ct_status tiebreak_check(const char *text, struct ct_err *err);
 
 /* Parses award ratios "10/20/30" (per cent, up to 2 places each, sum <= 100)
@@ -139,12 +148,59 @@ struct result {
 	uint32_t n_incomplete;   /* competed contestants not complete */
 };
 
+/* Most warnings a struct sheet_warnings keeps. */
+#define SHEET_WARNINGS_MAX 8
+
+/* What a score sheet still lacks before the draw, in words for organizers. */
+struct sheet_warnings {
+	size_t n;                            /* warnings found (may exceed the kept ones) */
+	char msg[SHEET_WARNINGS_MAX][200];   /* the first SHEET_WARNINGS_MAX of them */
+};
+
+/* Checks a score sheet the way the draw needs it. Reads only s->modules,
+ * s->criteria and s->tiebreak, so a sheet being registered or changed is
+ * checked before it has contestants, judges or values.
+ *
+ * Errors, which no later registration can cure, fail with CT_INVALID, a
+ * message naming the module or criterion, and err->field / err->index
+ * saying what is at fault, in the names of the criteria CSV's columns:
+ *  - "module_weight" or "module", err->index a module's index: a module
+ *    with a weight among modules without, or the other way round; a weight
+ *    outside 0..100; weights adding up to more than 100; a module without a
+ *    criterion that gives marks (of deductions only, or empty);
+ *  - "code", "method" or "max", err->index a criterion's index: its module
+ *    index out of range, an unknown method, a max outside 0.01..DEC_MAX_C;
+ *  - "tiebreak", err->index -1: the syntax, as tiebreak_check.
+ *
+ * Warnings are normal while a sheet is being registered but refused by the
+ * draw: weights that add up to less than 100, and tie-break keys naming a
+ * module or criterion that is not (yet) on the sheet. They are added to
+ * *warn (cleared first). With warn NULL (the draw, score_event) the first
+ * warning fails as an error instead, with field "module_weight" or
+ * "tiebreak" and index -1. */
+enum ct_status sheet_check(const struct sheet *s, struct sheet_warnings *warn, struct ct_err *err);
+
+/* The module maxima (SPEC section 4): max_c[m] is the sum of the max marks
+ * of module m's non-deduction criteria, for the s->n_modules modules.
+ * Criteria naming a module out of range are left out (sheet_check refuses
+ * them). Never overflows: at most UINT32_MAX criteria of DEC_MAX_C each. */
+void sheet_module_max(const struct sheet *s, int64_t *max_c);
+
 /* Computes the results of one event. Values from a judge recused from the
  * contestant (same non-zero org) are ignored. Fails with CT_INVALID and a
- * message when the sheet itself is inconsistent (weights not summing to 100,
- * a weighted module whose max is 0, an index out of range, an unknown
- * tie-break code, a value out of range). On success *out is a new result;
- * caller frees it with result_free. */
+ * message when the sheet itself is inconsistent (anything sheet_check
+ * reports, warnings included; a contestant, value or accepted discrepancy
+ * out of range). On success *out is a new result; caller frees it with
+ * result_free.
+ *
+ * Bounds, all checked: a criterion's max and every value at most DEC_MAX_C
+ * (1,000,000.00); judgement values 0..3. Within them every mark, module
+ * score and total is exact for any number of judges, criteria and modules:
+ * sums are held in 64 bits (at most UINT32_MAX × DEC_MAX_C), a judgement
+ * mark falls back to 128 bits for panels over 3 × 10^8 judges, and a
+ * weighted total (at most 100.00) uses 128-bit integers while the common
+ * denominator of the module maxima stays below about 8.5 × 10^33 and GMP
+ * beyond, so any set of weights and maxima scores exactly. */
 enum ct_status score_event(const struct sheet *sheet, struct result **out, struct ct_err *err);
 
 /* Frees a result; NULL is a no-op. */

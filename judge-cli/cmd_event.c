@@ -147,6 +147,11 @@ static enum ct_status cmd_event_show_run(struct cli *cli, const struct cmd_args 
 		printf("no score sheet yet (judge-cli import criteria FILE)\n");
 	else
 		print_sheet(modules);
+	const json_t *warnings = json_object_get(r.json, "warnings");
+	size_t k;
+	const json_t *w;
+	json_array_foreach(warnings, k, w)
+		printf("%swarning: %s\n", k ? "" : "\n", json_is_string(w) ? json_string_value(w) : "?");
 	const json_t *judges = json_object_get(r.json, "judges");
 	if (json_is_array(judges)) {
 		printf("\n");

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config
 	libevent-dev libsqlite3-dev libjansson-dev libsodium-dev
-	libqrencode-dev libpng-dev libcmocka-dev
+	libqrencode-dev libpng-dev libcmocka-dev libgmp-dev
 	sqlite3 curl python3 zbar-tools
 	chromium fonts-noto-cjk python3-cryptography
 )

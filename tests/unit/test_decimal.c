@@ -114,49 +114,71 @@ static void test_format_parse_round_trip(void **state)
 	}
 }
 
+/* dec_div_round, which must succeed. */
+static int64_t div_round(__int128 num, __int128 den)
+{
+	int64_t q = -12345;
+	struct ct_err err;
+	ct_err_clear(&err);
+	if (dec_div_round(num, den, &q, &err) != CT_OK)
+		fail_msg("dec_div_round refused a quotient inside int64: %s", err.msg);
+	return q;
+}
+
+/* dec_div_round, which must refuse: *out stays as it was. */
+static void assert_div_refused(__int128 num, __int128 den)
+{
+	int64_t q = -12345;
+	struct ct_err err;
+	ct_err_clear(&err);
+	assert_int_equal(dec_div_round(num, den, &q, &err), CT_INVALID);
+	assert_int_equal(q, -12345);
+	assert_true(err.msg[0] != '\0');
+}
+
 static void test_div_round_exact_and_half_up(void **state)
 {
 	(void)state;
-	assert_int_equal(dec_div_round(0, 7), 0);
-	assert_int_equal(dec_div_round(10, 5), 2);
-	assert_int_equal(dec_div_round(10, 4), 3);   /* 2.5 -> 3 */
-	assert_int_equal(dec_div_round(9, 4), 2);    /* 2.25 -> 2 */
-	assert_int_equal(dec_div_round(11, 4), 3);   /* 2.75 -> 3 */
-	assert_int_equal(dec_div_round(1, 3), 0);    /* 0.333 -> 0 */
-	assert_int_equal(dec_div_round(2, 3), 1);    /* 0.667 -> 1 */
-	assert_int_equal(dec_div_round(1, 2), 1);    /* 0.5 -> 1 */
+	assert_int_equal(div_round(0, 7), 0);
+	assert_int_equal(div_round(10, 5), 2);
+	assert_int_equal(div_round(10, 4), 3);   /* 2.5 -> 3 */
+	assert_int_equal(div_round(9, 4), 2);    /* 2.25 -> 2 */
+	assert_int_equal(div_round(11, 4), 3);   /* 2.75 -> 3 */
+	assert_int_equal(div_round(1, 3), 0);    /* 0.333 -> 0 */
+	assert_int_equal(div_round(2, 3), 1);    /* 0.667 -> 1 */
+	assert_int_equal(div_round(1, 2), 1);    /* 0.5 -> 1 */
 	/* x.xx5 marks: (2.67 + 2.68) / 2 = 2.675 -> 2.68 in hundredths,
 	 * where binary floating point holds 2.675 as 2.67499999... */
-	assert_int_equal(dec_div_round(267 + 268, 2), 268);
+	assert_int_equal(div_round(267 + 268, 2), 268);
 	/* (0.01 + 0.02) / 2 = 0.015 -> 0.02; 1.005 -> 1.01 */
-	assert_int_equal(dec_div_round(3, 2), 2);
-	assert_int_equal(dec_div_round(2010, 20), 101);
+	assert_int_equal(div_round(3, 2), 2);
+	assert_int_equal(div_round(2010, 20), 101);
 	/* Judgement 10 × 7 / 9 = 7.777... -> 7.78 */
-	assert_int_equal(dec_div_round(1000 * 700, 300 * 3), 778);
+	assert_int_equal(div_round(1000 * 700, 300 * 3), 778);
 	/* Just below and just above a half. */
-	assert_int_equal(dec_div_round(49999, 100000), 0);
-	assert_int_equal(dec_div_round(50000, 100000), 1);
-	assert_int_equal(dec_div_round(50001, 100000), 1);
+	assert_int_equal(div_round(49999, 100000), 0);
+	assert_int_equal(div_round(50000, 100000), 1);
+	assert_int_equal(div_round(50001, 100000), 1);
 }
 
 static void test_div_round_negative(void **state)
 {
 	(void)state;
 	/* Half away from zero, symmetric about 0. */
-	assert_int_equal(dec_div_round(-10, 4), -3);  /* -2.5 -> -3 */
-	assert_int_equal(dec_div_round(-9, 4), -2);   /* -2.25 -> -2 */
-	assert_int_equal(dec_div_round(-11, 4), -3);  /* -2.75 -> -3 */
-	assert_int_equal(dec_div_round(-1, 2), -1);   /* -0.5 -> -1 */
-	assert_int_equal(dec_div_round(-1, 3), 0);    /* -0.333 -> 0 */
-	assert_int_equal(dec_div_round(-535, 2), -268);
+	assert_int_equal(div_round(-10, 4), -3);  /* -2.5 -> -3 */
+	assert_int_equal(div_round(-9, 4), -2);   /* -2.25 -> -2 */
+	assert_int_equal(div_round(-11, 4), -3);  /* -2.75 -> -3 */
+	assert_int_equal(div_round(-1, 2), -1);   /* -0.5 -> -1 */
+	assert_int_equal(div_round(-1, 3), 0);    /* -0.333 -> 0 */
+	assert_int_equal(div_round(-535, 2), -268);
 	/* A negative denominator. */
-	assert_int_equal(dec_div_round(10, -4), -3);
-	assert_int_equal(dec_div_round(-10, -4), 3);
-	assert_int_equal(dec_div_round(0, -3), 0);
-	assert_int_equal(dec_div_round(1, -3), 0);
+	assert_int_equal(div_round(10, -4), -3);
+	assert_int_equal(div_round(-10, -4), 3);
+	assert_int_equal(div_round(0, -3), 0);
+	assert_int_equal(div_round(1, -3), 0);
 	for (int64_t n = -1000; n <= 1000; n++)
 		for (int64_t d = 1; d <= 13; d++)
-			assert_int_equal(dec_div_round(-n, d), -dec_div_round(n, d));
+			assert_int_equal(div_round(-n, d), -div_round(n, d));
 }
 
 /* Brute force over small fractions against the definition: the integer q
@@ -168,7 +190,7 @@ static void test_div_round_definition(void **state)
 		for (int64_t d = -17; d <= 17; d++) {
 			if (d == 0)
 				continue;
-			int64_t q = dec_div_round(n, d);
+			int64_t q = div_round(n, d);
 			/* 2|n - q d| <= |d| */
 			int64_t dist2 = 2 * (n - q * d);
 			int64_t ad = d < 0 ? -d : d;
@@ -186,18 +208,49 @@ static void test_div_round_wide(void **state)
 	(void)state;
 	/* Numerators beyond 64 bits are exact. */
 	__int128 big = (__int128)INT64_MAX * 1000;
-	assert_int_equal(dec_div_round(big, 1000), INT64_MAX);
-	assert_int_equal(dec_div_round(big + 499, 1000), INT64_MAX);
-	assert_int_equal(dec_div_round(-big - 500, 1000), -INT64_MAX - 1);
+	assert_int_equal(div_round(big, 1000), INT64_MAX);
+	assert_int_equal(div_round(big + 499, 1000), INT64_MAX);
+	assert_int_equal(div_round(-big - 500, 1000), -INT64_MAX - 1);
 	/* The extremes of 128 bits. */
-	assert_int_equal(dec_div_round(int128_max, int128_max), 1);
-	assert_int_equal(dec_div_round(int128_min, int128_min), 1);
-	assert_int_equal(dec_div_round(int128_min, int128_max), -1);
-	assert_int_equal(dec_div_round(int128_max, int128_min), -1); /* -0.99999... */
-	assert_int_equal(dec_div_round(int128_min / 2, int128_min), 1); /* exactly 0.5 */
-	assert_int_equal(dec_div_round(int128_min / 2 + 1, int128_min), 0); /* just under 0.5 */
-	assert_int_equal(dec_div_round(1, int128_min), 0);
-	assert_int_equal(dec_div_round(int128_min, (__int128)1 << 64), -((__int128)1 << 63));
+	assert_int_equal(div_round(int128_max, int128_max), 1);
+	assert_int_equal(div_round(int128_min, int128_min), 1);
+	assert_int_equal(div_round(int128_min, int128_max), -1);
+	assert_int_equal(div_round(int128_max, int128_min), -1); /* -0.99999... */
+	assert_int_equal(div_round(int128_min / 2, int128_min), 1); /* exactly 0.5 */
+	assert_int_equal(div_round(int128_min / 2 + 1, int128_min), 0); /* just under 0.5 */
+	assert_int_equal(div_round(1, int128_min), 0);
+	assert_int_equal(div_round(int128_min, (__int128)1 << 64), -((__int128)1 << 63));
+}
+
+/* A rounded quotient outside int64 is reported, never wrapped (2^70 / 1
+ * used to come back as 0), and the last representable quotients on either
+ * side are still exact. */
+static void test_div_round_out_of_range(void **state)
+{
+	(void)state;
+	const __int128 two63 = (__int128)1 << 63;
+	assert_div_refused((__int128)1 << 70, 1);
+	assert_div_refused(-((__int128)1 << 70), 1);
+	assert_div_refused((__int128)1 << 70, -1);
+	assert_div_refused(int128_max, 1);
+	assert_div_refused(int128_min, 1);
+	assert_div_refused(int128_min, -1);
+	assert_div_refused(int128_min, (__int128)1 << 63); /* -2^64 */
+	assert_div_refused(1, 0);
+	assert_div_refused(0, 0);
+	/* INT64_MAX is the largest positive quotient... */
+	assert_int_equal(div_round(two63 - 1, 1), INT64_MAX);
+	assert_div_refused(two63, 1);
+	/* ...also when rounding gets there: (2^63 - 1) + 0.4999 stays, + 0.5 is over. */
+	assert_int_equal(div_round((two63 - 1) * 10000 + 4999, 10000), INT64_MAX);
+	assert_div_refused((two63 - 1) * 10000 + 5000, 10000);
+	assert_div_refused(2 * two63 - 1, 2);             /* 2^63 - 0.5 rounds to 2^63 */
+	/* ...and -2^63 the smallest negative one. */
+	assert_int_equal(div_round(-two63, 1), INT64_MIN);
+	assert_int_equal(div_round(two63, -1), INT64_MIN);
+	assert_int_equal(div_round(-2 * two63 + 1, 2), INT64_MIN); /* -2^63 + 0.5 rounds to -2^63 */
+	assert_div_refused(-2 * two63 - 1, 2);            /* -2^63 - 0.5 rounds to -2^63 - 1 */
+	assert_div_refused(-two63 - 1, 1);
 }
 
 int main(void)
@@ -212,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_div_round_negative),
 		cmocka_unit_test(test_div_round_definition),
 		cmocka_unit_test(test_div_round_wide),
+		cmocka_unit_test(test_div_round_out_of_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <gmp.h>
 
+#include "decimal.h"
 #include "scoring.h"
 
 /* ---- building sheets ------------------------------------------------------ */
@@ -240,11 +242,18 @@ static void test_tiebreak_check(void **state)
 	(void)state;
 	static const char *const good[] = {
 		"", "time", "module:B", "criterion:A2", "module:B;criterion:A2;time",
-		"time;module:模块一", "criterion:A;criterion:B",
+		"criterion:A;criterion:B", "module:A;criterion:A", "module:a-b_c.1",
+		"module:ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", /* 32 bytes, the longest code */
 	};
+	/* Codes as the API accepts them (letters, digits, '-', '_', '.'), so a
+	 * key that could never name anything is refused when it is registered,
+	 * not first at the draw or in the results. */
 	static const char *const bad[] = {
 		"time;", ";time", "time;;module:A", "module:", "criterion:", "module", "modules:A",
 		"Time", " time", "time ", "rank", "module;A",
+		"module:%s%n", "module:B%n", "criterion:A 1", "module:A:B", "module:B ;time",
+		"time;module:模块一", "module:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456",
+		"time;time", "module:B;time;module:B", "criterion:A1;criterion:A1",
 	};
 	struct ct_err err;
 	assert_int_equal(tiebreak_check(NULL, &err), CT_OK);
@@ -259,6 +268,10 @@ static void test_tiebreak_check(void **state)
 	}
 	assert_int_equal(tiebreak_check("module:B;rank", &err), CT_INVALID);
 	assert_non_null(strstr(err.msg, "rank"));
+	assert_int_equal(tiebreak_check("time;module:%s%n", &err), CT_INVALID);
+	assert_non_null(strstr(err.msg, "module:%s%n"));
+	assert_int_equal(tiebreak_check("module:B;time;module:B", &err), CT_INVALID);
+	assert_non_null(strstr(err.msg, "twice"));
 }
 
 static void test_ratios_parse(void **state)
@@ -505,28 +518,23 @@ static void test_weighted_zero_weight_and_deduction(void **state)
 	struct fx *f = fx_new();
 	add_module(f, "A", 100);
 	add_module(f, "B", 0);
-	add_module(f, "C", 0);   /* deductions only: max 0, allowed at weight 0 */
 	add_criterion(f, "A1", 0, METHOD_MEAN, 1000);
 	add_criterion(f, "A2", 0, METHOD_DEDUCTION, 300);
 	add_criterion(f, "B1", 1, METHOD_MEAN, 1000);
-	add_criterion(f, "C1", 2, METHOD_DEDUCTION, 100);
 	add_judge(f, 0);
 	uint32_t x = add_competed(f, "x");
 	VALUES(f, x, 0, 800);
 	VALUES(f, x, 1, 300);
 	VALUES(f, x, 2, 1000);
-	VALUES(f, x, 3, 100);
 	score(f);
 	/* A = 8.00 - 3.00 = 5.00 of max 10 (the deduction's max does not
 	 * count): 5 / 10 × 100 = 50.00. B is scored but weighs nothing. */
 	assert_int_equal(module_score(f, x, 0), 500);
 	assert_int_equal(module_score(f, x, 1), 1000);
-	assert_int_equal(module_score(f, x, 2), 0);
 	assert_int_equal(entry(f, x)->total_c, 5000);
 	/* The result carries each module's max, deductions not counted. */
 	assert_int_equal(f->r->module_max_c[0], 1000);
 	assert_int_equal(f->r->module_max_c[1], 1000);
-	assert_int_equal(f->r->module_max_c[2], 0);
 	fx_free(f);
 }
 
@@ -1258,25 +1266,24 @@ static void test_invalid_weights(void **state)
 	score_invalid(f, "weight");
 	fx_free(f);
 
-	/* A weighted module with nothing but deductions has max 0. */
+	/* A module of deductions only has nothing to score against (SPEC
+	 * section 4): refused whatever its weight, and unweighted as well,
+	 * where its deductions used to vanish from the total. */
 	f = fx_valid();
 	f->criteria[1].module = 0;   /* B keeps only the deduction B2 */
-	score_invalid(f, "B");
-	f->modules[0].weight = 100;  /* weight 0: allowed */
+	score_invalid(f, "module B has no criterion that gives marks");
+	f->modules[0].weight = 100;
 	f->modules[1].weight = 0;
-	score(f);
+	score_invalid(f, "module B has no criterion that gives marks");
+	f->modules[0].weight = -1;
+	f->modules[1].weight = -1;
+	score_invalid(f, "module B has no criterion that gives marks");
 	fx_free(f);
 
-	/* Maxima with no common denominator small enough for exact weights. */
-	static const int32_t primes[5] = { 99999989, 99999971, 99999959, 99999941, 99999931 };
-	f = fx_new();
-	for (int m = 0; m < 5; m++) {
-		char code[8];
-		snprintf(code, sizeof code, "P%d", m);
-		add_module(f, code, 20);
-		add_criterion(f, code, (uint32_t)m, METHOD_MEAN, primes[m]);
-	}
-	score_invalid(f, "P4");
+	/* So is a module without any criterion. */
+	f = fx_valid();
+	add_module(f, "C", 0);
+	score_invalid(f, "module C");
 	fx_free(f);
 }
 
@@ -1406,6 +1413,152 @@ static void test_invalid_sheet_fields(void **state)
 	fx_free(f);
 }
 
+/* ---- checking a score sheet as it is registered ------------------------ */
+
+static void assert_sheet_error(const struct sheet *s, const char *want, const char *field, long index)
+{
+	struct sheet_warnings warn;
+	struct ct_err err;
+	ct_err_clear(&err);
+	if (sheet_check(s, &warn, &err) != CT_INVALID)
+		fail_msg("sheet accepted, want an error mentioning \"%s\"", want);
+	if (!strstr(err.msg, want))
+		fail_msg("message \"%s\" does not mention \"%s\"", err.msg, want);
+	assert_string_equal(err.field, field);
+	assert_int_equal(err.index, index);
+}
+
+static void test_sheet_check(void **state)
+{
+	(void)state;
+	struct sheet_module mods[3] = { { "A", 30 }, { "B", 40 }, { "C", 0 } };
+	struct sheet_criterion crit[4] = {
+		{ "A1", 0, METHOD_MEAN, 1000 },
+		{ "A2", 0, METHOD_DEDUCTION, 500 },
+		{ "B1", 1, METHOD_JUDGEMENT, 2000 },
+		{ "C1", 2, METHOD_MEAN, 100 },
+	};
+	/* Only the sheet is filled in: sheet_check reads nothing else. */
+	struct sheet s = { .modules = mods, .n_modules = 2, .criteria = crit, .n_criteria = 3,
+			   .tiebreak = "module:B;criterion:A1;time" };
+	struct sheet_warnings warn;
+	struct ct_err err;
+
+	/* Half registered: weights 30 + 40 are a warning, not an error... */
+	ct_err_clear(&err);
+	assert_int_equal(sheet_check(&s, &warn, &err), CT_OK);
+	assert_int_equal(warn.n, 1);
+	assert_string_equal(warn.msg[0], "module weights add up to 70, not 100");
+	/* ...which the draw and the engine (no warnings wanted) refuse. */
+	assert_int_equal(sheet_check(&s, NULL, &err), CT_INVALID);
+	assert_string_equal(err.msg, "module weights add up to 70, not 100");
+	assert_string_equal(err.field, "module_weight");
+	assert_int_equal(err.index, -1);
+
+	/* Tie-break keys naming modules or criteria not registered yet. */
+	s.tiebreak = "module:C;time;criterion:C9";
+	assert_int_equal(sheet_check(&s, &warn, &err), CT_OK);
+	assert_int_equal(warn.n, 3);
+	assert_string_equal(warn.msg[1], "tie-break key module:C names an unknown module \"C\"");
+	assert_string_equal(warn.msg[2], "tie-break key criterion:C9 names an unknown criterion \"C9\"");
+	assert_int_equal(sheet_check(&s, NULL, &err), CT_INVALID);
+	assert_string_equal(err.field, "module_weight"); /* the first warning */
+
+	/* Module C and criterion C1 arrive; C9 is still unknown. */
+	s.n_modules = 3;
+	s.n_criteria = 4;
+	mods[2].weight = 30;
+	assert_int_equal(sheet_check(&s, &warn, &err), CT_OK);
+	assert_int_equal(warn.n, 1);
+	assert_string_equal(warn.msg[0], "tie-break key criterion:C9 names an unknown criterion \"C9\"");
+	assert_int_equal(sheet_check(&s, NULL, &err), CT_INVALID);
+	assert_string_equal(err.field, "tiebreak");
+	assert_non_null(strstr(err.msg, "criterion:C9"));
+	s.tiebreak = "criterion:C1;module:A";
+	assert_int_equal(sheet_check(&s, &warn, &err), CT_OK);
+	assert_int_equal(warn.n, 0);
+	assert_int_equal(sheet_check(&s, NULL, &err), CT_OK);
+
+	/* More warnings than are kept are still counted. */
+	s.tiebreak = "module:Q1;module:Q2;module:Q3;module:Q4;module:Q5;module:Q6;module:Q7;"
+		     "module:Q8;module:Q9;module:Q10";
+	assert_int_equal(sheet_check(&s, &warn, &err), CT_OK);
+	assert_int_equal(warn.n, 10);
+	assert_string_equal(warn.msg[SHEET_WARNINGS_MAX - 1],
+			    "tie-break key module:Q8 names an unknown module \"Q8\"");
+	s.tiebreak = "";
+
+	/* Errors whatever is registered later, located for the caller. */
+	mods[2].weight = 31;
+	assert_sheet_error(&s, "add up to 101", "module_weight", 2);
+	mods[1].weight = 101;
+	assert_sheet_error(&s, "weight 101", "module_weight", 1);
+	mods[1].weight = 40;
+	mods[2].weight = -1;
+	assert_sheet_error(&s, "module C has no weight", "module_weight", 2);
+	mods[0].weight = -1;
+	mods[1].weight = -1;
+	mods[2].weight = 100;
+	assert_sheet_error(&s, "module C has a weight but module A has none", "module_weight", 2);
+	mods[2].weight = -1;            /* unweighted: fine */
+	assert_int_equal(sheet_check(&s, &warn, &err), CT_OK);
+	assert_int_equal(warn.n, 0);
+
+	/* A module of deductions only, weighted or not, and an empty module. */
+	crit[3].method = METHOD_DEDUCTION;
+	assert_sheet_error(&s, "module C has no criterion that gives marks", "module", 2);
+	crit[3].method = METHOD_MEAN;
+	crit[3].module = 0;
+	assert_sheet_error(&s, "module C has no criterion that gives marks", "module", 2);
+	crit[3].module = 2;
+
+	/* Criteria the sheet cannot hold. */
+	crit[2].max_c = 0;
+	assert_sheet_error(&s, "B1", "max", 2);
+	crit[2].max_c = (int32_t)DEC_MAX_C + 1;
+	assert_sheet_error(&s, "B1", "max", 2);
+	crit[2].max_c = (int32_t)DEC_MAX_C;
+	crit[1].module = 3;
+	assert_sheet_error(&s, "A2", "code", 1);
+	crit[1].module = 0;
+	crit[1].method = (enum method)6;
+	assert_sheet_error(&s, "A2", "method", 1);
+	crit[1].method = METHOD_DEDUCTION;
+
+	/* Tie-break syntax is an error at once, even with warnings wanted. */
+	s.tiebreak = "module:%s%n";
+	assert_sheet_error(&s, "module:%s%n", "tiebreak", -1);
+	s.tiebreak = "time;time";
+	assert_sheet_error(&s, "twice", "tiebreak", -1);
+	s.tiebreak = NULL;
+	assert_int_equal(sheet_check(&s, NULL, &err), CT_OK);
+
+	/* An empty sheet has nothing wrong with it yet. */
+	struct sheet empty = { .tiebreak = "" };
+	assert_int_equal(sheet_check(&empty, &warn, &err), CT_OK);
+	assert_int_equal(warn.n, 0);
+}
+
+/* The module max rule (SPEC section 4): non-deduction maxima, in 64 bits. */
+static void test_sheet_module_max(void **state)
+{
+	(void)state;
+	struct sheet_module mods[3] = { { "A", -1 }, { "B", -1 }, { "C", -1 } };
+	struct sheet_criterion crit[5] = {
+		{ "A1", 0, METHOD_MEAN, (int32_t)DEC_MAX_C },
+		{ "A2", 0, METHOD_MEASUREMENT, (int32_t)DEC_MAX_C },
+		{ "A3", 0, METHOD_JUDGEMENT, (int32_t)DEC_MAX_C },
+		{ "A4", 0, METHOD_DEDUCTION, 700 },
+		{ "C1", 2, METHOD_TRIMMED, 1 },
+	};
+	struct sheet s = { .modules = mods, .n_modules = 3, .criteria = crit, .n_criteria = 5 };
+	int64_t max_c[3] = { -1, -1, -1 };
+	sheet_module_max(&s, max_c);
+	assert_int_equal(max_c[0], 300000000); /* 3,000,000.00 points */
+	assert_int_equal(max_c[1], 0);
+	assert_int_equal(max_c[2], 1);
+}
+
 /* ---- randomized events against an oracle ---------------------------------- */
 
 /* splitmix64, seeded: the same events on every run. */
@@ -1455,11 +1608,18 @@ static void gen_event(struct gen *g, uint64_t *rng)
 		snprintf(code, sizeof code, "M%u", m);
 		add_module(f, code, -1);
 	}
-	uint32_t n_criteria = 1 + below(rng, 5);
+	/* Every module needs a criterion that gives marks: criterion m of the
+	 * first n_modules is one of module m. */
+	static const enum method marking[] = {
+		METHOD_MEASUREMENT, METHOD_MEAN, METHOD_TRIMMED, METHOD_MEDIAN, METHOD_JUDGEMENT,
+	};
+	uint32_t n_criteria = n_modules + below(rng, 6 - n_modules);
 	for (uint32_t k = 0; k < n_criteria; k++) {
 		char code[8];
 		snprintf(code, sizeof code, "K%u", k);
-		add_criterion(f, code, below(rng, n_modules), (enum method)below(rng, 6),
+		bool first = k < n_modules;
+		add_criterion(f, code, first ? k : below(rng, n_modules),
+			      first ? marking[below(rng, 5)] : (enum method)below(rng, 6),
 			      maxima[below(rng, sizeof maxima / sizeof maxima[0])]);
 	}
 	if (below(rng, 2)) {
@@ -1528,19 +1688,27 @@ static void gen_event(struct gen *g, uint64_t *rng)
 	f->sheet.min_award_c = below(rng, 3) == 0 ? (int64_t)below(rng, 3000) : -1;
 	f->sheet.discrepancy_pct = (int32_t)below(rng, 101);
 
-	g->n_keys = below(rng, 4);
+	size_t want_keys = below(rng, 4);
 	size_t len = 0;
 	g->tiebreak[0] = '\0';
-	for (size_t t = 0; t < g->n_keys; t++) {
-		struct gen_key *key = &g->keys[t];
+	g->n_keys = 0;
+	while (g->n_keys < want_keys) { /* at least 3 distinct keys exist: time, M0, K0 */
+		struct gen_key *key = &g->keys[g->n_keys];
 		key->kind = (int)below(rng, 3);
 		key->index = key->kind == 0 ? below(rng, n_modules) : below(rng, n_criteria);
+		bool again = false; /* a key may not be given twice */
+		for (size_t u = 0; u < g->n_keys; u++)
+			again = again || (g->keys[u].kind == key->kind &&
+					  (key->kind == 2 || g->keys[u].index == key->index));
+		if (again)
+			continue;
 		len += (size_t)snprintf(g->tiebreak + len, sizeof g->tiebreak - len, "%s%s%u",
-					t ? ";" : "",
+					g->n_keys ? ";" : "",
 					key->kind == 0 ? "module:M" : key->kind == 1 ? "criterion:K" : "time",
 					key->kind == 2 ? 0 : key->index);
 		if (key->kind == 2)
 			g->tiebreak[--len] = '\0'; /* "time" takes no number */
+		g->n_keys++;
 	}
 	f->sheet.tiebreak = g->tiebreak;
 }
@@ -2164,6 +2332,314 @@ static void test_many_blocks(void **state)
 	free(ct);
 }
 
+/* ---- exact weighted totals on any sheet ----------------------------------- */
+
+#define WX_MODULES 30
+#define WX_CRITERIA 160
+#define WX_CONTESTANTS 24
+
+/* A weighted event of up to WX_MODULES modules, one judge, one value per
+ * contestant and criterion (mean of one value: the mark is the value). */
+struct wx {
+	struct sheet sheet;
+	struct sheet_module modules[WX_MODULES];
+	struct sheet_criterion criteria[WX_CRITERIA];
+	struct sheet_contestant contestants[WX_CONTESTANTS];
+	struct sheet_judge judge;
+	struct sheet_value values[WX_CONTESTANTS * WX_CRITERIA];
+	char codes[WX_MODULES + WX_CRITERIA][8];
+	char keys[WX_CONTESTANTS][8];
+	int64_t max_c[WX_MODULES];           /* the test's own module maxima */
+};
+
+static struct wx *wx_new(void)
+{
+	struct wx *w = calloc(1, sizeof *w);
+	assert_non_null(w);
+	w->sheet = (struct sheet){
+		.modules = w->modules, .criteria = w->criteria, .contestants = w->contestants,
+		.judges = &w->judge, .n_judges = 1, .values = w->values,
+		.ratio_c = { 1000, 2000, 3000 }, .min_award_c = -1, .discrepancy_pct = 20,
+		.tiebreak = "",
+	};
+	return w;
+}
+
+static void wx_criterion(struct wx *w, uint32_t m, enum method method, int32_t max_c)
+{
+	uint32_t k = w->sheet.n_criteria++;
+	assert_true(k < WX_CRITERIA);
+	snprintf(w->codes[WX_MODULES + k], sizeof w->codes[0], "K%u", k);
+	w->criteria[k] = (struct sheet_criterion){ w->codes[WX_MODULES + k], m, method, max_c };
+	if (method != METHOD_DEDUCTION)
+		w->max_c[m] += max_c;
+}
+
+/* Module m with weight and a max of max_c, in criteria of at most DEC_MAX_C. */
+static uint32_t wx_module(struct wx *w, int32_t weight, int64_t max_c)
+{
+	uint32_t m = w->sheet.n_modules++;
+	assert_true(m < WX_MODULES);
+	snprintf(w->codes[m], sizeof w->codes[m], "M%u", m);
+	w->modules[m] = (struct sheet_module){ w->codes[m], weight };
+	for (int64_t left = max_c; left > 0; left -= DEC_MAX_C)
+		wx_criterion(w, m, METHOD_MEAN, (int32_t)(left < DEC_MAX_C ? left : DEC_MAX_C));
+	return m;
+}
+
+/* A contestant with one value per criterion from pick(criterion max). */
+static uint32_t wx_contestant(struct wx *w, uint64_t *rng, int how)
+{
+	uint32_t c = w->sheet.n_contestants++;
+	assert_true(c < WX_CONTESTANTS);
+	snprintf(w->keys[c], sizeof w->keys[c], "c%02u", c);
+	w->contestants[c] = (struct sheet_contestant){ w->keys[c], ENTRY_COMPETED, -1, 0 };
+	for (uint32_t k = 0; k < w->sheet.n_criteria; k++) {
+		int32_t max = w->criteria[k].max_c, v;
+		if (how == 0)
+			v = 0;
+		else if (how == 1)
+			v = w->criteria[k].method == METHOD_DEDUCTION ? 0 : max;
+		else if (below(rng, 8) == 0)
+			v = max;
+		else
+			v = (int32_t)below(rng, (uint32_t)max + 1);
+		w->values[w->sheet.n_values++] = (struct sheet_value){ c, k, 0, v };
+	}
+	return c;
+}
+
+/* The weighted total of contestant c from the definition, in exact
+ * rationals: sum(score / max × weight) points, rounded half up once.
+ * Module scores are recomputed from the values, the maxima are the test's. */
+static int64_t wx_oracle_total(const struct wx *w, uint32_t c, int64_t *module_c)
+{
+	mpq_t sum, term;
+	mpz_t num, den;
+	mpq_inits(sum, term, NULL);
+	mpz_inits(num, den, NULL);
+	for (uint32_t m = 0; m < w->sheet.n_modules; m++)
+		module_c[m] = 0;
+	for (size_t i = 0; i < w->sheet.n_values; i++) {
+		const struct sheet_value *v = &w->values[i];
+		if (v->contestant != c)
+			continue;
+		const struct sheet_criterion *k = &w->criteria[v->criterion];
+		module_c[k->module] += k->method == METHOD_DEDUCTION ? -v->value_c : v->value_c;
+	}
+	for (uint32_t m = 0; m < w->sheet.n_modules; m++) {
+		if (module_c[m] < 0)
+			module_c[m] = 0;
+		/* score_c / max_c × weight points = score_c × weight × 100 / max_c hundredths */
+		mpz_set_ui(num, (unsigned long)module_c[m]);
+		mpz_mul_ui(num, num, (unsigned long)w->modules[m].weight * 100);
+		mpz_set_ui(den, (unsigned long)w->max_c[m]);
+		mpq_set_num(term, num);
+		mpq_set_den(term, den);
+		mpq_canonicalize(term);
+		mpq_add(sum, sum, term);
+	}
+	/* floor(p / q + 1/2) = floor((2p + q) / 2q) */
+	mpz_mul_2exp(num, mpq_numref(sum), 1);
+	mpz_add(num, num, mpq_denref(sum));
+	mpz_mul_2exp(den, mpq_denref(sum), 1);
+	mpz_fdiv_q(num, num, den);
+	assert_true(mpz_fits_slong_p(num));
+	int64_t total = mpz_get_si(num);
+	mpq_clears(sum, term, NULL);
+	mpz_clears(num, den, NULL);
+	return total;
+}
+
+/* Scores the event and checks every module score and total against the
+ * oracle. Returns whether the common denominator of the weighted maxima
+ * is past the 128-bit path's bound (about 8.5 × 10^33, scoring.h). */
+static bool wx_check(struct wx *w)
+{
+	struct result *r = NULL;
+	struct ct_err err;
+	ct_err_clear(&err);
+	if (score_event(&w->sheet, &r, &err) != CT_OK)
+		fail_msg("score_event failed: %s", err.msg);
+	for (uint32_t c = 0; c < w->sheet.n_contestants; c++) {
+		int64_t module_c[WX_MODULES];
+		int64_t want = wx_oracle_total(w, c, module_c);
+		const struct result_entry *e = NULL;
+		for (uint32_t p = 0; p < w->sheet.n_contestants; p++)
+			if (r->entries[p].contestant == c)
+				e = &r->entries[p];
+		assert_non_null(e);
+		if (e->total_c != want)
+			fail_msg("total of %s: %lld, oracle %lld (%u modules)", w->keys[c],
+				 (long long)e->total_c, (long long)want, w->sheet.n_modules);
+		for (uint32_t m = 0; m < w->sheet.n_modules; m++)
+			assert_int_equal(r->module_c[(size_t)c * w->sheet.n_modules + m], module_c[m]);
+	}
+	for (uint32_t m = 0; m < w->sheet.n_modules; m++)
+		assert_int_equal(r->module_max_c[m], w->max_c[m]);
+	result_free(r);
+
+	mpz_t lcm, bound;
+	mpz_init_set_ui(lcm, 1);
+	mpz_init_set_ui(bound, 1);
+	mpz_mul_2exp(bound, bound, 126);
+	mpz_sub_ui(bound, bound, 1);
+	mpz_fdiv_q_ui(bound, bound, 10000);
+	for (uint32_t m = 0; m < w->sheet.n_modules; m++)
+		if (w->modules[m].weight > 0)
+			mpz_lcm_ui(lcm, lcm, (unsigned long)w->max_c[m]);
+	bool big = mpz_cmp(lcm, bound) > 0;
+	mpz_clears(lcm, bound, NULL);
+	return big;
+}
+
+static bool is_prime(int64_t n)
+{
+	if (n < 2)
+		return false;
+	for (int64_t d = 2; d * d <= n; d++)
+		if (n % d == 0)
+			return false;
+	return true;
+}
+
+/* 30 modules whose maxima are the 30 largest primes of hundredths a
+ * criterion may have (pairwise coprime, so the common denominator is their
+ * product, about 10^240), with deductions in some: the sheet of the issue
+ * that 128 bits could not weight. */
+static void test_weighted_exact_30_primes(void **state)
+{
+	(void)state;
+	uint64_t rng = UINT64_C(0x30930);
+	struct wx *w = wx_new();
+	int64_t p = DEC_MAX_C;
+	for (uint32_t m = 0; m < WX_MODULES; m++) {
+		while (!is_prime(p))
+			p--;
+		wx_module(w, m < 10 ? 4 : 3, p); /* 10 × 4 + 20 × 3 = 100 */
+		if (m % 3 == 0)
+			wx_criterion(w, m, METHOD_DEDUCTION, (int32_t)(p / 2));
+		p--;
+	}
+	assert_int_equal(w->max_c[0], 99999989);
+	wx_contestant(w, &rng, 0);                /* nothing: 0.00 */
+	wx_contestant(w, &rng, 1);                /* every max: exactly 100.00 */
+	while (w->sheet.n_contestants < WX_CONTESTANTS)
+		wx_contestant(w, &rng, 2);
+	assert_true(wx_check(w));
+	/* By hand: the empty and the full sheet. */
+	struct result *r = NULL;
+	struct ct_err err;
+	assert_int_equal(score_event(&w->sheet, &r, &err), CT_OK);
+	for (uint32_t p2 = 0; p2 < w->sheet.n_contestants; p2++) {
+		if (r->entries[p2].contestant == 0)
+			assert_int_equal(r->entries[p2].total_c, 0);
+		if (r->entries[p2].contestant == 1)
+			assert_int_equal(r->entries[p2].total_c, 10000);
+	}
+	result_free(r);
+	free(w);
+}
+
+/* Half a hundredth on a sheet that needs GMP: module A (max 2.00, weight 1)
+ * at 0.01 gives 0.01 / 2 × 1 = 0.005 points, which rounds up to 0.01; five
+ * modules of coprime maxima near 1,000,000.00 push the denominator past
+ * 128 bits. */
+static void test_weighted_exact_half_past_128_bits(void **state)
+{
+	(void)state;
+	uint64_t rng = 1;
+	static const int64_t primes[5] = { 99999989, 99999971, 99999959, 99999941, 99999931 };
+	struct wx *w = wx_new();
+	wx_module(w, 1, 200);
+	for (int i = 0; i < 5; i++)
+		wx_module(w, i < 4 ? 20 : 19, primes[i]);
+	uint32_t c = wx_contestant(w, &rng, 0);
+	w->values[c * w->sheet.n_criteria + 0].value_c = 1;            /* A: 0.01 of 2.00 */
+	c = wx_contestant(w, &rng, 0);
+	w->values[c * w->sheet.n_criteria + 0].value_c = 1;
+	w->values[c * w->sheet.n_criteria + 1].value_c = (int32_t)primes[0]; /* B full: 20.00 */
+	c = wx_contestant(w, &rng, 0);
+	w->values[c * w->sheet.n_criteria + 0].value_c = 3;            /* 0.03 / 2 = 0.015 -> 0.02 */
+	assert_true(wx_check(w));
+	struct result *r = NULL;
+	struct ct_err err;
+	assert_int_equal(score_event(&w->sheet, &r, &err), CT_OK);
+	static const int64_t want[3] = { 1, 2001, 2 };
+	for (uint32_t p = 0; p < 3; p++)
+		assert_int_equal(r->entries[p].total_c, want[r->entries[p].contestant]);
+	result_free(r);
+	free(w);
+}
+
+/* Both sides of the 128-bit path's bound: three prime maxima near
+ * 1,000,000.00 and a fourth module whose max puts the common denominator
+ * just under the bound, then just over it. Each total against the oracle. */
+static void test_weighted_exact_at_128_bit_bound(void **state)
+{
+	(void)state;
+	static const int64_t primes[3] = { 99999989, 99999971, 99999959 };
+	const __int128 bound = ((((__int128)1 << 126) - 1) / 10000);
+	__int128 prod = (__int128)primes[0] * primes[1] * primes[2];
+	int64_t under = (int64_t)(bound / prod);    /* about 85 × 10^8 hundredths */
+	while (under % primes[0] == 0 || under % primes[1] == 0 || under % primes[2] == 0)
+		under--;
+	int64_t over = (int64_t)(bound / prod) + 1;
+	while (over % primes[0] == 0 || over % primes[1] == 0 || over % primes[2] == 0)
+		over++;
+	const int64_t fourth[2] = { under, over };
+	for (int side = 0; side < 2; side++) {
+		uint64_t rng = UINT64_C(0xb0) + (uint64_t)side;
+		struct wx *w = wx_new();
+		for (int i = 0; i < 3; i++)
+			wx_module(w, 25, primes[i]);
+		wx_module(w, 25, fourth[side]);
+		wx_contestant(w, &rng, 1);
+		while (w->sheet.n_contestants < WX_CONTESTANTS)
+			wx_contestant(w, &rng, 2);
+		assert_int_equal(wx_check(w), side == 1);
+		free(w);
+	}
+}
+
+/* Random sheets of 1 to 30 weighted modules with any maxima in hundredths
+ * (one to three criteria each, deductions included) and any weights adding
+ * up to 100: every total as the oracle says. Before GMP, most sheets of 16
+ * such modules were refused as "too unlike to weight exactly". */
+static void test_weighted_exact_random_sheets(void **state)
+{
+	(void)state;
+	uint64_t rng = UINT64_C(0x9e1ed);
+	int big = 0, small = 0;
+	for (int round = 0; round < 300; round++) {
+		struct wx *w = wx_new();
+		uint32_t n_modules = 1 + below(&rng, WX_MODULES);
+		int32_t left = 100;
+		for (uint32_t m = 0; m < n_modules; m++) {
+			int32_t weight = m + 1 == n_modules ? left : (int32_t)below(&rng, (uint32_t)left / 2 + 1);
+			left -= weight;
+			uint32_t kind = below(&rng, 4);
+			int64_t max = kind == 0 ? 1 + below(&rng, 1000)           /* up to 10.00 */
+				    : kind == 1 ? 1 + below(&rng, (uint32_t)DEC_MAX_C)
+				    : kind == 2 ? DEC_MAX_C
+						: DEC_MAX_C + 1 + below(&rng, (uint32_t)DEC_MAX_C);
+			uint32_t mod = wx_module(w, weight, max);
+			if (below(&rng, 3) == 0)
+				wx_criterion(w, mod, METHOD_DEDUCTION, (int32_t)(1 + below(&rng, 100000)));
+		}
+		for (int c = 0; c < 8; c++)
+			wx_contestant(w, &rng, c == 0 ? 1 : 2);
+		if (wx_check(w))
+			big++;
+		else
+			small++;
+		free(w);
+	}
+	/* Both the 128-bit path and GMP were exercised. */
+	assert_true(big > 50);
+	assert_true(small > 50);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2203,9 +2679,15 @@ int main(void)
 		cmocka_unit_test(test_invalid_values),
 		cmocka_unit_test(test_invalid_indices),
 		cmocka_unit_test(test_invalid_sheet_fields),
+		cmocka_unit_test(test_sheet_check),
+		cmocka_unit_test(test_sheet_module_max),
 		cmocka_unit_test(test_random_events),
 		cmocka_unit_test(test_grouped_values),
 		cmocka_unit_test(test_many_blocks),
+		cmocka_unit_test(test_weighted_exact_30_primes),
+		cmocka_unit_test(test_weighted_exact_half_past_128_bits),
+		cmocka_unit_test(test_weighted_exact_at_128_bit_bound),
+		cmocka_unit_test(test_weighted_exact_random_sheets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

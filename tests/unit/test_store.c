@@ -545,6 +545,7 @@ static void test_criteria_modules_in_order(void **state)
 		{"CNC", "B", "工艺", -1, "B1", "规范", 300, METHOD_JUDGEMENT},
 		{"CNC", "A", "", -1, "A2", "表面", 2050, METHOD_TRIMMED},
 		{"CNC", "C", "安全", -1, "C1", "安全扣分", 500, METHOD_DEDUCTION},
+		{"CNC", "C", "", -1, "C2", "安全操作", 700, METHOD_MEAN},
 	};
 	EXPECT(CT_OK, store_criteria_add(f->st, "admin", rows, COUNT(rows), &err));
 	struct event_data *d = load(f, "CNC");
@@ -554,13 +555,13 @@ static void test_criteria_modules_in_order(void **state)
 	assert_int_equal(d->modules[0].weight, -1);
 	assert_string_equal(d->modules[1].code, "B");
 	assert_string_equal(d->modules[2].code, "C");
-	assert_int_equal(d->n_criteria, 4);
-	static const char *const want_code[] = {"A1", "A2", "B1", "C1"};
-	static const uint32_t want_module[] = {0, 0, 1, 2};
-	static const int32_t want_max[] = {1000, 2050, 300, 500};
+	assert_int_equal(d->n_criteria, 5);
+	static const char *const want_code[] = {"A1", "A2", "B1", "C1", "C2"};
+	static const uint32_t want_module[] = {0, 0, 1, 2, 2};
+	static const int32_t want_max[] = {1000, 2050, 300, 500, 700};
 	static const enum method want_method[] = {METHOD_MEASUREMENT, METHOD_TRIMMED, METHOD_JUDGEMENT,
-						  METHOD_DEDUCTION};
-	for (uint32_t i = 0; i < 4; i++) {
+						  METHOD_DEDUCTION, METHOD_MEAN};
+	for (uint32_t i = 0; i < 5; i++) {
 		assert_string_equal(d->criteria[i].code, want_code[i]);
 		assert_int_equal(d->criteria[i].module, want_module[i]);
 		assert_int_equal(d->criteria[i].max_c, want_max[i]);
@@ -942,31 +943,85 @@ static void test_draw_assigns_places_and_codes(void **state)
 	event_data_free(d);
 }
 
-static void test_draw_weighted_deduction_only(void **state)
+/* A module of deductions only (SPEC section 4) is refused when the sheet is
+ * registered, weighted or not: its deductions would vanish from the totals.
+ * The sheet is checked whole, so a deduction may come before the criterion
+ * that gives its module marks, even in a later run of rows. */
+static void test_criteria_deduction_only_refused(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	weighted_event(f, 70, 30, "");
+	const struct criterion_row crit[] = {{"E", "C", "安全", 0, "C1", "扣分", 500, METHOD_DEDUCTION}};
+	EXPECT(CT_INVALID, store_criteria_add(f->st, "admin", crit, 1, &err));
+	assert_at(&err, 0, "module");
+	assert_msg_has(&err, "module C has no criterion that gives marks");
+
+	const struct event_row ev[] = {{"F", "扣分", {1000, 2000, 3000}, -1, "", 20},
+				       {"G", "不加权", {1000, 2000, 3000}, -1, "", 20}};
+	EXPECT(CT_OK, store_events_add(f->st, "admin", ev, 2, &err));
+	const struct criterion_row weighted[] = {
+		{"F", "A", "甲", 70, "A1", "一", 1000, METHOD_MEAN},
+		{"F", "C", "安全", 30, "C1", "扣分", 500, METHOD_DEDUCTION},
+		{"F", "A", "", -1, "A2", "二", 1000, METHOD_MEAN},
+	};
+	EXPECT(CT_INVALID, store_criteria_add(f->st, "admin", weighted, COUNT(weighted), &err));
+	assert_at(&err, 1, "module");
+	assert_msg_has(&err, "row 2: event F: module C");
+	const struct criterion_row unweighted[] = {
+		{"G", "A", "甲", -1, "A1", "一", 1000, METHOD_MEAN},
+		{"G", "B", "安全", -1, "B1", "扣分", 500, METHOD_DEDUCTION},
+	};
+	EXPECT(CT_INVALID, store_criteria_add(f->st, "admin", unweighted, COUNT(unweighted), &err));
+	assert_at(&err, 1, "module");
+	struct event_data *d = load(f, "E");
+	assert_int_equal(d->n_criteria, 2); /* nothing of the refused batches */
+	event_data_free(d);
+	d = load(f, "F");
+	assert_int_equal(d->n_criteria, 0);
+	event_data_free(d);
+
+	/* The same module with a criterion giving marks, after its deduction
+	 * and after rows of another event. */
+	const struct criterion_row later[] = {
+		{"F", "A", "甲", 70, "A1", "一", 1000, METHOD_MEAN},
+		{"F", "C", "安全", 30, "C1", "扣分", 500, METHOD_DEDUCTION},
+		{"G", "A", "甲", -1, "A1", "一", 1000, METHOD_MEAN},
+		{"F", "C", "", 30, "C2", "操作", 800, METHOD_MEASUREMENT},
+	};
+	EXPECT(CT_OK, store_criteria_add(f->st, "admin", later, COUNT(later), &err));
+	d = load(f, "F");
+	assert_int_equal(d->n_criteria, 3);
+	event_data_free(d);
+}
+
+/* Tie-break keys and weights the draw refuses are not errors while the
+ * sheet is registered (the warnings of GET /events/{e}), but the draw
+ * refuses them with the same words. */
+static void test_criteria_partial_sheet_accepted(void **state)
 {
 	struct fx *f = *state;
 	struct ct_err err;
 	uint32_t n = 0;
-	weighted_event(f, 70, 30, "");
-	/* Module C has weight but only a penalty: its max would be 0. */
-	const struct criterion_row crit[] = {{"E", "C", "安全", 0, "C1", "扣分", 500, METHOD_DEDUCTION}};
-	EXPECT(CT_OK, store_criteria_add(f->st, "admin", crit, 1, &err));
-	EXPECT(CT_OK, store_event_draw(f->st, "admin", "E", &n, &err)); /* weight 0 is fine */
-
-	const struct event_row ev[] = {{"F", "扣分", {1000, 2000, 3000}, -1, "", 20}};
-	const struct criterion_row crit2[] = {
-		{"F", "A", "甲", 70, "A1", "一", 1000, METHOD_MEAN},
-		{"F", "C", "安全", 30, "C1", "扣分", 500, METHOD_DEDUCTION},
-	};
-	const struct contestant_row c[] = {{"F01", "选手", "", "F", NULL, NULL}};
-	const struct judge_row j[] = {{"JE", "裁判", "", NULL, "F", "judge"}};
+	const struct event_row ev[] = {{"H", "半成", {1000, 2000, 3000}, -1, "module:Z;time", 20}};
+	const struct criterion_row crit[] = {{"H", "A", "甲", 60, "A1", "一", 1000, METHOD_MEAN}};
+	const struct contestant_row c[] = {{"H01", "选手", "", "H", NULL, NULL}};
+	const struct judge_row j[] = {{"JH", "裁判", "", "x", "H", "judge"}};
 	EXPECT(CT_OK, store_events_add(f->st, "admin", ev, 1, &err));
-	EXPECT(CT_OK, store_criteria_add(f->st, "admin", crit2, 2, &err));
+	EXPECT(CT_OK, store_criteria_add(f->st, "admin", crit, 1, &err));
 	EXPECT(CT_OK, store_contestants_add(f->st, "admin", c, 1, &err));
 	EXPECT(CT_OK, store_judges_add(f->st, "admin", j, 1, &err));
-	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "F", &n, &err));
-	assert_msg_has(&err, "deduction");
-	assert_state(f, "F", "setup");
+	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "H", &n, &err));
+	assert_string_equal(err.msg, "event H cannot be drawn: module weights add up to 60, not 100");
+	assert_int_equal(err.index, -1);
+	const struct criterion_row more[] = {{"H", "Y", "乙", 40, "Y1", "二", 1000, METHOD_MEAN}};
+	EXPECT(CT_OK, store_criteria_add(f->st, "admin", more, 1, &err));
+	EXPECT(CT_CONFLICT, store_event_draw(f->st, "admin", "H", &n, &err));
+	assert_string_equal(err.msg, "event H cannot be drawn: tie-break key module:Z names an unknown module \"Z\"");
+	const struct criterion_row z[] = {{"H", "Z", "丙", 0, "Z1", "三", 1000, METHOD_MEAN}};
+	EXPECT(CT_OK, store_criteria_add(f->st, "admin", z, 1, &err));
+	EXPECT(CT_OK, store_event_draw(f->st, "admin", "H", &n, &err));
+	assert_state(f, "H", "drawn");
 }
 
 /* Checks that every contestant of an event has a distinct workstation in
@@ -1660,7 +1715,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_draw_weights_100_drawn, setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(test_draw_tiebreak_unknown, setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(test_draw_tiebreak_unknown_criterion, setup_empty, teardown),
-		cmocka_unit_test_setup_teardown(test_draw_weighted_deduction_only, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_criteria_deduction_only_refused, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_criteria_partial_sheet_accepted, setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(test_draw_assigns_places_and_codes, setup_registered, teardown),
 		cmocka_unit_test_setup_teardown(test_draw_two_large_events, setup_registered, teardown),
 		cmocka_unit_test_setup_teardown(test_score_before_draw, setup_registered, teardown),
