@@ -9,6 +9,7 @@ packages=(
 	libevent-dev libsqlite3-dev libjansson-dev libsodium-dev
 	libqrencode-dev libpng-dev libcmocka-dev
 	sqlite3 curl python3 zbar-tools
+	nodejs chromium fonts-noto-cjk
 )
 
 missing=()
@@ -16,6 +17,9 @@ for p in "${packages[@]}"; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	[ "$status" = "install ok installed" ] || missing+=("$p")
 done
+# npm for the browser tests' playwright-core; some nodejs packages (e.g.
+# NodeSource's) include it, Debian's does not.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 as_root=()
