@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "embed.h"
+#include "xmalloc.h"
 
 extern const struct embed_file web_files[];
 
@@ -21,10 +22,10 @@ static const char CSP[] =
 	"connect-src 'self'; worker-src 'self'; manifest-src 'self'; font-src 'self'; object-src 'none'; "
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-#define WEB_MAX_FILES 64
 #define ETAG_BYTES 16
+#define ETAG_TEXT (2 * ETAG_BYTES + 3) /* "\"hex\"" and the NUL */
 
-static char etags[WEB_MAX_FILES][2 * ETAG_BYTES + 3]; /* "\"hex\"", "" until first computed */
+static char (*etags)[ETAG_TEXT]; /* one per file, "" until first asked for */
 
 static const struct {
 	const char *ext;
@@ -53,12 +54,18 @@ static const char *type_of(const char *name)
 
 static const char *etag_of(size_t i)
 {
+	if (!etags) {
+		size_t n = 0;
+		while (web_files[n].name)
+			n++;
+		etags = xcalloc(n, sizeof *etags);
+	}
 	if (!etags[i][0]) {
 		unsigned char sum[ETAG_BYTES];
 		char hex[2 * ETAG_BYTES + 1];
 		crypto_generichash(sum, sizeof sum, web_files[i].data, web_files[i].len, NULL, 0);
 		sodium_bin2hex(hex, sizeof hex, sum, sizeof sum);
-		snprintf(etags[i], sizeof etags[i], "\"%s\"", hex);
+		snprintf(etags[i], ETAG_TEXT, "\"%s\"", hex);
 	}
 	return etags[i];
 }
@@ -78,7 +85,7 @@ void web_get(struct request *req)
 	size_t i = 0;
 	while (web_files[i].name && strcmp(web_files[i].name, name) != 0)
 		i++;
-	if (!web_files[i].name || i >= WEB_MAX_FILES) {
+	if (!web_files[i].name) {
 		struct ct_err err;
 		ct_err_clear(&err);
 		http_reply_error(req, ct_fail(&err, CT_NOT_FOUND, "no file %s", name), &err);

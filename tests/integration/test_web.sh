@@ -70,7 +70,9 @@ fetch /static/sw.js
 [ "$(header Service-Worker-Allowed)" = / ] || fail "the service worker may not serve /: Service-Worker-Allowed '$(header Service-Worker-Allowed)'"
 
 expect_error 404 not_found GET /static/nothing.js
-expect_error 404 not_found GET /static/../index.html
+expect_error 404 not_found GET /static/../index.html --path-as-is
+expect_error 404 not_found GET /static/%2e%2e%2findex.html
+expect_error 404 not_found GET /static/
 expect_error 405 method_not_allowed POST / -H 'Content-Type: application/json' --data-binary '{}'
 
 # no inline script or style anywhere (the CSP would block it), and the
