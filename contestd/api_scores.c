@@ -80,73 +80,50 @@ void api_scores_post(struct request *req)
 	commit_submit(req->app->commit, job);
 }
 
-struct by_code {
-	const char *code;
-	json_t *row;
-};
-
-static int cmp_code(const void *a, const void *b)
-{
-	return strcmp(((const struct by_code *)a)->code, ((const struct by_code *)b)->code);
-}
-
-/* The judge's own sheet: anonymous codes of the contestants the judge
- * scores (competed, not recused) and the judge's own values. */
+/* The judge's own sheet, read from the store without scoring the event:
+ * modules with their max, criteria, and the contestants the judge scores
+ * (competed, not recused) in workstation order with the judge's own values
+ * and when the judge last entered one of them. */
 void api_sheet_get(struct request *req)
 {
 	struct ct_err err;
 	ct_err_clear(&err);
-	const struct computed *comp = NULL;
-	enum ct_status rc = results_get(req->app->results, req->app->store, req->param[0], &comp, &err);
-	long me = -1;
-	for (uint32_t j = 0; rc == CT_OK && j < comp->n_panel; j++)
-		if (comp->data->judges[comp->panel[j]].id == req->who.judge_id)
-			me = (long)j;
-	if (rc == CT_OK && me < 0)
-		rc = ct_fail(&err, CT_FORBIDDEN, "judge %s does not score event %s", req->who.judge_code, req->param[0]);
+	struct judge_sheet *sh = NULL;
+	enum ct_status rc = store_judge_sheet(req->app->store, req->param[0], req->who.judge_id, &sh, &err);
 	if (rc != CT_OK) {
 		http_reply_error(req, rc, &err);
 		return;
 	}
-	const struct event_data *d = comp->data;
-	uint32_t my_org = d->judges[comp->panel[me]].org_id;
-	json_t **rows = xcalloc(d->n_contestants ? d->n_contestants : 1, sizeof *rows);
-	for (uint32_t i = 0; i < d->n_contestants; i++) {
-		const struct ev_contestant *c = &d->contestants[i];
-		if (c->status != ENTRY_COMPETED || !c->code || (my_org && c->org_id == my_org))
-			continue;
-		rows[i] = json_pack("{s:s,s:o}", "code", c->code, "values", json_object());
-	}
-	for (size_t v = 0; v < d->n_values; v++) {
-		const struct sheet_value *x = &d->values[v];
-		if (x->judge != comp->panel[me] || !rows[x->contestant])
-			continue;
-		char buf[DEC_TEXT_MAX];
-		json_object_set_new(json_object_get(rows[x->contestant], "values"), d->criteria[x->criterion].code,
-				    json_string(dec_format(x->value_c, buf)));
-	}
-	/* Listed by code, so the order says nothing about registration. */
-	struct by_code *order = xcalloc(d->n_contestants ? d->n_contestants : 1, sizeof *order);
-	size_t n = 0;
-	for (uint32_t i = 0; i < d->n_contestants; i++)
-		if (rows[i])
-			order[n++] = (struct by_code){d->contestants[i].code, rows[i]};
-	qsort(order, n, sizeof *order, cmp_code);
-	json_t *list = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(list, order[i].row);
-	free(order);
-	free(rows);
+	const struct event_data *d = sh->event;
+	json_t *modules = json_array();
+	for (uint32_t m = 0; m < d->n_modules; m++)
+		json_array_append_new(modules, json_pack("{s:s,s:s,s:o}", "code", d->modules[m].code, "name",
+							 d->modules[m].name, "max",
+							 jin_mark_json(results_module_max(d, m))));
 	json_t *crits = json_array();
 	for (uint32_t k = 0; k < d->n_criteria; k++) {
-		char buf[DEC_TEXT_MAX];
 		const struct ev_criterion *c = &d->criteria[k];
-		json_array_append_new(crits, json_pack("{s:s,s:s,s:s,s:s,s:s}", "code", c->code, "module",
+		json_array_append_new(crits, json_pack("{s:s,s:s,s:s,s:o,s:s}", "code", c->code, "module",
 						       d->modules[c->module].code, "description", c->description, "max",
-						       dec_format(c->max_c, buf), "method", method_name(c->method)));
+						       jin_mark_json(c->max_c), "method", method_name(c->method)));
 	}
-	http_reply_json(req, 200, json_pack("{s:s,s:s,s:s,s:o,s:o}", "event", d->code, "name", d->name, "state",
-					    d->state, "criteria", crits, "contestants", list));
+	json_t *list = json_array();
+	for (uint32_t i = 0; i < sh->n_entries; i++) {
+		const struct sheet_entry *e = &sh->entries[i];
+		json_array_append_new(list, json_pack("{s:s,s:I,s:o,s:o}", "code", e->code, "workstation",
+						      (json_int_t)e->workstation, "values", json_object(), "updated",
+						      e->updated[0] ? json_string(e->updated) : json_null()));
+	}
+	for (size_t v = 0; v < sh->n_marks; v++) {
+		const struct sheet_mark *x = &sh->marks[v];
+		json_object_set_new(json_object_get(json_array_get(list, x->entry), "values"),
+				    d->criteria[x->criterion].code, jin_mark_json(x->value_c));
+	}
+	json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "event", d->code, "name", d->name, "state",
+				 d->state, "judge", sh->judge_code, "judge_name", sh->judge_name, "modules", modules,
+				 "criteria", crits, "contestants", list);
+	judge_sheet_free(sh);
+	http_reply_json(req, 200, body);
 }
 
 static enum ct_status decode_score(json_t *o, long i, struct score_put *r, struct ct_err *err)

@@ -15,10 +15,13 @@
 #include "api.h"
 #include "auth.h"
 #include "log.h"
+#include "web.h"
 #include "xmalloc.h"
 
 static const struct route routes[] = {
 	{EVHTTP_REQ_GET, "/healthz", ACCESS_PUBLIC, false, api_healthz_get},
+	{EVHTTP_REQ_GET, "/", ACCESS_PUBLIC, false, web_get},
+	{EVHTTP_REQ_GET, "/static/{}", ACCESS_PUBLIC, false, web_get},
 	{EVHTTP_REQ_POST, "/api/v1/login", ACCESS_PUBLIC, true, api_login_post},
 	{EVHTTP_REQ_GET, "/api/v1/events", ACCESS_ANY, false, api_events_get},
 	{EVHTTP_REQ_POST, "/api/v1/events", ACCESS_ADMIN, true, api_events_post},
@@ -90,6 +93,26 @@ static void request_free(struct request *req)
 	free(req);
 }
 
+/* Sends buf with the headers every answer carries, logs and frees req. A
+ * reply that set its own Content-Security-Policy (a page) keeps it; JSON
+ * answers may load nothing and be framed by nobody. */
+static void send_buffer(struct request *req, int status, struct evbuffer *buf)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
+	if (!evhttp_find_header(h, "Content-Security-Policy"))
+		evhttp_add_header(h, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+	evhttp_add_header(h, "X-Frame-Options", "DENY");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
+	size_t len = evbuffer_get_length(buf);
+	evhttp_send_reply(req->ev, status, NULL, buf);
+	evbuffer_free(buf);
+	log_msg("%s \"%s %s\" %d %zu %.1fms %s", req->peer, req->method, req->path, status, len,
+		(double)(now_us() - req->start_us) / 1000.0, req->who.actor);
+	req->app->requests++;
+	request_free(req);
+}
+
 static void send_text(struct request *req, int status, const char *text, size_t len, bool replay)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
@@ -100,12 +123,17 @@ static void send_text(struct request *req, int status, const char *text, size_t 
 	struct evbuffer *buf = evbuffer_new();
 	evbuffer_add(buf, text, len);
 	evbuffer_add(buf, "\n", 1);
-	evhttp_send_reply(req->ev, status, NULL, buf);
-	evbuffer_free(buf);
-	log_msg("%s \"%s %s\" %d %zu %.1fms %s", req->peer, req->method, req->path, status, len + 1,
-		(double)(now_us() - req->start_us) / 1000.0, req->who.actor);
-	req->app->requests++;
-	request_free(req);
+	send_buffer(req, status, buf);
+}
+
+void http_reply_raw(struct request *req, int status, const char *content_type, const void *data, size_t len)
+{
+	if (content_type)
+		evhttp_add_header(evhttp_request_get_output_headers(req->ev), "Content-Type", content_type);
+	struct evbuffer *buf = evbuffer_new();
+	if (len)
+		evbuffer_add(buf, data, len);
+	send_buffer(req, status, buf);
 }
 
 void http_reply_text(struct request *req, int status, const char *json_text, bool replay)

@@ -97,6 +97,11 @@ void http_reply_json(struct request *req, int status, json_t *body);
  * idempotent replay (Idempotent-Replay: true). */
 void http_reply_text(struct request *req, int status, const char *json_text, bool replay);
 
+/* Replies with len bytes of data (any content, e.g. a static file) and
+ * frees req; content_type NULL sends none (a 304). Headers the caller added
+ * to the request's output headers are kept. */
+void http_reply_raw(struct request *req, int status, const char *content_type, const void *data, size_t len);
+
 /* Replies with the error body for st/err and frees req. */
 void http_reply_error(struct request *req, enum ct_status st, const struct ct_err *err);
 

@@ -285,6 +285,39 @@ void event_data_free(struct event_data *d);
  * maxima and score_event. */
 void event_sheet(const struct event_data *d, struct sheet *out);
 
+/* A judge's own score sheet: the event's modules and criteria, the
+ * contestants the judge scores (competed, not recused) in workstation order,
+ * and the judge's own current values. Read straight from the tables, without
+ * scoring the event, and without names, organizations or registration ids. */
+struct sheet_entry {
+	int64_t id;               /* contestant id (for the store only) */
+	char *code;               /* anonymous code */
+	int64_t workstation;
+	char updated[32];         /* when the judge last entered a value of this row, ISO 8601 UTC; "" if never */
+};
+
+struct sheet_mark {
+	uint32_t entry;           /* index into entries */
+	uint32_t criterion;       /* index into event->criteria */
+	int64_t value_c;
+};
+
+struct judge_sheet {
+	struct event_data *event; /* code, name, state, modules and criteria only */
+	char *judge_code, *judge_name;
+	struct sheet_entry *entries;
+	uint32_t n_entries;
+	struct sheet_mark *marks; /* in no particular order */
+	size_t n_marks;
+};
+
+/* Reads judge_id's own sheet of event. CT_NOT_FOUND for an unknown event,
+ * CT_FORBIDDEN when the judge is not assigned to it or is its chief judge.
+ * *out is new; judge_sheet_free frees it (NULL is a no-op). */
+enum ct_status store_judge_sheet(struct store *st, const char *event, int64_t judge_id, struct judge_sheet **out,
+				 struct ct_err *err);
+void judge_sheet_free(struct judge_sheet *sh);
+
 struct event_summary {
 	char *code, *name, *state, *role; /* role: the judge's role there; NULL for admin */
 	int64_t contestants;

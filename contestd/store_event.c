@@ -521,6 +521,162 @@ void event_data_free(struct event_data *d)
 	free(d);
 }
 
+/* ---- a judge's own sheet ---- */
+
+static const char SQL_SHEET_EVENT[] = "SELECT id, code, name, state FROM events WHERE code = :code";
+static const char SQL_SHEET_JUDGE[] =
+	"SELECT j.code, j.name, coalesce(j.organization_id, 0), coalesce(a.role, '') FROM judges j "
+	"LEFT JOIN assignments a ON a.judge_id = j.id AND a.event_id = :event WHERE j.id = :judge";
+/* Competed, drawn, and not of the judge's organization (recusal, as
+ * store_score_put decides it). */
+static const char SQL_SHEET_ENTRIES[] =
+	"SELECT id, anon_code, workstation FROM contestants WHERE event_id = :event AND status = 'competed' "
+	"AND anon_code IS NOT NULL AND (:org = 0 OR coalesce(organization_id, 0) <> :org) ORDER BY workstation";
+/* Looked up through the scores' primary key, contestant by contestant,
+ * rather than by scanning every judge's values of the event. */
+static const char SQL_SHEET_MARKS[] =
+	"SELECT s.contestant_id, s.criterion_id, s.value_c, s.updated_at FROM contestants c "
+	"JOIN scores s ON s.contestant_id = c.id AND s.judge_id = :judge "
+	"WHERE c.event_id = :event AND c.status = 'competed'";
+
+static enum ct_status sheet_head(struct store *st, const char *event, int64_t judge_id, struct judge_sheet *sh,
+				 int64_t *org, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_SHEET_EVENT, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":code", event);
+	enum ct_status rc = store_row(st, s, err);
+	if (rc != CT_OK)
+		return rc == CT_NOT_FOUND ? ct_fail(err, CT_NOT_FOUND, "no event %s", event) : rc;
+	struct event_data *d = sh->event = xcalloc(1, sizeof *d);
+	d->id = sqlite3_column_int64(s, 0);
+	d->code = store_col_dup(s, 1);
+	d->name = store_col_dup(s, 2);
+	d->state = store_col_dup(s, 3);
+	sqlite3_reset(s);
+
+	s = load_query(st, SQL_SHEET_JUDGE, d->id, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":judge", judge_id);
+	rc = store_row(st, s, err);
+	if (rc != CT_OK)
+		return rc == CT_NOT_FOUND ? ct_fail(err, CT_UNAUTHORIZED, "the judge of this token is gone") : rc;
+	sh->judge_code = store_col_dup(s, 0);
+	sh->judge_name = store_col_dup(s, 1);
+	*org = sqlite3_column_int64(s, 2);
+	char role[16];
+	store_col_copy(s, 3, role, sizeof role);
+	sqlite3_reset(s);
+	if (!*role)
+		return ct_fail(err, CT_FORBIDDEN, "judge %s is not assigned to event %s", sh->judge_code, d->code);
+	if (strcmp(role, "judge") != 0)
+		return ct_fail(err, CT_FORBIDDEN, "judge %s is the chief judge of event %s; chief judges do not score",
+			       sh->judge_code, d->code);
+	return CT_OK;
+}
+
+static enum ct_status sheet_entries(struct store *st, struct judge_sheet *sh, int64_t org, struct ct_err *err)
+{
+	sqlite3_stmt *s = load_query(st, SQL_SHEET_ENTRIES, sh->event->id, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":org", org);
+	size_t cap = 0;
+	int src;
+	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sh->n_entries == cap) {
+			cap = cap ? 2 * cap : 64;
+			sh->entries = xreallocarray(sh->entries, cap, sizeof *sh->entries);
+		}
+		sh->entries[sh->n_entries++] = (struct sheet_entry){sqlite3_column_int64(s, 0), store_col_dup(s, 1),
+								   sqlite3_column_int64(s, 2), ""};
+	}
+	sqlite3_reset(s);
+	return src == SQLITE_DONE ? CT_OK : store_fail(st, src, err);
+}
+
+static enum ct_status sheet_marks(struct store *st, struct judge_sheet *sh, int64_t judge_id, struct ct_err *err)
+{
+	const struct event_data *d = sh->event;
+	struct id_index *emap = xcalloc(sh->n_entries ? sh->n_entries : 1, sizeof *emap);
+	for (uint32_t i = 0; i < sh->n_entries; i++)
+		emap[i] = (struct id_index){sh->entries[i].id, i};
+	qsort(emap, sh->n_entries, sizeof *emap, cmp_id_index);
+	struct id_index *kmap = xcalloc(d->n_criteria ? d->n_criteria : 1, sizeof *kmap);
+	for (uint32_t i = 0; i < d->n_criteria; i++)
+		kmap[i] = (struct id_index){d->criteria[i].id, i};
+	qsort(kmap, d->n_criteria, sizeof *kmap, cmp_id_index);
+
+	enum ct_status rc = CT_OK;
+	sqlite3_stmt *s = load_query(st, SQL_SHEET_MARKS, d->id, err);
+	if (!s) {
+		rc = CT_INTERNAL;
+		goto out;
+	}
+	store_bind_int(s, ":judge", judge_id);
+	size_t cap = 0;
+	int src;
+	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+		long e = find_index(emap, sh->n_entries, sqlite3_column_int64(s, 0));
+		long k = find_index(kmap, d->n_criteria, sqlite3_column_int64(s, 1));
+		if (e < 0 || k < 0)
+			continue; /* a contestant the judge is recused from cannot have one; be safe */
+		if (sh->n_marks == cap) {
+			cap = cap ? 2 * cap : 256;
+			sh->marks = xreallocarray(sh->marks, cap, sizeof *sh->marks);
+		}
+		sh->marks[sh->n_marks++] = (struct sheet_mark){(uint32_t)e, (uint32_t)k, sqlite3_column_int64(s, 2)};
+		/* ISO 8601 UTC times order as text */
+		const char *at = (const char *)sqlite3_column_text(s, 3);
+		struct sheet_entry *row = &sh->entries[e];
+		if (at && strcmp(at, row->updated) > 0)
+			snprintf(row->updated, sizeof row->updated, "%s", at);
+	}
+	sqlite3_reset(s);
+	if (src != SQLITE_DONE)
+		rc = store_fail(st, src, err);
+out:
+	free(emap);
+	free(kmap);
+	return rc;
+}
+
+enum ct_status store_judge_sheet(struct store *st, const char *event, int64_t judge_id, struct judge_sheet **out,
+				 struct ct_err *err)
+{
+	struct judge_sheet *sh = xcalloc(1, sizeof *sh);
+	int64_t org = 0;
+	enum ct_status rc = sheet_head(st, event, judge_id, sh, &org, err);
+	if (rc == CT_OK)
+		rc = load_sheet(st, sh->event, err);
+	if (rc == CT_OK)
+		rc = sheet_entries(st, sh, org, err);
+	if (rc == CT_OK)
+		rc = sheet_marks(st, sh, judge_id, err);
+	if (rc != CT_OK) {
+		judge_sheet_free(sh);
+		return rc;
+	}
+	*out = sh;
+	return CT_OK;
+}
+
+void judge_sheet_free(struct judge_sheet *sh)
+{
+	if (!sh)
+		return;
+	event_data_free(sh->event);
+	for (uint32_t i = 0; i < sh->n_entries; i++)
+		free(sh->entries[i].code);
+	free(sh->entries);
+	free(sh->marks);
+	free(sh->judge_code);
+	free(sh->judge_name);
+	free(sh);
+}
+
 static const char SQL_EVENTS_ALL[] =
 	"SELECT e.code, e.name, e.state, NULL, (SELECT count(*) FROM contestants c WHERE c.event_id = e.id) "
 	"FROM events e ORDER BY e.code";

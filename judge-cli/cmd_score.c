@@ -130,22 +130,26 @@ static enum ct_status cmd_sheet_run(struct cli *cli, const struct cmd_args *a, s
 	cli_print_table(t);
 	printf("\n");
 
-	/* contestants down, criteria across; "-" where the judge has no value yet */
-	head = xcalloc(n_crit + 1, sizeof *head);
-	head[0] = "CODE";
+	/* contestants down in workstation order, criteria across; "-" where the
+	 * judge has no value yet */
+	head = xcalloc(n_crit + 2, sizeof *head);
+	head[0] = "WS";
+	head[1] = "CODE";
 	json_array_foreach(criteria, i, c)
-		head[i + 1] = json_str(c, "code", "?");
-	t = table_new(n_crit + 1, head);
-	for (i = 1; i <= n_crit; i++)
-		table_align_right(t, i);
-	const char **row = xcalloc(n_crit + 1, sizeof *row);
+		head[i + 2] = json_str(c, "code", "?");
+	t = table_new(n_crit + 2, head);
+	for (i = 0; i <= n_crit + 1; i++)
+		if (i != 1)
+			table_align_right(t, i);
+	const char **row = xcalloc(n_crit + 2, sizeof *row);
 	json_array_foreach(list, j, k) {
 		const json_t *values = json_object_get(k, "values");
-		row[0] = json_str(k, "code", "?");
+		row[0] = json_text(k, "workstation", "-", b);
+		row[1] = json_str(k, "code", "?");
 		json_array_foreach(criteria, i, c) {
 			const char *code = json_str(c, "code", NULL);
 			const char *v = code ? json_str(values, code, NULL) : NULL;
-			row[i + 1] = v ? v : "-";
+			row[i + 2] = v ? v : "-";
 			n_given += v != NULL;
 		}
 		table_add(t, row);

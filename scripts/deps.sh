@@ -10,6 +10,7 @@ packages=(
 	libqrencode-dev libpng-dev libcmocka-dev libgmp-dev
 	sqlite3 curl python3 zbar-tools
 	chromium fonts-noto-cjk python3-cryptography
+	nodejs
 )
 
 missing=()
@@ -17,6 +18,9 @@ for p in "${packages[@]}"; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
 	[ "$status" = "install ok installed" ] || missing+=("$p")
 done
+# npm for the browser tests' playwright-core; some nodejs packages (e.g.
+# NodeSource's) include it, Debian's does not.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 as_root=()

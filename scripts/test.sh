@@ -11,6 +11,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 
+# playwright-core for the browser tests, as pinned in tests/browser's
+# package-lock.json; installed again only when the lock file changed.
+stamp=tests/browser/node_modules/.installed-lock.json
+if ! cmp -s tests/browser/package-lock.json "$stamp" 2>/dev/null; then
+	if ! (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error); then
+		echo "test.sh: npm ci in tests/browser failed; the browser tests cannot run" >&2
+		exit 1
+	fi
+	cp tests/browser/package-lock.json "$stamp"
+fi
+
 build_dir=${BUILD_DIR:-build}
 jobs=${JOBS:-2}
 read -r -a extra <<<"${CMAKE_ARGS:-}"

@@ -1365,6 +1365,76 @@ static void test_score_change_drops_acceptance(void **state)
 
 /* ---- check-in, contestant changes, workflow ---- */
 
+/* A judge's own sheet: competed contestants the judge is not recused from,
+ * in workstation order, with the judge's own values only. */
+static void test_judge_sheet(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct contestant_patch absent = {"absent", -2, "未到场"};
+	EXPECT(CT_OK, store_contestant_patch(f->st, "admin", "C02", &absent, &err));
+	EXPECT(CT_OK, judge_put(f, "J01", code_of(f, "C01"), "A1", 750, NULL, &err));
+	EXPECT(CT_OK, judge_put(f, "J01", code_of(f, "C04"), "B1", 200, NULL, &err));
+	EXPECT(CT_OK, judge_put(f, "J02", code_of(f, "C01"), "A1", 800, NULL, &err));
+
+	/* J01 (第二中学) is recused from C03; C02 is absent: C01 and C04, by workstation */
+	struct event_data *d = load(f, "CNC");
+	const struct ev_contestant *c01 = contestant_of(d, "C01"), *c04 = contestant_of(d, "C04");
+	const struct ev_contestant *first = c01->workstation < c04->workstation ? c01 : c04;
+	const struct ev_contestant *second = first == c01 ? c04 : c01;
+	struct judge_sheet *sh = NULL;
+	EXPECT(CT_OK, store_judge_sheet(f->st, "CNC", judge_id(f, "J01"), &sh, &err));
+	assert_string_equal(sh->event->code, "CNC");
+	assert_string_equal(sh->event->name, "数控铣");
+	assert_string_equal(sh->event->state, "drawn");
+	assert_string_equal(sh->judge_code, "J01");
+	assert_string_equal(sh->judge_name, "周裁判");
+	assert_int_equal(sh->event->n_modules, 2);
+	assert_int_equal(sh->event->n_criteria, 3);
+	assert_int_equal(sh->event->n_contestants, 0); /* no names, organizations or reg_ids */
+	assert_int_equal(sh->n_entries, 2);
+	assert_string_equal(sh->entries[0].code, first->code);
+	assert_int_equal(sh->entries[0].workstation, first->workstation);
+	assert_string_equal(sh->entries[1].code, second->code);
+	assert_int_equal(sh->entries[1].workstation, second->workstation);
+	assert_int_equal(sh->n_marks, 2);
+	for (size_t i = 0; i < sh->n_marks; i++) {
+		const struct sheet_mark *m = &sh->marks[i];
+		const char *code = sh->entries[m->entry].code, *crit = sh->event->criteria[m->criterion].code;
+		if (strcmp(code, c01->code) == 0) {
+			assert_string_equal(crit, "A1");
+			assert_int_equal(m->value_c, 750); /* J01's, not J02's 800 */
+		} else {
+			assert_string_equal(code, c04->code);
+			assert_string_equal(crit, "B1");
+			assert_int_equal(m->value_c, 200);
+		}
+	}
+	assert_int_equal(strlen(sh->entries[0].updated), 20); /* "2026-11-23T09:00:00Z" */
+	assert_int_equal(strlen(sh->entries[1].updated), 20);
+	judge_sheet_free(sh);
+
+	/* J02 has no organization: C01, C03, C04; one value */
+	EXPECT(CT_OK, store_judge_sheet(f->st, "CNC", judge_id(f, "J02"), &sh, &err));
+	assert_int_equal(sh->n_entries, 3);
+	for (uint32_t i = 1; i < sh->n_entries; i++)
+		assert_true(sh->entries[i - 1].workstation < sh->entries[i].workstation);
+	assert_int_equal(sh->n_marks, 1);
+	assert_int_equal(sh->marks[0].value_c, 800);
+	assert_string_equal(sh->entries[sh->marks[0].entry].code, c01->code);
+	judge_sheet_free(sh);
+	event_data_free(d);
+
+	sh = NULL;
+	EXPECT(CT_FORBIDDEN, store_judge_sheet(f->st, "CNC", judge_id(f, "H01"), &sh, &err));
+	assert_non_null(strstr(err.msg, "chief judges do not score"));
+	EXPECT(CT_FORBIDDEN, store_judge_sheet(f->st, "CNC", judge_id(f, "J09"), &sh, &err));
+	assert_non_null(strstr(err.msg, "not assigned"));
+	EXPECT(CT_NOT_FOUND, store_judge_sheet(f->st, "NOPE", judge_id(f, "J01"), &sh, &err));
+	assert_null(sh);
+	judge_sheet_free(NULL);
+}
+
 static void test_checkin_before_draw(void **state)
 {
 	struct fx *f = *state;
@@ -1727,6 +1797,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scores_import_all_or_nothing, setup_drawn, teardown),
 		cmocka_unit_test_setup_teardown(test_score_savepoints, setup_drawn, teardown),
 		cmocka_unit_test_setup_teardown(test_score_change_drops_acceptance, setup_file, teardown),
+		cmocka_unit_test_setup_teardown(test_judge_sheet, setup_drawn, teardown),
 		cmocka_unit_test_setup_teardown(test_checkin_before_draw, setup_registered, teardown),
 		cmocka_unit_test_setup_teardown(test_checkin, setup_drawn, teardown),
 		cmocka_unit_test_setup_teardown(test_contestant_patch, setup_drawn, teardown),
