@@ -95,11 +95,15 @@ void api_sheet_get(struct request *req)
 		return;
 	}
 	const struct event_data *d = sh->event;
+	struct sheet sheet;
+	event_sheet(d, &sheet);
+	int64_t *max_c = xcalloc(d->n_modules ? d->n_modules : 1, sizeof *max_c);
+	sheet_module_max(&sheet, max_c);
 	json_t *modules = json_array();
 	for (uint32_t m = 0; m < d->n_modules; m++)
 		json_array_append_new(modules, json_pack("{s:s,s:s,s:o}", "code", d->modules[m].code, "name",
-							 d->modules[m].name, "max",
-							 jin_mark_json(results_module_max(d, m))));
+							 d->modules[m].name, "max", jin_mark_json(max_c[m])));
+	free(max_c);
 	json_t *crits = json_array();
 	for (uint32_t k = 0; k < d->n_criteria; k++) {
 		const struct ev_criterion *c = &d->criteria[k];
