@@ -141,14 +141,16 @@ WATCHDOG_PID=$!
 
 note() { echo "$TEST_NAME: $*"; }
 
-# start_contestd [extra contestd flags...]: starts contestd on DB, waits up to
-# 10 s for "contestd: listening on http://127.0.0.1:PORT", sets S and
+# start_contestd [extra contestd flags...]: starts contestd on DB with the
+# flags CONTESTD_DEFAULTS (a test may change them) and the extra ones, waits
+# up to 10 s for "contestd: listening on http://127.0.0.1:PORT", sets S and
 # CONTEST_SERVER. The database and log persist across restarts.
+CONTESTD_DEFAULTS=(--public-url "http://127.0.0.1/" --contest-code TEST --contest-name "测试大赛")
 start_contestd() {
 	local before=0
 	[ -f "$LOG" ] && before=$(wc -l <"$LOG")
-	"$CONTESTD" --db "$DB" --listen 127.0.0.1:0 --public-url "http://127.0.0.1/" \
-		--contest-code TEST --contest-name "测试大赛" "$@" 2>>"$LOG" >>"$T/contestd.stdout" &
+	"$CONTESTD" --db "$DB" --listen 127.0.0.1:0 ${CONTESTD_DEFAULTS[@]+"${CONTESTD_DEFAULTS[@]}"} "$@" \
+		2>>"$LOG" >>"$T/contestd.stdout" &
 	CONTESTD_PID=$!
 	local i url=
 	for i in $(seq 1 100); do
