@@ -238,14 +238,21 @@ static void check_unique(const struct import_kind *k, const char *what, const ch
 	struct row_key *keys = xcalloc(t->n_rows ? t->n_rows : 1, sizeof *keys);
 	for (uint32_t r = 0; r < t->n_rows; r++) {
 		const json_t *obj = json_array_get(rows, r);
-		char *key = xstrdup("");
+		size_t len = 1;
+		for (size_t i = 0; i < k->n_cols; i++)
+			if (k->cols[i].type == IMP_CODE)
+				len += strlen(json_str(obj, k->cols[i].name, "")) + 1;
+		char *key = xmalloc(len), *o = key;
 		for (size_t i = 0; i < k->n_cols; i++) {
 			if (k->cols[i].type != IMP_CODE)
 				continue;
-			char *next = xasprintf("%s%s\x1f", key, json_str(obj, k->cols[i].name, ""));
-			free(key);
-			key = next;
+			const char *v = json_str(obj, k->cols[i].name, "");
+			size_t n = strlen(v);
+			memcpy(o, v, n);
+			o += n;
+			*o++ = '\x1f';
 		}
+		*o = '\0';
 		keys[r] = (struct row_key){ key, r, r };
 	}
 	qsort(keys, t->n_rows, sizeof *keys, cmp_row_key);
