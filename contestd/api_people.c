@@ -112,8 +112,9 @@ void api_contestant_patch(struct request *req)
 	}
 	if (rc == CT_OK)
 		rc = jin_str(req->body, "reason", false, 500, -1, &p.reason, &err);
-	if (rc == CT_OK && json_is_string(json_object_get(req->body, "reason")) && !p.reason)
-		p.reason = ""; /* "" clears the reason */
+	json_t *reason = json_object_get(req->body, "reason");
+	if (rc == CT_OK && reason && (json_is_null(reason) || json_is_string(reason)) && !p.reason)
+		p.reason = ""; /* "" or null clears the reason */
 	if (rc == CT_OK && !p.status && p.elapsed_s == -2 && !p.reason)
 		rc = ct_fail(&err, CT_INVALID, "nothing to change: give status, elapsed_s or reason");
 	if (rc == CT_OK)

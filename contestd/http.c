@@ -278,6 +278,11 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	snprintf(req->path, sizeof req->path, "%s", path && *path ? path : "/");
+	if (strstr(req->path, "%00")) {
+		/* a decoded NUL would cut the segment short: CNC%00junk is not CNC */
+		reply_plain_error(req, 400, "invalid", "the path contains a NUL byte (%00)");
+		return;
+	}
 
 	if (app->draining) {
 		reply_plain_error(req, 503, "unavailable", "contestd is shutting down; retry shortly");
@@ -366,4 +371,36 @@ void http_stop(struct app *app)
 		evhttp_del_accept_socket(app->http, app->bound);
 		app->bound = NULL;
 	}
+}
+
+/* Whether the len bytes of host name a wildcard address (0.0.0.0, ::, *
+ * or nothing): one to listen on, never one to be reached at. */
+static bool wildcard_host(const char *host, size_t len)
+{
+	static const char *const any[] = {"", "0.0.0.0", "::", "[::]", "*", "0", "[::0]", "::0"};
+	for (size_t i = 0; i < sizeof any / sizeof any[0]; i++)
+		if (strlen(any[i]) == len && strncmp(host, any[i], len) == 0)
+			return true;
+	return false;
+}
+
+bool http_public_url_ok(const char *url)
+{
+	struct evhttp_uri *u = evhttp_uri_parse(url);
+	if (!u)
+		return false;
+	const char *scheme = evhttp_uri_get_scheme(u), *host = evhttp_uri_get_host(u);
+	bool ok = scheme && (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0) && host &&
+		  !wildcard_host(host, strlen(host));
+	evhttp_uri_free(u);
+	return ok;
+}
+
+char *http_default_public_url(const char *listen, int port)
+{
+	const char *colon = strrchr(listen, ':');
+	size_t host_len = colon ? (size_t)(colon - listen) : strlen(listen);
+	if (wildcard_host(listen, host_len))
+		return xstrdup("");
+	return xasprintf("http://%.*s:%d", (int)host_len, listen, port);
 }

@@ -29,6 +29,7 @@ struct config {
 	int timeout_s;
 	int max_batch;            /* submissions per group commit */
 	int token_hours;
+	const char *pid_file;     /* --pid-file, or NULL */
 };
 
 struct app {
@@ -89,6 +90,15 @@ enum ct_status http_start(struct app *app, int *port_out, struct ct_err *err);
 
 /* Stops accepting connections (for a drain). */
 void http_stop(struct app *app);
+
+/* Whether url can be the contest's public base URL: http or https, with a
+ * host that is not a wildcard address (0.0.0.0, ::), which names no machine. */
+bool http_public_url_ok(const char *url);
+
+/* The public base URL to assume when none is given, for listen (ADDR:PORT)
+ * bound to port: "http://ADDR:PORT", or "" when ADDR is a wildcard address
+ * (then certificates need --public-url). Returns a new string; caller frees. */
+char *http_default_public_url(const char *listen, int port);
 
 /* Replies with JSON (takes the reference to body) and frees req. */
 void http_reply_json(struct request *req, int status, json_t *body);

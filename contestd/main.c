@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auth.h"
@@ -24,15 +25,22 @@ static const char usage[] =
 	"\n"
 	"Scoring and results daemon for a skills contest. One database file holds one\n"
 	"contest; a new file is initialised on first start and the admin secret is\n"
-	"printed once and written to FILE.admin-secret (mode 0600).\n"
+	"printed once and written to FILE.admin-secret (mode 0600). Every file contestd\n"
+	"creates is private to its user (umask 077): the database holds the signing\n"
+	"key and national id numbers.\n"
 	"\n"
 	"  --db FILE              SQLite database of the contest (required)\n"
 	"  --listen ADDR:PORT     address to serve HTTP on (default 127.0.0.1:8080;\n"
 	"                         port 0 picks a free port, printed at start)\n"
 	"  --public-url URL       public base URL, used in certificate QR codes\n"
-	"                         (default http://ADDR:PORT)\n"
+	"                         (default http://ADDR:PORT unless ADDR is a wildcard\n"
+	"                         such as 0.0.0.0; given on a later start, it changes\n"
+	"                         the contest's URL, audited)\n"
 	"  --contest-code CODE    code of a new contest (default CONTEST)\n"
-	"  --contest-name NAME    name of a new contest (default 职业技能大赛)\n"
+	"  --contest-name NAME    name of the contest (default 职业技能大赛; given on a\n"
+	"                         later start, it renames the contest, audited)\n"
+	"  --pid-file FILE        write contestd's process id to FILE once it listens;\n"
+	"                         removed at a clean exit\n"
 	"  --max-body BYTES       largest request body accepted (default 16777216)\n"
 	"  --max-headers BYTES    largest request header block (default 16384)\n"
 	"  --timeout SECONDS      read/write timeout of a connection (default 30)\n"
@@ -57,7 +65,7 @@ static long parse_number(const char *flag, const char *text, long min, long max)
 static void parse_flags(int argc, char **argv, struct config *cfg)
 {
 	enum { O_DB = 1, O_LISTEN, O_URL, O_CODE, O_NAME, O_BODY, O_HEADERS, O_TIMEOUT, O_BATCH, O_TOKEN, O_HELP,
-	       O_VERSION };
+	       O_VERSION, O_PID };
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, O_DB},
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -71,12 +79,13 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		{"token-hours", required_argument, NULL, O_TOKEN},
 		{"help", no_argument, NULL, O_HELP},
 		{"version", no_argument, NULL, O_VERSION},
+		{"pid-file", required_argument, NULL, O_PID},
 		{NULL, 0, NULL, 0},
 	};
 	*cfg = (struct config){
 		.listen = "127.0.0.1:8080",
-		.contest_code = "CONTEST",
-		.contest_name = "职业技能大赛",
+		/* contest_code, contest_name: NULL when not given (defaults in
+		 * init_contest; a later start changes only what is given) */
 		.max_body = 16u << 20,
 		.max_headers = 16384,
 		.timeout_s = 30,
@@ -99,6 +108,7 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		case O_TOKEN: cfg->token_hours = (int)parse_number("--token-hours", optarg, 1, 24 * 30); break;
 		case O_HELP: fputs(usage, stdout); exit(0);
 		case O_VERSION: puts("contestd 0.1.0"); exit(0);
+		case O_PID: cfg->pid_file = optarg; break;
 		default:
 			fprintf(stderr, "contestd: unknown or incomplete option %s\n%s", argv[optind - 1], usage);
 			exit(2);
@@ -110,6 +120,14 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 	}
 	if (!cfg->db_path) {
 		fprintf(stderr, "contestd: --db FILE is required\n%s", usage);
+		exit(2);
+	}
+	if (cfg->public_url && !http_public_url_ok(cfg->public_url)) {
+		fprintf(stderr,
+			"contestd: --public-url %s: expected the http:// or https:// address people and phones "
+			"use to reach the result pages, with a host name or address that is not a wildcard "
+			"such as 0.0.0.0\n",
+			cfg->public_url);
 		exit(2);
 	}
 }
@@ -144,7 +162,9 @@ static int init_contest(struct store *st, const struct config *cfg, const char *
 			strerror(errno));
 		goto out;
 	}
-	if (store_contest_init(st, cfg->contest_code, cfg->contest_name, public_url, pk, sk, hash, &err) != CT_OK) {
+	const char *code = cfg->contest_code ? cfg->contest_code : "CONTEST";
+	const char *name = cfg->contest_name ? cfg->contest_name : "职业技能大赛";
+	if (store_contest_init(st, code, name, public_url, pk, sk, hash, &err) != CT_OK) {
 		fprintf(stderr, "contestd: cannot initialise %s: %s\n", cfg->db_path, err.msg);
 		unlink(secret_path);
 		goto out;
@@ -153,13 +173,83 @@ static int init_contest(struct store *st, const struct config *cfg, const char *
 		"contestd: created contest %s (%s) in %s\n"
 		"contestd: admin secret: %s\n"
 		"contestd: (shown once; also in %s, mode 0600)\n",
-		cfg->contest_code, cfg->contest_name, cfg->db_path, secret, secret_path);
+		code, name, cfg->db_path, secret, secret_path);
 	ret = 0;
 out:
 	sodium_memzero(sk, sizeof sk);
 	sodium_memzero(secret, sizeof secret);
 	free(secret_path);
 	return ret;
+}
+
+/* A later start: --contest-name and --public-url change the contest
+ * (audited, logged); a stored wildcard URL (made by older versions from
+ * --listen 0.0.0.0:PORT) is dropped. Returns 0, or -1 after a message. */
+static int update_contest(struct store *st, const struct config *cfg)
+{
+	struct contest_info ci;
+	struct ct_err err;
+	ct_err_clear(&err);
+	if (store_contest_get(st, &ci, &err) != CT_OK) {
+		fprintf(stderr, "contestd: %s: %s\n", cfg->db_path, err.msg);
+		return -1;
+	}
+	const char *name = cfg->contest_name && strcmp(cfg->contest_name, ci.name) != 0 ? cfg->contest_name : NULL;
+	const char *url = cfg->public_url && strcmp(cfg->public_url, ci.public_url) != 0 ? cfg->public_url : NULL;
+	if (!cfg->public_url && ci.public_url[0] && !http_public_url_ok(ci.public_url))
+		url = "";
+	if (cfg->contest_code && strcmp(cfg->contest_code, ci.code) != 0)
+		log_msg("--contest-code %s ignored: %s holds contest %s, whose code stays", cfg->contest_code,
+			cfg->db_path, ci.code);
+	if (!name && !url)
+		return 0;
+	if (store_contest_set(st, "system", name, url, &err) != CT_OK) {
+		fprintf(stderr, "contestd: cannot update the contest in %s: %s\n", cfg->db_path, err.msg);
+		return -1;
+	}
+	if (name)
+		log_msg("contest %s renamed from \"%s\" to \"%s\" (--contest-name)", ci.code, ci.name, name);
+	if (url && *url)
+		log_msg("public URL of contest %s changed from %s to %s (--public-url)", ci.code,
+			ci.public_url[0] ? ci.public_url : "(none)", url);
+	else if (url)
+		log_msg("public URL %s dropped: a wildcard address cannot be reached", ci.public_url);
+	return 0;
+}
+
+/* Writes our process id to path (replacing it atomically). 0, or -1 after a
+ * message. */
+static int write_pid_file(const char *path)
+{
+	char *tmp = xasprintf("%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
+	int ok = fd >= 0;
+	if (ok) {
+		char line[32];
+		int n = snprintf(line, sizeof line, "%ld\n", (long)getpid());
+		ok = write(fd, line, (size_t)n) == n;
+		ok = close(fd) == 0 && ok && rename(tmp, path) == 0;
+	}
+	if (!ok) {
+		fprintf(stderr, "contestd: --pid-file %s: cannot write it: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			unlink(tmp);
+	}
+	free(tmp);
+	return ok ? 0 : -1;
+}
+
+/* Removes the pid file if it still names this process. */
+static void remove_pid_file(const char *path)
+{
+	char line[32] = "";
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	bool ours = fgets(line, sizeof line, f) && strtol(line, NULL, 10) == (long)getpid();
+	fclose(f);
+	if (ours)
+		unlink(path);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -180,6 +270,10 @@ int main(int argc, char **argv)
 	struct app app;
 	memset(&app, 0, sizeof app);
 	parse_flags(argc, argv, &app.cfg);
+	/* The database, its -wal/-shm, the admin secret and any copy made by a
+	 * backup hold the signing key and national id numbers: nobody else may
+	 * read what contestd creates. */
+	umask(077);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "contestd: libsodium failed to initialise\n");
 		return 1;
@@ -200,8 +294,18 @@ int main(int argc, char **argv)
 	}
 	char *url = xasprintf("http://%.*s:%d", (int)(strrchr(app.cfg.listen, ':') - app.cfg.listen), app.cfg.listen,
 			      port);
-	if (!store_contest_exists(app.store) &&
-	    init_contest(app.store, &app.cfg, app.cfg.public_url ? app.cfg.public_url : url) != 0)
+	char *default_url = http_default_public_url(app.cfg.listen, port);
+	if (!store_contest_exists(app.store)) {
+		if (init_contest(app.store, &app.cfg, app.cfg.public_url ? app.cfg.public_url : default_url) != 0)
+			return 1;
+	} else if (update_contest(app.store, &app.cfg) != 0) {
+		return 1;
+	}
+	struct contest_info contest;
+	if (store_contest_get(app.store, &contest, &err) == CT_OK && !contest.public_url[0])
+		log_msg("no public URL: certificates and their QR codes need one; start contestd with "
+			"--public-url URL (the address phones reach the result pages at)");
+	if (app.cfg.pid_file && write_pid_file(app.cfg.pid_file) != 0)
 		return 1;
 	app.auth = auth_new();
 	app.results = results_new();
@@ -229,5 +333,8 @@ int main(int argc, char **argv)
 	store_close(app.store);
 	event_base_free(app.base);
 	free(url);
+	free(default_url);
+	if (app.cfg.pid_file)
+		remove_pid_file(app.cfg.pid_file);
 	return 0;
 }

@@ -62,6 +62,12 @@ enum ct_status store_contest_init(struct store *st, const char *code, const char
 
 enum ct_status store_contest_get(struct store *st, struct contest_info *out, struct ct_err *err);
 
+/* Changes the contest's name and public base URL (NULL leaves one as it
+ * is; a public_url of "" means none: certificates need one), auditing each
+ * change as actor. Unchanged values are not audited. */
+enum ct_status store_contest_set(struct store *st, const char *actor, const char *name,
+				 const char *public_url, struct ct_err *err);
+
 /* Copies the admin secret hash (crypto_pwhash_str) into buf. */
 enum ct_status store_admin_hash(struct store *st, char *buf, size_t len, struct ct_err *err);
 

@@ -71,6 +71,32 @@ enum ct_status store_contest_get(struct store *st, struct contest_info *out, str
 	return rc;
 }
 
+static const char SQL_CONTEST_SET[] =
+	"UPDATE contest SET name = coalesce(:name, name), public_url = coalesce(:url, public_url) WHERE id = 1";
+
+enum ct_status store_contest_set(struct store *st, const char *actor, const char *name,
+				 const char *public_url, struct ct_err *err)
+{
+	struct contest_info old;
+	enum ct_status rc = store_begin(st, err);
+	if (rc != CT_OK)
+		return rc;
+	rc = store_contest_get(st, &old, err);
+	sqlite3_stmt *s = rc == CT_OK ? store_stmt(st, SQL_CONTEST_SET, err) : NULL;
+	if (rc == CT_OK && !s)
+		rc = CT_INTERNAL;
+	if (rc == CT_OK) {
+		store_bind_text(s, ":name", name);
+		store_bind_text(s, ":url", public_url);
+		rc = store_exec_stmt(st, s, err);
+	}
+	if (rc == CT_OK && name && strcmp(name, old.name) != 0)
+		rc = store_audit(st, actor, "contest.name", old.code, old.name, name, err);
+	if (rc == CT_OK && public_url && strcmp(public_url, old.public_url) != 0)
+		rc = store_audit(st, actor, "contest.public_url", old.code, old.public_url, public_url, err);
+	return store_finish(st, rc, err);
+}
+
 static const char SQL_ADMIN_HASH[] = "SELECT admin_hash FROM contest WHERE id = 1";
 
 enum ct_status store_admin_hash(struct store *st, char *buf, size_t len, struct ct_err *err)

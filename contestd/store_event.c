@@ -143,7 +143,7 @@ enum ct_status store_event_draw(struct store *st, const char *actor, const char 
 		rc = set_state(st, event_id, event, "setup", "drawn", err);
 	if (rc == CT_OK) {
 		char count[32];
-		snprintf(count, sizeof count, "%u contestants", k);
+		snprintf(count, sizeof count, "%u contestant%s", k, k == 1 ? "" : "s");
 		rc = store_audit(st, actor, "draw", event, "setup", count, err);
 	}
 	*n_out = k;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "decimal.h"
 #include "xmalloc.h"
@@ -13,9 +14,10 @@ static const char SQL_PANEL[] =
 	"SELECT j.id, j.code, coalesce(j.organization_id, 0), a.role FROM judges j "
 	"LEFT JOIN assignments a ON a.judge_id = j.id AND a.event_id = :event "
 	"WHERE (:id > 0 AND j.id = :id) OR (:id = 0 AND j.code = :code)";
+/* Anonymous codes are upper case (draw.c); they are accepted in either. */
 static const char SQL_BY_CODE[] =
 	"SELECT id, coalesce(organization_id, 0), anon_code FROM contestants "
-	"WHERE event_id = :event AND anon_code = :code";
+	"WHERE event_id = :event AND anon_code = upper(:code)";
 static const char SQL_BY_REG[] =
 	"SELECT id, coalesce(organization_id, 0), anon_code FROM contestants "
 	"WHERE event_id = :event AND reg_id = :code";
@@ -200,8 +202,15 @@ static enum ct_status write_value(struct store *st, const char *actor, int64_t e
 	return rc;
 }
 
-enum ct_status store_score_put(struct store *st, const char *actor, const struct score_put *p,
-			       struct score_ack *ack, struct ct_err *err)
+/* The cell one value goes to: contestant, criterion, judge ids. */
+struct score_cell {
+	int64_t c, k, j;
+	size_t row;              /* its row in an import */
+};
+
+/* store_score_put, also giving the cell written when cell is not NULL. */
+static enum ct_status score_put(struct store *st, const char *actor, const struct score_put *p,
+				struct score_ack *ack, struct score_cell *cell, struct ct_err *err)
 {
 	int64_t event_id, c = 0, org = 0, k = 0;
 	char state[16], anon[16];
@@ -213,17 +222,74 @@ enum ct_status store_score_put(struct store *st, const char *actor, const struct
 		return ct_fail_at(err, CT_CONFLICT, -1, "event", "event %s is %s; %s", p->event, state,
 				  closed_reason(state));
 	rc = panel_ref(st, event_id, p, &j, err);
-	if (rc == CT_OK)
-		rc = contestant_ref(st, event_id, p, p->judge_id == 0, &c, &org, anon, err);
-	if (rc == CT_OK && j.org != 0 && j.org == org)
+	if (rc != CT_OK)
+		return rc;
+	rc = contestant_ref(st, event_id, p, p->judge_id == 0, &c, &org, anon, err);
+	bool recused = rc == CT_OK && j.org != 0 && j.org == org;
+	if (p->judge_id != 0 && (rc == CT_NOT_FOUND || recused)) {
+		/* A judge is told the same whether the code is unknown or one the
+		 * judge is recused from: anything else would tell the judge that
+		 * a colleague from the same organization competes under it. */
+		return ct_fail_at(err, CT_NOT_FOUND, -1, "contestant", "no contestant %s on the sheet of judge %s in event %s",
+				  p->contestant, j.code, p->event);
+	}
+	if (recused)
 		rc = ct_fail_at(err, CT_FORBIDDEN, -1, "contestant",
 				"judge %s is recused from contestant %s (same organization)", j.code, p->contestant);
 	if (rc == CT_OK)
 		rc = criterion_ref(st, event_id, p, &k, err);
 	if (rc != CT_OK)
 		return rc;
-	snprintf(ack->contestant, sizeof ack->contestant, "%s", p->contestant);
+	/* the code as the draw made it when the contestant was named by code */
+	snprintf(ack->contestant, sizeof ack->contestant, "%s",
+		 strcasecmp(p->contestant, anon) == 0 ? anon : p->contestant);
+	if (cell)
+		*cell = (struct score_cell){c, k, j.id, 0};
 	return write_value(st, actor, event_id, c, k, &j, p, anon, ack, err);
+}
+
+enum ct_status store_score_put(struct store *st, const char *actor, const struct score_put *p,
+			       struct score_ack *ack, struct ct_err *err)
+{
+	return score_put(st, actor, p, ack, NULL, err);
+}
+
+static int cmp_cell(const void *a, const void *b)
+{
+	const struct score_cell *x = a, *y = b;
+	if (x->c != y->c)
+		return x->c < y->c ? -1 : 1;
+	if (x->k != y->k)
+		return x->k < y->k ? -1 : 1;
+	if (x->j != y->j)
+		return x->j < y->j ? -1 : 1;
+	return (x->row > y->row) - (x->row < y->row);
+}
+
+/* Fails when two rows of an import write the same cell (the same
+ * contestant, criterion and judge, however the contestant was named): the
+ * later would silently replace the earlier. Names the first such row and
+ * the row it repeats. */
+static enum ct_status check_cells_once(struct score_cell *cells, size_t n, struct ct_err *err)
+{
+	qsort(cells, n, sizeof *cells, cmp_cell);
+	size_t later = n, earlier = 0;
+	for (size_t i = 1; i < n; i++) {
+		const struct score_cell *x = &cells[i - 1], *y = &cells[i];
+		if (x->c == y->c && x->k == y->k && x->j == y->j && (later == n || y->row < cells[later].row)) {
+			size_t first = i - 1;
+			while (first > 0 && cells[first - 1].c == y->c && cells[first - 1].k == y->k &&
+			       cells[first - 1].j == y->j)
+				first--;
+			later = i;
+			earlier = first;
+		}
+	}
+	if (later == n)
+		return CT_OK;
+	return ct_fail_at(err, CT_INVALID, (long)cells[later].row, "contestant",
+			  "row %zu: the same contestant, criterion and judge as row %zu; give each value once",
+			  cells[later].row + 1, cells[earlier].row + 1);
 }
 
 enum ct_status store_scores_import(struct store *st, const char *actor, const struct score_put *rows,
@@ -232,9 +298,11 @@ enum ct_status store_scores_import(struct store *st, const char *actor, const st
 	enum ct_status rc = store_begin(st, err);
 	if (rc != CT_OK)
 		return rc;
+	struct score_cell *cells = xcalloc(n ? n : 1, sizeof *cells);
 	for (size_t i = 0; i < n && rc == CT_OK; i++) {
 		struct score_ack ack;
-		rc = store_score_put(st, actor, &rows[i], &ack, err);
+		rc = score_put(st, actor, &rows[i], &ack, &cells[i], err);
+		cells[i].row = i;
 		if (rc != CT_OK && err) {
 			/* Inside a batch an unknown code is bad input of that row. */
 			if (rc == CT_NOT_FOUND)
@@ -245,6 +313,9 @@ enum ct_status store_scores_import(struct store *st, const char *actor, const st
 			err->index = (long)i;
 		}
 	}
+	if (rc == CT_OK)
+		rc = check_cells_once(cells, n, err);
+	free(cells);
 	return store_finish(st, rc, err);
 }
 

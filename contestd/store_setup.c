@@ -401,6 +401,17 @@ static const char SQL_CONTESTANT_REF[] =
 static const char SQL_CONTESTANT_SET[] =
 	"UPDATE contestants SET status = :status, elapsed_s = :elapsed, status_reason = :reason WHERE id = :id";
 
+/* "competed, time 3600 s, reason ..." for the audit: no time and no reason
+ * are left out, never written as -1. */
+static void describe_entry(char *buf, size_t size, const char *status, int64_t elapsed_s, const char *reason)
+{
+	int n = snprintf(buf, size, "%s", status);
+	if (elapsed_s >= 0 && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, ", time %lld s", (long long)elapsed_s);
+	if (reason && *reason && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, ", reason %s", reason);
+}
+
 /* Applies a status/time/reason change to one contestant, checking the
  * event's state against `allowed`. *event_id is the contestant's event,
  * whose data_version the caller bumps. */
@@ -449,11 +460,10 @@ static enum ct_status contestant_update(struct store *st, const char *actor, con
 	store_bind_int(s, ":id", id);
 	rc = store_exec_stmt(st, s, err);
 	if (rc == CT_OK) {
-		char object[160], before[128], after[384];
+		char object[160], before[640], after[640];
 		snprintf(object, sizeof object, "%s/%s", event, reg_id);
-		snprintf(before, sizeof before, "%s time %lld", old_status, had_elapsed ? (long long)old_elapsed : -1LL);
-		snprintf(after, sizeof after, "%s time %lld%s%s", status, (long long)elapsed,
-			 reason ? " reason " : "", reason ? reason : "");
+		describe_entry(before, sizeof before, old_status, had_elapsed ? old_elapsed : -1, old_reason);
+		describe_entry(after, sizeof after, status, elapsed, reason);
 		rc = store_audit(st, actor, "contestant.status", object, before, after, err);
 	}
 out:

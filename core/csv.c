@@ -480,12 +480,18 @@ const struct csv_cell *csv_cell(const struct csv_table *t, uint32_t row, int col
 	return &t->cells[(size_t)row * t->n_cols + (size_t)col];
 }
 
+/* Whether a spreadsheet would take field s for a formula. */
+static bool formula_like(const char *s)
+{
+	return s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
+}
+
 static bool needs_quotes(const char *s)
 {
 	size_t n = strlen(s);
 	if (n && (s[0] == ' ' || s[n - 1] == ' '))
 		return true;
-	return strpbrk(s, ",\"\r\n") != NULL;
+	return formula_like(s) || strpbrk(s, ",\"\r\n") != NULL;
 }
 
 void csv_write_row(struct csv_writer *w, const char *const *fields, size_t n)
@@ -493,7 +499,7 @@ void csv_write_row(struct csv_writer *w, const char *const *fields, size_t n)
 	size_t need = 2;
 	for (size_t i = 0; i < n; i++) {
 		const char *f = fields[i] ? fields[i] : "";
-		need += 3 + strlen(f);
+		need += 4 + strlen(f);
 		for (const char *q = f; (q = strchr(q, '"')) != NULL; q++)
 			need++;
 	}
@@ -516,6 +522,8 @@ void csv_write_row(struct csv_writer *w, const char *const *fields, size_t n)
 			continue;
 		}
 		*o++ = '"';
+		if (formula_like(f))
+			*o++ = '\'';
 		for (; *f; f++) {
 			if (*f == '"')
 				*o++ = '"';
@@ -526,4 +534,88 @@ void csv_write_row(struct csv_writer *w, const char *const *fields, size_t n)
 	*o++ = '\n';
 	*o = '\0';
 	w->len = (size_t)(o - w->buf);
+}
+
+bool csv_out_encoding_parse(const char *name, enum csv_out_encoding *out)
+{
+	if (!name)
+		return false;
+	if (strcasecmp(name, "utf-8") == 0)
+		*out = CSV_OUT_UTF8;
+	else if (strcasecmp(name, "utf-8-bom") == 0)
+		*out = CSV_OUT_UTF8_BOM;
+	else if (strcasecmp(name, "gbk") == 0)
+		*out = CSV_OUT_GBK;
+	else
+		return false;
+	return true;
+}
+
+/* The code point of the UTF-8 sequence at s (valid UTF-8), its length in *n. */
+static uint32_t utf8_at(const unsigned char *s, size_t *n)
+{
+	if (s[0] < 0x80) {
+		*n = 1;
+		return s[0];
+	}
+	size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : 2;
+	uint32_t cp = s[0] & (0x7F >> len);
+	for (size_t i = 1; i < len && s[i]; i++)
+		cp = (cp << 6) | (s[i] & 0x3F);
+	*n = len;
+	return cp;
+}
+
+enum ct_status csv_encode(const char *text, size_t len, enum csv_out_encoding enc, char **out,
+			  size_t *out_len, struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	iconv_t cd = (iconv_t)-1;
+	char *dst = NULL;
+
+	if (enc != CSV_OUT_GBK) {
+		size_t bom = enc == CSV_OUT_UTF8_BOM ? 3 : 0;
+		dst = xmalloc(len + bom + 1);
+		memcpy(dst, "\xEF\xBB\xBF", bom);
+		memcpy(dst + bom, text, len);
+		dst[len + bom] = '\0';
+		*out = dst;
+		*out_len = len + bom;
+		return CT_OK;
+	}
+	cd = iconv_open("GBK", "UTF-8");
+	if (cd == (iconv_t)-1) {
+		rc = ct_fail(err, CT_INTERNAL, "iconv cannot convert to GBK: %s", strerror(errno));
+		goto out;
+	}
+	/* GBK takes at most as many bytes as UTF-8 for every character */
+	dst = xmalloc(len + 1);
+	char *in = (char *)text; /* iconv's prototype is not const-correct */
+	size_t in_left = len;
+	char *o = dst;
+	size_t o_left = len;
+	if (iconv(cd, &in, &in_left, &o, &o_left) == (size_t)-1 && errno != EILSEQ) {
+		rc = ct_fail(err, CT_INTERNAL, "cannot convert to GBK: %s", strerror(errno));
+		goto out;
+	}
+	if (in_left > 0) {
+		size_t off = (size_t)(in - text), n;
+		uint32_t line, cp = utf8_at((const unsigned char *)in, &n);
+		size_t col;
+		line_of(text, off, &line, &col);
+		rc = ct_fail(err, CT_INVALID,
+			     "line %u: the character \"%.*s\" (U+%04X) cannot be written in GBK; use "
+			     "--encoding utf-8-bom, which Excel opens as well",
+			     line, (int)n, in, (unsigned)cp);
+		goto out;
+	}
+	*o = '\0';
+	*out_len = (size_t)(o - dst);
+	*out = dst;
+	dst = NULL;
+out:
+	if (cd != (iconv_t)-1)
+		iconv_close(cd);
+	free(dst);
+	return rc;
 }

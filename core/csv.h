@@ -98,7 +98,28 @@ struct csv_writer {
 
 /* Appends one record to w: fields quoted when they contain ',', '"', CR or
  * LF or start or end with a space ('"' doubled inside quotes), separated by
- * ',' and terminated by "\n". NULL fields are written empty. */
+ * ',' and terminated by "\n". NULL fields are written empty. A field that
+ * starts with '=', '+', '-', '@', TAB or CR, which a spreadsheet would run
+ * as a formula, is written quoted with a "'" in front (as OWASP advises
+ * against CSV injection): "=1+1" becomes "'=1+1". */
 void csv_write_row(struct csv_writer *w, const char *const *fields, size_t n);
+
+/* Output encodings of csv_encode. */
+enum csv_out_encoding {
+	CSV_OUT_UTF8,            /* "utf-8": as it is */
+	CSV_OUT_UTF8_BOM,        /* "utf-8-bom": a byte order mark first (Excel needs it) */
+	CSV_OUT_GBK,             /* "gbk": for Chinese Excel of old */
+};
+
+/* Parses an output encoding name ("utf-8", "utf-8-bom" or "gbk", case
+ * insensitive; "utf8", "utf8-bom" and "gb18030"... are not accepted).
+ * Returns false when it is none of them. */
+bool csv_out_encoding_parse(const char *name, enum csv_out_encoding *out);
+
+/* Converts UTF-8 CSV text of len bytes to encoding enc. On success *out is
+ * a new buffer of *out_len bytes (NUL-terminated); caller frees. CT_INVALID
+ * when a character has no GBK form, naming it and its line. */
+enum ct_status csv_encode(const char *text, size_t len, enum csv_out_encoding enc, char **out,
+			  size_t *out_len, struct ct_err *err);
 
 #endif

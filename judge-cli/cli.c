@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <sodium.h>
 
+#include "csv.h"
 #include "table.h"
 #include "token.h"
 #include "xmalloc.h"
@@ -48,6 +50,20 @@ static bool same_server(const char *a, const char *b)
 	return la == lb && strncmp(a, b, la) == 0;
 }
 
+/* The server of the default profile's login, for a named profile that has
+ * none yet: a new string, or NULL. */
+static char *default_profile_server(void)
+{
+	struct token_info ti = { 0 };
+	char *server = NULL;
+	char *path = token_default_file_path();
+	if (path && token_file_read(path, &ti, NULL) == CT_OK && ti.server && *ti.server)
+		server = xstrdup(ti.server);
+	token_info_clear(&ti);
+	free(path);
+	return server;
+}
+
 /* cli_server, with file the token file already read (or NULL to read it here
  * when it is needed), so that one command reads the file once. */
 static const char *resolve_server(struct cli *cli, const struct token_info *file)
@@ -57,8 +73,10 @@ static const char *resolve_server(struct cli *cli, const struct token_info *file
 	const char *env = getenv("CONTEST_SERVER");
 	if (cli->server_opt && *cli->server_opt) {
 		cli->server = xstrdup(cli->server_opt);
+		cli->server_source = "--server";
 	} else if (env && *env) {
 		cli->server = xstrdup(env);
+		cli->server_source = "CONTEST_SERVER";
 	} else {
 		struct token_info ti = { 0 };
 		if (!file) {
@@ -67,10 +85,15 @@ static const char *resolve_server(struct cli *cli, const struct token_info *file
 				file = &ti;
 			free(path);
 		}
-		if (file && file->server && *file->server)
+		if (file && file->server && *file->server) {
 			cli->server = xstrdup(file->server);
-		else
+			cli->server_source = token_profile() ? "this profile's login" : "the last login";
+		} else if (token_profile() && (cli->server = default_profile_server()) != NULL) {
+			cli->server_source = "the default profile's login";
+		} else {
 			cli->server = xstrdup(CLI_DEFAULT_SERVER);
+			cli->server_source = "the default";
+		}
 		token_info_clear(&ti);
 	}
 	return cli->server;
@@ -176,9 +199,14 @@ static enum ct_status cli_reply_error(struct cli *cli, const struct reply *r, st
 	const char *code = json_str(e, "code", NULL);
 	char hint[300] = "";
 
-	if (r->status == 401 && cli->token_note && !(cli->entry && cli->entry->no_token))
+	bool login = cli->entry && cli->entry->no_token;
+	if (r->status == 401 && cli->token_note && !login)
 		snprintf(hint, sizeof hint, "; %s: run judge-cli login", cli->token_note);
-	else if (r->status == 429 && r->retry_after)
+	else if (r->status == 401 && !login)
+		snprintf(hint, sizeof hint, "; the login may have expired: run judge-cli login");
+	else if (r->status == 404 && msg && strncmp(msg, "no event ", 9) == 0)
+		snprintf(hint, sizeof hint, "; judge-cli event list shows the events");
+	else if (r->status == 429 && r->retry_after && !(msg && strstr(msg, "try again")))
 		snprintf(hint, sizeof hint, "; try again in %s s", r->retry_after);
 	if (!msg) {
 		/* not contestd's error format: a proxy, or a server of another kind */
@@ -190,6 +218,32 @@ static enum ct_status cli_reply_error(struct cli *cli, const struct reply *r, st
 	return ct_fail(err, st, "%s (HTTP %d)%s", msg, r->status, hint);
 }
 
+/* Replaces every string value in v that holds control characters by its
+ * text_printable form. */
+static void printable_json(json_t *v)
+{
+	const char *key;
+	json_t *m;
+	size_t i;
+	if (json_is_string(v)) {
+		const char *s = json_string_value(v);
+		for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+			if (*p < 0x20 || *p == 0x7F || (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)) {
+				char *clean = text_printable(s);
+				json_string_set(v, clean);
+				free(clean);
+				break;
+			}
+		}
+	} else if (json_is_object(v)) {
+		json_object_foreach(v, key, m)
+			printable_json(m);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, m)
+			printable_json(m);
+	}
+}
+
 enum ct_status cli_call(struct cli *cli, const char *method, const char *path,
 			const json_t *body, const char *idem_key, struct reply *r,
 			struct ct_err *err)
@@ -199,8 +253,19 @@ enum ct_status cli_call(struct cli *cli, const char *method, const char *path,
 	memset(r, 0, sizeof *r);
 	if ((rc = cli_client(cli, &c, err)) != CT_OK)
 		return rc;
-	if ((rc = client_request(c, method, path, body, idem_key, r, err)) != CT_OK)
+	cli->unreachable = false;
+	if ((rc = client_request(c, method, path, body, idem_key, r, err)) != CT_OK) {
+		if (rc == CT_UNAVAILABLE) {
+			cli->unreachable = true;
+			size_t n = strlen(err->msg);
+			snprintf(err->msg + n, sizeof err->msg - n,
+				 " (server from %s); check that contestd runs there, or name the server"
+				 " with --server URL or CONTEST_SERVER",
+				 cli->server_source ? cli->server_source : "the default");
+		}
 		return rc;
+	}
+	printable_json(r->json);
 	if (r->status >= 200 && r->status < 300)
 		return CT_OK;
 	return cli_reply_error(cli, r, err);
@@ -225,12 +290,68 @@ enum ct_status cli_get_event(struct cli *cli, const struct cmd_args *a,
 	memset(r, 0, sizeof *r);
 	if ((*fmt = cli_format(cli, cmd_opt(a, "format"), formats, err)) < 0)
 		return CT_INVALID;
+	const char *enc = cmd_opt(a, "encoding"), *out = cmd_opt(a, "out");
+	enum csv_out_encoding e;
+	if ((enc || out) && strcmp(formats[*fmt], "csv") != 0)
+		return cli_usage(cli, err, "%s goes with --format csv", enc ? "--encoding" : "--out");
+	if (enc && !csv_out_encoding_parse(enc, &e))
+		return cli_usage(cli, err, "unknown encoding \"%s\" (use utf-8, utf-8-bom or gbk)", enc);
+	if (out && !*out)
+		return cli_usage(cli, err, "--out needs a file name");
 	if ((rc = cli_event_call(cli, a, "GET", suffix, NULL, NULL, r, err)) != CT_OK)
 		return rc;
 	for (size_t i = 0; arrays && arrays[i]; i++)
 		if (!json_is_array(json_object_get(r->json, arrays[i])))
 			return cli_unexpected(err, arrays[i]);
 	return CT_OK;
+}
+
+enum ct_status cli_write_csv(const struct cmd_args *a, const char *csv, size_t len, struct ct_err *err)
+{
+	const char *path = cmd_opt(a, "out"), *name = cmd_opt(a, "encoding");
+	char *text = NULL;
+	size_t text_len = 0;
+	struct stat sb;
+	enum csv_out_encoding enc = CSV_OUT_UTF8;
+	if (name)
+		csv_out_encoding_parse(name, &enc); /* checked by cli_get_event */
+	else if (path || (fstat(STDOUT_FILENO, &sb) == 0 && S_ISREG(sb.st_mode)))
+		enc = CSV_OUT_UTF8_BOM;
+	enum ct_status rc = csv_encode(csv, len, enc, &text, &text_len, err);
+	if (rc != CT_OK)
+		return rc;
+	int fd = STDOUT_FILENO;
+	if (path && (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0) {
+		rc = ct_fail(err, CT_INTERNAL, "cannot create %s: %s", path, strerror(errno));
+		goto out;
+	}
+	fflush(stdout);
+	for (size_t done = 0; done < text_len;) {
+		ssize_t n = write(fd, text + done, text_len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = ct_fail(err, CT_INTERNAL, "cannot write %s: %s", path ? path : "the output",
+				     strerror(errno));
+			goto out;
+		}
+		done += (size_t)n;
+	}
+	if (path && close(fd) != 0) {
+		fd = -1;
+		rc = ct_fail(err, CT_INTERNAL, "cannot write %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (path) {
+		static const char *const names[] = { "UTF-8", "UTF-8 with BOM", "GBK" };
+		fd = -1;
+		printf("wrote %s (%zu bytes, %s)\n", path, text_len, names[enc]);
+	}
+out:
+	if (path && fd >= 0)
+		close(fd);
+	free(text);
+	return rc;
 }
 
 char *cli_path(const char *prefix, const char *segment, const char *suffix)
@@ -247,7 +368,10 @@ enum ct_status cli_read_file(const char *path, size_t max, char **out, size_t *l
 	enum ct_status rc = CT_OK;
 	char *buf = NULL;
 	size_t cap = 0, n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool in = strcmp(path, "-") == 0;
+	int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (in)
+		path = "standard input";
 	if (fd < 0) {
 		rc = ct_fail(err, errno == ENOENT ? CT_NOT_FOUND : CT_INTERNAL, "cannot open %s: %s",
 			     path, strerror(errno));
@@ -280,7 +404,7 @@ enum ct_status cli_read_file(const char *path, size_t max, char **out, size_t *l
 	*len = n;
 	buf = NULL;
 out:
-	if (fd >= 0)
+	if (fd >= 0 && !in)
 		close(fd);
 	free(buf);
 	return rc;

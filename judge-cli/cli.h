@@ -26,6 +26,8 @@ struct cli {
 	struct client *client;   /* made by the first cli_call */
 	char *server;            /* resolved server URL */
 	char *token_note;        /* why no token was sent, for a 401 hint; or NULL */
+	const char *server_source; /* where cli->server came from, for messages */
+	bool unreachable;        /* the last cli_call got no answer: exit status 3 */
 };
 
 /* One option of a command: --name [ARG]. */
@@ -64,8 +66,18 @@ const char *cmd_opt(const struct cmd_args *a, const char *name);
 enum ct_status cli_usage(struct cli *cli, struct ct_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Exit statuses of judge-cli (README, judge-cli --help). */
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAILED = 1,      /* refused by the server, or failed */
+	CLI_EXIT_USAGE = 2,       /* bad command line */
+	CLI_EXIT_UNREACHABLE = 3, /* no answer from the server */
+};
+
 /* The resolved server URL: --server, else $CONTEST_SERVER, else the server
- * of the token file, else CLI_DEFAULT_SERVER. Borrowed from cli. */
+ * of the profile's token file, else (for a named profile without one) the
+ * server of the default profile's login, else CLI_DEFAULT_SERVER. Borrowed
+ * from cli. */
 const char *cli_server(struct cli *cli);
 
 /* Sends one request of the running command cli->entry (see client_request)
@@ -73,8 +85,12 @@ const char *cli_server(struct cli *cli);
  * --token, $CONTEST_TOKEN or the token file (the last only when it was issued
  * by the same server) unless the command is no_token. Classifies the answer:
  * CT_OK for 2xx; otherwise the status matching the HTTP status, with err->msg
- * as "MESSAGE (409 conflict)" taken from the server's error body. *r holds
- * the answer either way (reply_clear it). */
+ * as "MESSAGE (409 conflict)" taken from the server's error body. Without an
+ * answer: CT_UNAVAILABLE, cli->unreachable set and err->msg saying where the
+ * server came from and how to name another. Every string of the answer's
+ * JSON is made printable first (text_printable), so no control character
+ * from the server reaches the terminal. *r holds the answer either way
+ * (reply_clear it). */
 enum ct_status cli_call(struct cli *cli, const char *method, const char *path,
 			const json_t *body, const char *idem_key, struct reply *r,
 			struct ct_err *err);
@@ -86,7 +102,9 @@ enum ct_status cli_event_call(struct cli *cli, const struct cmd_args *a, const c
 			      struct reply *r, struct ct_err *err);
 
 /* The start of a command that shows an event: checks --format against
- * formats (see cli_format; *fmt is the index), then GETs the event's suffix
+ * formats (see cli_format; *fmt is the index) and that --encoding and --out,
+ * when the command has them, come with --format csv and --encoding names a
+ * known encoding, then GETs the event's suffix
  * with cli_event_call and checks that each member named in arrays
  * (NULL-terminated, or NULL for none) is a JSON array, failing with
  * cli_unexpected on the first that is not. CT_INVALID after cli_usage for a
@@ -97,12 +115,20 @@ enum ct_status cli_get_event(struct cli *cli, const struct cmd_args *a,
 			     const char *const *arrays, int *fmt, struct reply *r,
 			     struct ct_err *err);
 
+/* Writes the UTF-8 CSV text csv (len bytes) to the running command's --out
+ * FILE (created or replaced, mode 0600), else to standard output, in its
+ * --encoding: utf-8, utf-8-bom or gbk; by default utf-8-bom when the output
+ * is a file (--out, or standard output redirected to a regular file), so
+ * that Excel reads the Chinese right, and plain utf-8 to a terminal or a
+ * pipe. CT_INVALID when a character has no GBK form. */
+enum ct_status cli_write_csv(const struct cmd_args *a, const char *csv, size_t len, struct ct_err *err);
+
 /* "/prefix" + percent-encoded segment + suffix. Returns a new string. */
 char *cli_path(const char *prefix, const char *segment, const char *suffix);
 
-/* Reads the whole file path (at most max bytes) into a new NUL-terminated
- * buffer *out of *len bytes; caller frees. CT_NOT_FOUND, CT_TOO_LARGE or
- * CT_INTERNAL with a message naming the file. */
+/* Reads the whole file path (at most max bytes; "-" is standard input) into
+ * a new NUL-terminated buffer *out of *len bytes; caller frees. CT_NOT_FOUND,
+ * CT_TOO_LARGE or CT_INTERNAL with a message naming the file. */
 enum ct_status cli_read_file(const char *path, size_t max, char **out, size_t *len,
 			     struct ct_err *err);
 

@@ -205,7 +205,7 @@ static enum evhttp_cmd_type method_type(const char *method)
 static const char *failure_text(const struct pending *pd, char *buf, size_t size)
 {
 	if (!pd->have_error) /* libevent reports a failed connect without an error code */
-		return "cannot connect (is contestd running there?)";
+		return "cannot connect";
 	switch (pd->error) {
 	case EVREQ_HTTP_TIMEOUT:
 		snprintf(buf, size, "no answer within %d s", pd->c->timeout_s);

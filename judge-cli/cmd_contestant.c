@@ -58,7 +58,7 @@ static enum ct_status cmd_contestants_run(struct cli *cli, const struct cmd_args
 	if (t) {
 		cli_print_table(t);
 	} else {
-		fputs(csv.buf, stdout);
+		rc = cli_write_csv(a, csv.buf, csv.len, err);
 		free(csv.buf);
 	}
 out:
@@ -72,7 +72,15 @@ const struct cmd_entry cmd_contestants_entry = {
 	.summary = "list an event's contestants with workstation and anonymous code",
 	.min_args = 1,
 	.max_args = 1,
-	.options = { { "format", "table|csv|json", "output format (default table)" } },
+	.help = "The CSV is UTF-8 with a byte order mark (so that Excel reads the Chinese)\n"
+		"when it goes to a file, --out FILE or standard output redirected to one;\n"
+		"plain UTF-8 to a terminal or a pipe; --encoding chooses. Cells a spreadsheet\n"
+		"would run as a formula (=, +, -, @) get a ' in front.",
+	.options = {
+		{ "format", "table|csv|json", "output format (default table)" },
+		{ "encoding", "utf-8|utf-8-bom|gbk", "character set of the CSV (see above)" },
+		{ "out", "FILE", "write the CSV to FILE (mode 0600) instead of standard output" },
+	},
 	.run = cmd_contestants_run,
 };
 
@@ -112,7 +120,7 @@ static enum ct_status cmd_contestant_set_run(struct cli *cli, const struct cmd_a
 		}
 	}
 	if (reason) {
-		json_t *v = *reason ? json_string(reason) : json_null();
+		json_t *v = json_string(reason); /* "" clears the reason */
 		if (!v) {
 			rc = cli_usage(cli, err, "--reason is not valid UTF-8");
 			goto out;

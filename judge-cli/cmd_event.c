@@ -191,9 +191,11 @@ static enum ct_status cmd_draw_run(struct cli *cli, const struct cmd_args *a, st
 	enum ct_status rc = cli_event_call(cli, a, "POST", "/draw", NULL, NULL, &r, err);
 	if (rc == CT_OK) {
 		char b[32];
-		printf("drew %s: %s contestants have workstations and anonymous codes; state %s\n",
-		       json_text(r.json, "event", a->argv[0], b),
-		       json_text(r.json, "contestants", "?", b), json_text(r.json, "state", "drawn", b));
+		const json_t *n = json_object_get(r.json, "contestants");
+		bool one = json_is_integer(n) && json_integer_value(n) == 1;
+		printf("drew %s: %s contestant%s ha%s a workstation and an anonymous code; state %s\n",
+		       json_text(r.json, "event", a->argv[0], b), json_text(r.json, "contestants", "?", b),
+		       one ? "" : "s", one ? "s" : "ve", json_text(r.json, "state", "drawn", b));
 	}
 	reply_clear(&r);
 	return rc;
@@ -234,8 +236,9 @@ static void print_blockers(const json_t *blockers)
 	}
 	json_int_t n = json_integer_value(json_object_get(blockers, "n_missing"));
 	if (n > (json_int_t)json_array_size(missing))
-		fprintf(stderr, "  ... and %lld more missing values\n",
-			(long long)(n - (json_int_t)json_array_size(missing)));
+		fprintf(stderr, "  ... and %lld more missing value%s\n",
+			(long long)(n - (json_int_t)json_array_size(missing)),
+			n - (json_int_t)json_array_size(missing) == 1 ? "" : "s");
 	json_array_foreach(disc, i, b) {
 		print_who(b);
 		fprintf(stderr, "open discrepancy, values from %s", json_text(b, "low", "?", t));
@@ -243,8 +246,9 @@ static void print_blockers(const json_t *blockers)
 	}
 	n = json_integer_value(json_object_get(blockers, "n_open_discrepancies"));
 	if (n > (json_int_t)json_array_size(disc))
-		fprintf(stderr, "  ... and %lld more open discrepancies\n",
-			(long long)(n - (json_int_t)json_array_size(disc)));
+		fprintf(stderr, "  ... and %lld more open discrepanc%s\n",
+			(long long)(n - (json_int_t)json_array_size(disc)),
+			n - (json_int_t)json_array_size(disc) == 1 ? "y" : "ies");
 }
 
 static enum ct_status cmd_lock_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)

@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "csv.h"
 #include "import.h"
+#include "table.h"
 #include "xmalloc.h"
 
 /* Sets err to a located message (a new string from import_locate*). */
@@ -22,7 +23,9 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 {
 	enum ct_status rc = CT_OK;
 	const char *kind = a->argv[0];
-	const char *file = a->argv[1];
+	const char *path = a->argv[1];
+	/* "-" is standard input, named "stdin" in FILE:LINE:COLUMN messages */
+	const char *file = strcmp(path, "-") == 0 ? "stdin" : path;
 	const char *encoding = cmd_opt(a, "encoding");
 	char *raw = NULL, *text = NULL;
 	size_t raw_len = 0, text_len = 0;
@@ -42,7 +45,7 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 		rc = cli_usage(cli, err, "unknown encoding \"%s\" (use UTF-8 or GBK)", encoding);
 		goto out;
 	}
-	if ((rc = cli_read_file(file, CSV_MAX_BYTES, &raw, &raw_len, err)) != CT_OK)
+	if ((rc = cli_read_file(path, CSV_MAX_BYTES, &raw, &raw_len, err)) != CT_OK)
 		goto out;
 	ct_err_clear(&perr);
 	if ((rc = csv_decode(raw, raw_len, encoding, &text, &text_len, &loc, &perr)) != CT_OK) {
@@ -64,11 +67,15 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 		goto out;
 	}
 	if ((rc = import_build(k, file, t, &rows, &report)) != CT_OK) {
-		for (size_t i = 0; i < report.n_lines; i++)
-			fprintf(stderr, "judge-cli: %s\n", report.lines[i]);
+		for (size_t i = 0; i < report.n_lines; i++) {
+			char *line = text_printable(report.lines[i]); /* cells may hold control bytes */
+			fprintf(stderr, "judge-cli: %s\n", line);
+			free(line);
+		}
 		if (report.n_errors > report.n_lines)
-			fprintf(stderr, "judge-cli: ... and %zu more errors\n",
-				report.n_errors - report.n_lines);
+			fprintf(stderr, "judge-cli: ... and %zu more error%s\n",
+				report.n_errors - report.n_lines,
+				report.n_errors - report.n_lines == 1 ? "" : "s");
 		rc = ct_fail(err, CT_INVALID, "%s: %zu error%s; nothing was imported", file,
 			     report.n_errors, report.n_errors == 1 ? "" : "s");
 		goto out;
@@ -113,7 +120,10 @@ const struct cmd_entry cmd_import_entry = {
 		"  judges       code,name,organization,pin,event,role\n"
 		"  checkin      reg_id,status[,elapsed_s,reason]\n"
 		"  scores       event,contestant,criterion,judge,value\n"
-		"Errors are reported as FILE:LINE:COLUMN.",
+		"A scores file gives each value (event, contestant, criterion, judge) once;\n"
+		"a revision goes in a later import.\n"
+		"Errors are reported as FILE:LINE:COLUMN. FILE - reads standard input.\n"
+		"Numbers and codes typed in full-width forms (８.５) are read as ASCII.",
 	.min_args = 2,
 	.max_args = 2,
 	.options = {

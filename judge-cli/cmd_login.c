@@ -108,9 +108,13 @@ static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, s
 	if ((rc = token_file_write(path, &ti, err)) != CT_OK)
 		goto out;
 	if (strcmp(role, "admin") == 0)
-		printf("logged in as admin\n");
+		printf("logged in as admin");
 	else
-		printf("logged in as %s %s\n", role, ti.judge ? ti.judge : "");
+		printf("logged in as %s %s", role, ti.judge ? ti.judge : "");
+	printf(" at %s", ti.server);
+	if (token_profile())
+		printf(" (profile %s)", token_profile());
+	printf("\n");
 out:
 	/* the request body holds the secret: wipe it before freeing */
 	wipe_member(body, "secret");
@@ -129,7 +133,9 @@ const struct cmd_entry cmd_login_entry = {
 	.summary = "log in as the admin or as a judge and keep the token",
 	.help = "Logs in to the server and writes the token to the token file\n"
 		"($JUDGE_CLI_TOKEN_FILE, else $XDG_CONFIG_HOME/judge-cli/token or\n"
-		"~/.config/judge-cli/token, mode 0600), with the server it is for.\n"
+		"~/.config/judge-cli/token, mode 0600), with the server it is for; with\n"
+		"--profile NAME to ~/.config/judge-cli/profiles/NAME instead, so that other\n"
+		"logins stay as they are.\n"
 		"The admin secret comes from --secret, --secret-file or a line on standard\n"
 		"input; a judge's PIN from --pin, $CONTEST_PIN or a line on standard input.",
 	.min_args = 0,

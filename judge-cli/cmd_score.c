@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "decimal.h"
 #include "draw.h"
+#include "input.h"
 #include "table.h"
 #include "xmalloc.h"
 
@@ -28,8 +29,9 @@ static void sleep_ms(long ms)
 static enum ct_status cmd_score_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)
 {
 	enum ct_status rc = CT_OK;
-	const char *contestant = a->argv[1], *criterion = a->argv[2];
-	const char *value = a->argv[3];
+	/* as typed on a Chinese input method or read off paper */
+	char *contestant = input_code(a->argv[1]), *criterion = input_fold(a->argv[2], false);
+	char *value = input_fold(a->argv[3], true);
 	json_t *body = NULL;
 	struct reply r = { 0 };
 	int64_t value_c;
@@ -66,8 +68,17 @@ static enum ct_status cmd_score_run(struct cli *cli, const struct cmd_args *a, s
 		sleep_ms(delay);
 		delay *= 2;
 	}
-	if (rc != CT_OK)
+	if (rc != CT_OK) {
+		/* an unknown code or criterion (an unknown event has its own hint) */
+		const char *msg = json_str(json_object_get(r.json, "error"), "message", "");
+		size_t n = strlen(err->msg);
+		if (r.status == 404 && (strncmp(msg, "no contestant ", 14) == 0 ||
+					strncmp(msg, "no criterion ", 13) == 0))
+			snprintf(err->msg + n, sizeof err->msg - n,
+				 "; judge-cli sheet %s lists your contestants' codes and the criteria",
+				 a->argv[0]);
 		goto out;
+	}
 	char b1[32], b2[32], b3[32], b4[32];
 	char fallback[DEC_TEXT_MAX];
 	printf("%s %s = %s (revision %s)\n", json_text(r.json, "contestant", contestant, b1),
@@ -78,6 +89,9 @@ out:
 	if (body)
 		json_decref(body);
 	reply_clear(&r);
+	free(contestant);
+	free(criterion);
+	free(value);
 	return rc;
 }
 
@@ -87,6 +101,8 @@ const struct cmd_entry cmd_score_entry = {
 	.summary = "submit a mark as a judge (CONTESTANT is the anonymous code)",
 	.help = "VALUE is a mark with at most 2 decimal places (0 to 3 for a judgement\n"
 		"criterion). A new mark for the same contestant and criterion is a revision.\n"
+		"The code may be typed in either case; full-width digits, letters and points\n"
+		"from a Chinese input method (８.５) are read as ASCII.\n"
 		"When the server cannot be reached or answers 503, the same submission is\n"
 		"retried a few times; the server stores it once.",
 	.min_args = 4,

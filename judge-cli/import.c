@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "decimal.h"
+#include "input.h"
 #include "scoring.h"
 #include "xmalloc.h"
 
@@ -64,10 +65,10 @@ static const struct import_col checkin_cols[] = {
 };
 
 static const struct import_col score_cols[] = {
-	{ "event", IMP_REQUIRED, IMP_TEXT },
-	{ "contestant", IMP_REQUIRED, IMP_TEXT },
-	{ "criterion", IMP_REQUIRED, IMP_TEXT },
-	{ "judge", IMP_REQUIRED, IMP_TEXT },
+	{ "event", IMP_REQUIRED, IMP_CODE },
+	{ "contestant", IMP_REQUIRED, IMP_CODE },
+	{ "criterion", IMP_REQUIRED, IMP_CODE },
+	{ "judge", IMP_REQUIRED, IMP_CODE },
 	{ "value", IMP_REQUIRED, IMP_MARK },
 };
 
@@ -143,10 +144,11 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
-/* Checks one non-empty cell of type type; on success *v is its JSON value. */
-static enum ct_status check_cell(enum import_type type, const char *text, json_t **v,
-				 struct ct_err *err)
+/* check_cell of a cell already folded where its type asks for it. */
+static enum ct_status check_folded(enum import_type type, const char *text, json_t **v,
+				   struct ct_err *err)
 {
+
 	int64_t mark_c;
 	long long n;
 	enum method m;
@@ -156,6 +158,7 @@ static enum ct_status check_cell(enum import_type type, const char *text, json_t
 
 	switch (type) {
 	case IMP_TEXT:
+	case IMP_CODE: /* folded above */
 		break;
 	case IMP_MARK:
 	case IMP_MAX_MARK:
@@ -212,6 +215,87 @@ static enum ct_status check_cell(enum import_type type, const char *text, json_t
 	return *v ? CT_OK : ct_fail(err, CT_INVALID, "text is not valid UTF-8");
 }
 
+/* One row's key for check_unique: its IMP_CODE values joined by 0x1F. */
+struct row_key {
+	char *key;               /* NULL in the list of repeated rows */
+	uint32_t row;
+	uint32_t first;          /* the earlier row it repeats (repeated rows) */
+};
+
+/* By key (when set), then row. */
+static int cmp_row_key(const void *a, const void *b)
+{
+	const struct row_key *x = a, *y = b;
+	int c = x->key && y->key ? strcmp(x->key, y->key) : 0;
+	return c ? c : (x->row > y->row) - (x->row < y->row);
+}
+
+/* Reports every row of the batch rows (built from t) whose IMP_CODE values
+ * repeat an earlier row's, naming both lines: what says what repeats. */
+static void check_unique(const struct import_kind *k, const char *what, const char *file,
+			 const struct csv_table *t, const json_t *rows, struct import_report *report)
+{
+	struct row_key *keys = xcalloc(t->n_rows ? t->n_rows : 1, sizeof *keys);
+	for (uint32_t r = 0; r < t->n_rows; r++) {
+		const json_t *obj = json_array_get(rows, r);
+		size_t len = 1;
+		for (size_t i = 0; i < k->n_cols; i++)
+			if (k->cols[i].type == IMP_CODE)
+				len += strlen(json_str(obj, k->cols[i].name, "")) + 1;
+		char *key = xmalloc(len), *o = key;
+		for (size_t i = 0; i < k->n_cols; i++) {
+			if (k->cols[i].type != IMP_CODE)
+				continue;
+			const char *v = json_str(obj, k->cols[i].name, "");
+			size_t n = strlen(v);
+			memcpy(o, v, n);
+			o += n;
+			*o++ = '\x1f';
+		}
+		*o = '\0';
+		keys[r] = (struct row_key){ key, r, r };
+	}
+	qsort(keys, t->n_rows, sizeof *keys, cmp_row_key);
+	/* in each run of equal keys every row repeats the run's first (its
+	 * earliest row); listed by line */
+	struct row_key *dups = xcalloc(t->n_rows ? t->n_rows : 1, sizeof *dups);
+	size_t n_dups = 0;
+	for (uint32_t i = 1, first = 0; i < t->n_rows; i++) {
+		if (strcmp(keys[first].key, keys[i].key) != 0)
+			first = i;
+		else
+			dups[n_dups++] = (struct row_key){ NULL, keys[i].row, keys[first].row };
+	}
+	qsort(dups, n_dups, sizeof *dups, cmp_row_key);
+	for (size_t i = 0; i < n_dups; i++) {
+		report->n_errors++;
+		if (report->n_lines < IMPORT_MAX_ERRORS)
+			report->lines[report->n_lines++] =
+				xasprintf("%s:%u: %s as line %u; a file gives each value once (keep one of "
+					  "the two lines)", file, t->row_line[dups[i].row], what,
+					  t->row_line[dups[i].first]);
+	}
+	free(dups);
+	for (uint32_t r = 0; r < t->n_rows; r++)
+		free(keys[r].key);
+	free(keys);
+}
+
+/* Checks one non-empty cell of type type; on success *v is its JSON value.
+ * Numbers and codes are folded from full-width forms first. */
+static enum ct_status check_cell(enum import_type type, const char *text, json_t **v,
+				 struct ct_err *err)
+{
+	if (type != IMP_CODE && type != IMP_MARK && type != IMP_MAX_MARK && type != IMP_SECONDS &&
+	    type != IMP_PERCENT && type != IMP_WEIGHT)
+		return check_folded(type, text, v, err);
+	char *folded = input_fold(text, type != IMP_CODE);
+	enum ct_status rc = *folded ? check_folded(type, folded, v, err)
+				    : ct_fail(err, CT_INVALID, "only spaces, a value is required");
+	free(folded);
+	return rc;
+}
+
 enum ct_status import_build(const struct import_kind *k, const char *file,
 			    const struct csv_table *t, json_t **out, struct import_report *report)
 {
@@ -244,6 +328,9 @@ enum ct_status import_build(const struct import_kind *k, const char *file,
 		}
 		json_array_append_new(rows, obj);
 	}
+	/* a paper sheet gives each value once: a second one is a typing error */
+	if (!report->n_errors && k->cols == score_cols)
+		check_unique(k, "the same event, contestant, criterion and judge", file, t, rows, report);
 	if (report->n_errors) {
 		json_decref(rows);
 		return CT_INVALID;
@@ -252,21 +339,57 @@ enum ct_status import_build(const struct import_kind *k, const char *file,
 	return CT_OK;
 }
 
+/* msg with each "row N" (N a row of t, 1-based) written as "line L" of the
+ * file. Returns a new string; caller frees. */
+static char *rows_as_lines(const struct csv_table *t, const char *msg)
+{
+	size_t cap = strlen(msg) + 1, o = 0;
+	char *out = xmalloc(cap);
+	while (*msg) {
+		char *end;
+		unsigned long n;
+		if (strncmp(msg, "row ", 4) == 0 && msg[4] >= '1' && msg[4] <= '9' &&
+		    (n = strtoul(msg + 4, &end, 10)) <= t->n_rows) {
+			char line[32];
+			int len = snprintf(line, sizeof line, "line %u", t->row_line[n - 1]);
+			cap += (size_t)len;
+			out = xreallocarray(out, cap, 1);
+			memcpy(out + o, line, (size_t)len);
+			o += (size_t)len;
+			msg = end;
+			continue;
+		}
+		out[o++] = *msg++;
+	}
+	out[o] = '\0';
+	return out;
+}
+
 char *import_locate(const char *file, const struct csv_table *t, long index, const char *field,
 		    const char *msg)
 {
-	if (index < 0 || (unsigned long)index >= t->n_rows)
-		return xasprintf("%s: %s", file, msg);
+	char *text = NULL, *located;
+	if (index < 0 || (unsigned long)index >= t->n_rows) {
+		text = rows_as_lines(t, msg);
+		located = xasprintf("%s: %s", file, text);
+		goto out;
+	}
 	/* drop a "row N: " that only repeats what the location says */
 	char prefix[32];
 	int n = snprintf(prefix, sizeof prefix, "row %ld: ", index + 1);
 	if (n > 0 && strncmp(msg, prefix, (size_t)n) == 0)
 		msg += n;
+	text = rows_as_lines(t, msg);
 	int col = field ? csv_col(t, field) : -1;
-	if (col < 0)
-		return xasprintf("%s:%u: %s", file, t->row_line[index], msg);
+	if (col < 0) {
+		located = xasprintf("%s:%u: %s", file, t->row_line[index], text);
+		goto out;
+	}
 	const struct csv_cell *c = csv_cell(t, (uint32_t)index, col);
-	return xasprintf("%s:%u:%d: %s: %s", file, c->line, col + 1, field, msg);
+	located = xasprintf("%s:%u:%d: %s: %s", file, c->line, col + 1, field, text);
+out:
+	free(text);
+	return located;
 }
 
 char *import_locate_csv(const char *file, const struct csv_loc *loc, const char *msg)

@@ -28,6 +28,7 @@ enum import_type {
 	IMP_TIEBREAK,    /* tie-break keys "module:B;time" */
 	IMP_ROLE,        /* "judge" or "chief" */
 	IMP_PIN,         /* 4 to 32 characters */
+	IMP_CODE,        /* a code: full-width forms folded to ASCII (input_fold) */
 };
 
 enum import_need {
@@ -70,8 +71,11 @@ struct import_report {
 
 /* Checks every cell of table t (parsed with import_csv_columns(k)) and
  * builds the batch: an array with one object per row, empty cells left out,
- * marks and text as strings, seconds and per cents as integers. file names
- * the file in messages. On success *out is a new JSON array (caller
+ * marks and text as strings, seconds and per cents as integers; numbers and
+ * codes folded from full-width forms (input_fold). Two rows of scores with
+ * the same event, contestant, criterion and judge are an error naming both
+ * lines.
+ * file names the file in messages. On success *out is a new JSON array (caller
  * json_decref's it); on CT_INVALID report lists the errors (free with
  * import_report_clear). */
 enum ct_status import_build(const struct import_kind *k, const char *file,
@@ -84,7 +88,8 @@ void import_report_clear(struct import_report *report);
  * field (may be NULL) as "FILE:LINE:COLUMN: field: message" for the record
  * and cell it came from ("FILE:LINE: message" when the field is not a column,
  * "FILE: message" when the row is unknown). A leading "row N: " that repeats
- * the row is dropped from msg. Returns a new string; caller frees. */
+ * the row is dropped from msg, and any other "row N" of the batch in msg
+ * becomes "line L" of the file. Returns a new string; caller frees. */
 char *import_locate(const char *file, const struct csv_table *t, long index, const char *field,
 		    const char *msg);
 

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "table.h"
+#include "token.h"
 #include "xmalloc.h"
 
 #define JUDGE_CLI_VERSION "0.1.0"
@@ -26,7 +28,7 @@ static const struct cmd_entry *const commands[] = {
 	NULL,
 };
 
-enum { OPT_SERVER = 1000, OPT_TOKEN, OPT_TIMEOUT, OPT_VERSION, OPT_COMMAND = 2000 };
+enum { OPT_SERVER = 1000, OPT_TOKEN, OPT_TIMEOUT, OPT_VERSION, OPT_PROFILE, OPT_COMMAND = 2000 };
 
 static const struct option global_options[] = {
 	{ "server", required_argument, NULL, OPT_SERVER },
@@ -34,11 +36,13 @@ static const struct option global_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ NULL, 0, NULL, 0 }, /* getopt_long reads until this entry */
 };
-#define N_GLOBAL (sizeof global_options / sizeof global_options[0])
+#define N_GLOBAL (sizeof global_options / sizeof global_options[0] - 1) /* without the end */
 
 static const char global_usage[] =
-	"[--server URL] [--token TOKEN] [--timeout SECONDS]";
+	"[--server URL] [--token TOKEN] [--profile NAME] [--timeout SECONDS]";
 
 static void print_usage(FILE *f, const struct cmd_entry *e)
 {
@@ -81,7 +85,14 @@ static void print_help(FILE *f)
 		"last login, else %s.\n"
 		"The token is --token, else $CONTEST_TOKEN, else the token file written by\n"
 		"login ($JUDGE_CLI_TOKEN_FILE, else $XDG_CONFIG_HOME/judge-cli/token or\n"
-		"~/.config/judge-cli/token).\n",
+		"~/.config/judge-cli/token).\n"
+		"\nProfiles: --profile NAME (or $JUDGE_CLI_PROFILE) keeps a separate login,\n"
+		"with its own server and token, in ~/.config/judge-cli/profiles/NAME, so\n"
+		"that an organizer and a judge can be logged in on one computer at once.\n"
+		"A new profile uses the server of the default profile's login until it\n"
+		"logs in itself.\n"
+		"\nExit status: 0 done; 1 refused by the server or failed; 2 usage error\n"
+		"(bad command, option or argument); 3 the server cannot be reached.\n",
 		CLI_DEFAULT_SERVER);
 }
 
@@ -132,6 +143,14 @@ static bool global_option(struct cli *cli, int c, const char *arg)
 		return true;
 	case OPT_TOKEN:
 		cli->token_opt = arg;
+		return true;
+	case OPT_PROFILE:
+		if (!token_profile_valid(arg)) {
+			fprintf(stderr, "judge-cli: --profile: \"%s\" is not a profile name (1 to %d letters, "
+				"digits, '-' and '_')\n", arg, TOKEN_PROFILE_MAX);
+			return false;
+		}
+		token_profile_set(arg);
 		return true;
 	case OPT_TIMEOUT:
 		if (!parse_count(arg, 86400, &t) || t == 0) {
@@ -210,14 +229,21 @@ static int run_command(struct cli *cli, const struct cmd_entry *e, int argc, cha
 	fflush(stdout);
 	if (rc == CT_OK)
 		return 0;
+	/* the message may quote the server or a file: never raw control bytes */
+	char *msg = text_printable(err.msg);
+	int status = CLI_EXIT_FAILED;
 	if (cli->usage_error) {
-		fprintf(stderr, "judge-cli: %s: %s\n", e->name, err.msg);
+		fprintf(stderr, "judge-cli: %s: %s\n", e->name, msg);
 		print_usage(stderr, e);
-		return 2;
+		status = CLI_EXIT_USAGE;
+	} else {
+		if (msg[0])
+			fprintf(stderr, "judge-cli: %s\n", msg);
+		if (cli->unreachable)
+			status = CLI_EXIT_UNREACHABLE;
 	}
-	if (err.msg[0])
-		fprintf(stderr, "judge-cli: %s\n", err.msg);
-	return 1;
+	free(msg);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -243,6 +269,12 @@ int main(int argc, char **argv)
 		} else if (!global_option(&cli, c, optarg)) {
 			return 2;
 		}
+	}
+	const char *env_profile = getenv("JUDGE_CLI_PROFILE");
+	if (env_profile && *env_profile && !token_profile_valid(env_profile)) {
+		fprintf(stderr, "judge-cli: JUDGE_CLI_PROFILE: \"%s\" is not a profile name (1 to %d "
+			"letters, digits, '-' and '_')\n", env_profile, TOKEN_PROFILE_MAX);
+		return CLI_EXIT_USAGE;
 	}
 	int rest = argc - optind;
 	char **args = argv + optind;

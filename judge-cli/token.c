@@ -14,7 +14,54 @@
 
 #include "xmalloc.h"
 
+static const char *profile_opt;
+
+void token_profile_set(const char *name)
+{
+	profile_opt = name;
+}
+
+const char *token_profile(void)
+{
+	const char *name = profile_opt;
+	if (!name || !*name)
+		name = getenv("JUDGE_CLI_PROFILE");
+	if (!name || !*name || strcmp(name, "default") == 0)
+		return NULL;
+	return name;
+}
+
+bool token_profile_valid(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > TOKEN_PROFILE_MAX || name[0] == '-')
+		return false;
+	for (const char *p = name; *p; p++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
 char *token_file_path(void)
+{
+	const char *profile = token_profile();
+	if (!profile)
+		return token_default_file_path();
+	if (!token_profile_valid(profile))
+		return NULL;
+	const char *env = getenv("XDG_CONFIG_HOME");
+	if (env && *env)
+		return xasprintf("%s/judge-cli/profiles/%s", env, profile);
+	env = getenv("HOME");
+	if (env && *env)
+		return xasprintf("%s/.config/judge-cli/profiles/%s", env, profile);
+	return NULL;
+}
+
+char *token_default_file_path(void)
 {
 	const char *env = getenv("JUDGE_CLI_TOKEN_FILE");
 	if (env && *env)

@@ -3,6 +3,8 @@
 #ifndef JUDGECLI_TOKEN_H
 #define JUDGECLI_TOKEN_H
 
+#include <stdbool.h>
+
 #include "status.h"
 
 /* The largest token file read. */
@@ -15,11 +17,35 @@ struct token_info {
 	char *judge;             /* judge code, or NULL for the admin */
 };
 
-/* Where the token file lives: $JUDGE_CLI_TOKEN_FILE if set and non-empty,
- * else $XDG_CONFIG_HOME/judge-cli/token, else $HOME/.config/judge-cli/token.
- * Returns a new string (caller frees), or NULL when none of these variables
- * is set. */
+/* Login profiles: each keeps its own token file (and so its own server and
+ * login), so that an organizer and a judge can be logged in on one computer
+ * at once. The profile is the one set with token_profile_set (--profile),
+ * else $JUDGE_CLI_PROFILE, else the default profile. */
+#define TOKEN_PROFILE_MAX 32
+
+/* Selects profile name (borrowed; it must outlive every later call), or
+ * NULL to fall back to $JUDGE_CLI_PROFILE. "default" names the default. */
+void token_profile_set(const char *name);
+
+/* The profile in use, or NULL for the default one. Borrowed. */
+const char *token_profile(void);
+
+/* Whether name can name a profile: 1 to TOKEN_PROFILE_MAX letters, digits,
+ * '-' and '_', not starting with '-'. */
+bool token_profile_valid(const char *name);
+
+/* Where the token file of the profile in use lives. The default profile:
+ * $JUDGE_CLI_TOKEN_FILE if set and non-empty, else
+ * $XDG_CONFIG_HOME/judge-cli/token, else $HOME/.config/judge-cli/token.
+ * Profile NAME: $XDG_CONFIG_HOME/judge-cli/profiles/NAME, else
+ * $HOME/.config/judge-cli/profiles/NAME. Returns a new string (caller
+ * frees), or NULL when none of these variables is set or the profile name
+ * is not valid. */
 char *token_file_path(void);
+
+/* The token file of the default profile, whatever profile is in use (see
+ * token_file_path). */
+char *token_default_file_path(void);
 
 /* Reads the token file at path into *out (fields are new strings; free with
  * token_info_clear). CT_NOT_FOUND when there is no file; CT_INVALID with a

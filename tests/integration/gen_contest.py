@@ -16,7 +16,8 @@ event can be locked.  Only the standard library; no float in any mark.
 --tricky adds edge cases: events of 1 to 11 contestants (some with nobody
 competing), ratios 0/0/0, 100/0/0 and 33.33/33.33/33.34, module weights of 0
 and 1, maxima of 0.01 and 999999.99, elapsed times of 0 and names with
-commas and double quotes (CSV quoting in the results).
+commas and double quotes (CSV quoting in the results) or starting like a
+spreadsheet formula (=, -, @, +: neutralized with a "'" in the results).
 """
 
 import argparse
@@ -187,7 +188,8 @@ def generate(args):
             else:
                 row["name"] = person(rng)
                 if args.tricky and rng.random() < 0.1:
-                    row["name"] = rng.choice(['"飞鹰"', "张三,李四", "O'Brien 欧", "a\"b,c"])
+                    row["name"] = rng.choice(['"飞鹰"', "张三,李四", "O'Brien 欧", "a\"b,c",
+                                              "=1+1 欧", "-王", "@李", "+86 队"])
                 if rng.random() < 0.3:
                     row["id_number"] = "%06d%08d%03d%s" % (rng.randint(110000, 659000), rng.randint(19900101, 20081231),
                                                            rng.randint(0, 999), rng.choice("0123456789X"))

@@ -141,14 +141,16 @@ WATCHDOG_PID=$!
 
 note() { echo "$TEST_NAME: $*"; }
 
-# start_contestd [extra contestd flags...]: starts contestd on DB, waits up to
-# 10 s for "contestd: listening on http://127.0.0.1:PORT", sets S and
+# start_contestd [extra contestd flags...]: starts contestd on DB with the
+# flags CONTESTD_DEFAULTS (a test may change them) and the extra ones, waits
+# up to 10 s for "contestd: listening on http://127.0.0.1:PORT", sets S and
 # CONTEST_SERVER. The database and log persist across restarts.
+CONTESTD_DEFAULTS=(--public-url "http://127.0.0.1/" --contest-code TEST --contest-name "测试大赛")
 start_contestd() {
 	local before=0
 	[ -f "$LOG" ] && before=$(wc -l <"$LOG")
-	"$CONTESTD" --db "$DB" --listen 127.0.0.1:0 --public-url "http://127.0.0.1/" \
-		--contest-code TEST --contest-name "测试大赛" "$@" 2>>"$LOG" >>"$T/contestd.stdout" &
+	"$CONTESTD" --db "$DB" --listen 127.0.0.1:0 ${CONTESTD_DEFAULTS[@]+"${CONTESTD_DEFAULTS[@]}"} "$@" \
+		2>>"$LOG" >>"$T/contestd.stdout" &
 	CONTESTD_PID=$!
 	local i url=
 	for i in $(seq 1 100); do
@@ -374,26 +376,45 @@ oracle_contest() {
 	for e in $events; do run_ok "draw $e" jc draw "$e"; done
 	PHASES+=("draw ($n_events events): $(elapsed_since "$t") s")
 	# paper sheets name a contestant by reg_id or by anonymous code: every
-	# third row of the imported file uses the code (the oracle reads reg_ids)
+	# third row of the imported file uses the code (the oracle reads reg_ids).
+	# A file gives each value once: the generator's revisions (a later row
+	# for the same value, the latest counts) go to later files, imported in
+	# order: scores-import.csv, then scores-import-2.csv, ...
 	for e in $events; do anon_codes "$e"; done >"$T/codes"
-	python3 -c '
+	local n_files
+	n_files=$(python3 -c '
 import csv, sys
 codes = dict(line.split() for line in open(sys.argv[1]))
 rows = list(csv.DictReader(open(sys.argv[2], encoding="utf-8", newline="")))
-w = csv.DictWriter(open(sys.argv[3], "w", encoding="utf-8", newline=""), fieldnames=list(rows[0].keys()), lineterminator="\n")
-w.writeheader()
+files, seen = [], {}
 for i, r in enumerate(rows):
+    key = (r["event"], r["contestant"], r["criterion"], r["judge"])
+    n = seen[key] = seen.get(key, 0) + 1
     if i % 3 == 0:
         r["contestant"] = codes[r["contestant"]]
-    w.writerow(r)' "$T/codes" "$G/scores.csv" "$T/scores-import.csv"
+    while len(files) < n:
+        files.append([])
+    files[n - 1].append(r)
+for n, part in enumerate(files):
+    name = sys.argv[3] + ("" if n == 0 else "-%d" % (n + 1)) + ".csv"
+    w = csv.DictWriter(open(name, "w", encoding="utf-8", newline=""), fieldnames=list(rows[0].keys()), lineterminator="\n")
+    w.writeheader()
+    w.writerows(part)
+print(len(files))' "$T/codes" "$G/scores.csv" "$T/scores-import")
 	t=$(now_s)
 	run_ok "import scores" jc import scores "$T/scores-import.csv"
-	PHASES+=("import scores ($(($(wc -l <"$G/scores.csv") - 1)) rows): $(elapsed_since "$t") s")
+	local k
+	for k in $(seq 2 "$n_files"); do
+		run_ok "import scores (revisions, file $k)" jc import scores "$T/scores-import-$k.csv"
+	done
+	PHASES+=("import scores ($(($(wc -l <"$G/scores.csv") - 1)) rows in $n_files files): $(elapsed_since "$t") s")
 	# provisional results before the check-in: everybody competed, those
 	# without marks included (totals 0, many ties)
-	run_ok "oracle expect --skip checkin" python3 "$IT_DIR/oracle.py" expect --dir "$G" --out "$T/provisional" --skip checkin
+	run_ok "oracle expect --skip checkin" python3 "$IT_DIR/oracle.py" expect --dir "$G" --out "$T/provisional" \
+		--skip checkin --result-status provisional
+	# (--encoding utf-8: to a file judge-cli writes a byte order mark by default)
 	for e in $events; do
-		jc results "$e" --format csv >"$R/$e.provisional.csv" 2>"$T/results.err" ||
+		jc results "$e" --format csv --encoding utf-8 >"$R/$e.provisional.csv" 2>"$T/results.err" ||
 			fail "results $e --format csv before the lock: $(cat "$T/results.err")"
 		if ! cmp -s "$T/provisional/$e.csv" "$R/$e.provisional.csv"; then
 			echo "$TEST_NAME: provisional results of $e (before check-in) differ from the oracle:" >&2
@@ -409,7 +430,7 @@ for i, r in enumerate(rows):
 	PHASES+=("lock: $(elapsed_since "$t") s")
 	t=$(now_s)
 	for e in $events; do
-		jc results "$e" --format csv >"$R/$e.csv" 2>"$T/results.err" ||
+		jc results "$e" --format csv --encoding utf-8 >"$R/$e.csv" 2>"$T/results.err" ||
 			fail "results $e --format csv: $(cat "$T/results.err")"
 		jc results "$e" --format json >"$R/$e.json" 2>"$T/results.err" ||
 			fail "results $e --format json: $(cat "$T/results.err")"

@@ -20,8 +20,10 @@ Decisions where SPEC is silent (chosen to match the engine's contract):
     row is `competed`.
 
 Usage:
-  oracle.py expect --dir DIR --out OUTDIR [--skip checkin]
+  oracle.py expect --dir DIR --out OUTDIR [--skip checkin] [--result-status S]
                                               write OUTDIR/EVENT.csv, print counts
+                                              (S: the result_status column,
+                                              default locked; provisional before)
   oracle.py lockable --dir DIR                exit 1 if any event has blockers
   oracle.py check-json --expected F.csv --json F.json
                                               compare judge-cli's JSON to the CSV
@@ -39,6 +41,7 @@ from fractions import Fraction
 METHODS = ("measurement", "deduction", "mean", "trimmed", "median", "judgement")
 STATUS_ORDER = {"registered": 0, "competed": 0, "absent": 1, "withdrawn": 2, "disqualified": 3}
 AWARDS = {1: "first", 2: "second", 3: "third"}
+AWARD_NAMES = {"first": "一等奖", "second": "二等奖", "third": "三等奖"}
 
 
 class OracleError(Exception):
@@ -215,6 +218,7 @@ def load(d, skip=()):
     for ln, r in read_csv(os.path.join(d, "contestants.csv")):
         reg = r["reg_id"]
         c.contestants[reg] = {"reg_id": reg, "name": r["name"], "org": r.get("organization", ""),
+                              "members": r.get("members") or "",
                               "event": r["event"], "status": "competed", "elapsed": None}
         c.events[r["event"]].contestants.append(reg)
     for ln, r in read_csv(os.path.join(d, "judges.csv")):
@@ -293,7 +297,8 @@ def compute_event(contest, code):
             total = round_half_up(acc)
         else:
             total = sum(mods.values())
-        rows.append({"reg_id": reg, "name": ct["name"], "org": ct["org"], "status": ct["status"],
+        rows.append({"reg_id": reg, "name": ct["name"], "org": ct["org"], "members": ct["members"],
+                     "status": ct["status"],
                      "marks": marks, "modules": mods, "total": total, "elapsed": ct["elapsed"],
                      "rank": None, "award": None})
 
@@ -333,20 +338,36 @@ def compute_event(contest, code):
             "missing": missing, "discrepancies": discrepancies}
 
 
-def results_csv(res):
+def csv_field(text):
+    """One field as judge-cli writes it (its --help and csv.h): quoted when it
+    holds a comma, a double quote, CR or LF, starts or ends with a space, or
+    starts like a spreadsheet formula (= + - @ TAB CR), which also gets a "'"
+    in front (OWASP's advice against CSV injection); quotes doubled."""
+    formula = text[:1] in ("=", "+", "-", "@", "\t", "\r") and text != ""
+    if formula:
+        text = "'" + text
+    if formula or any(ch in text for ch in ',"\r\n') or text[:1] == " " or text[-1:] == " ":
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def results_csv(res, result_status="locked"):
     ev = res["event"]
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(["reg_id", "name", "organization", "status"] + [m["code"] for m in ev.modules]
-               + ["total", "rank", "award"])
+    lines = []
+
+    def row(fields):
+        lines.append(",".join(csv_field(f) for f in fields) + "\n")
+    row(["reg_id", "name", "organization", "members", "status"] + [m["code"] for m in ev.modules]
+        + ["total", "rank", "award", "award_name", "result_status"])
     for r in res["rows"]:
         # Only a competed contestant has scores; the others show none.
         scored = r["status"] == "competed"
-        w.writerow([r["reg_id"], r["name"], r["org"], r["status"]]
-                   + [fmt_c(r["modules"][m["code"]]) if scored else "" for m in ev.modules]
-                   + [fmt_c(r["total"]) if scored else "",
-                      "" if r["rank"] is None else str(r["rank"]), r["award"] or ""])
-    return out.getvalue()
+        row([r["reg_id"], r["name"], r["org"], r["members"], r["status"]]
+            + [fmt_c(r["modules"][m["code"]]) if scored else "" for m in ev.modules]
+            + [fmt_c(r["total"]) if scored else "",
+               "" if r["rank"] is None else str(r["rank"]), r["award"] or "",
+               AWARD_NAMES.get(r["award"], ""), result_status])
+    return "".join(lines)
 
 
 # ------------------------------------------------------------- commands
@@ -358,7 +379,7 @@ def cmd_expect(args):
     for code in contest.event_order:
         res = compute_event(contest, code)
         with open(os.path.join(args.out, code + ".csv"), "w", encoding="utf-8", newline="") as f:
-            f.write(results_csv(res))
+            f.write(results_csv(res, args.result_status))
         with open(os.path.join(args.out, code + ".meta.json"), "w", encoding="utf-8") as f:
             json.dump({"cutoffs": res["cutoffs"], "n_ranked": res["n_ranked"]}, f)
         n_rows += len(res["rows"])
@@ -387,10 +408,21 @@ def cmd_check_json(args):
     """Compares judge-cli's JSON results with the expected CSV. Accepts the API
     shape ({"results":[...]}), a bare list of rows, and marks as strings or
     numbers-as-strings."""
-    with open(args.expected, encoding="utf-8") as f:
+    with open(args.expected, encoding="utf-8-sig", newline="") as f:
         exp = list(csv.reader(f))
     header, exp_rows = exp[0], exp[1:]
-    nmod = len(header) - 7
+    # the module columns lie between status and total
+    mod_codes = header[header.index("status") + 1:header.index("total")]
+    fixed = ["reg_id", "name", "organization", "status"]
+    tail = ["total", "rank", "award"]
+
+    def plain(text):
+        """A CSV field without the "'" put before formula-like text."""
+        return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text
+
+    def expected(r):
+        cell = dict(zip(header, r))
+        return [plain(cell[k]) for k in fixed] + [cell[c] for c in mod_codes] + [cell[k] for k in tail]
     with open(args.json, encoding="utf-8") as f:
         doc = json.load(f)
     rows = doc.get("results") if isinstance(doc, dict) else doc
@@ -401,9 +433,10 @@ def cmd_check_json(args):
     if len(rows) != len(exp_rows):
         errors.append(f"{len(rows)} rows in JSON, {len(exp_rows)} expected")
     for i, (got, want) in enumerate(zip(rows, exp_rows)):
+        want = expected(want)
         mods = got.get("modules")
         if isinstance(mods, dict):
-            mods = [mods.get(code) for code in header[4:4 + nmod]]
+            mods = [mods.get(code) for code in mod_codes]
         g = [str(got.get("reg_id")), str(got.get("name")), str(got.get("organization") or ""),
              str(got.get("status"))] + ["" if m is None else str(m) for m in (mods or [])] + [
             "" if got.get("total") is None else str(got.get("total")),
@@ -413,7 +446,7 @@ def cmd_check_json(args):
             errors.append(f"row {i}: json {g} != expected {want}")
     if isinstance(doc, dict):
         if "n_ranked" in doc:
-            n = sum(1 for r in exp_rows if r[-2] != "")
+            n = sum(1 for r in exp_rows if dict(zip(header, r))["rank"] != "")
             if doc["n_ranked"] != n:
                 errors.append(f"n_ranked {doc['n_ranked']} != {n}")
         meta = os.path.splitext(args.expected)[0] + ".meta.json"
@@ -553,6 +586,8 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--skip", action="append", choices=["checkin"],
                    help="ignore this file (results before the check-in is imported)")
+    p.add_argument("--result-status", default="locked",
+                   help="the result_status column: provisional before the lock")
     p = sub.add_parser("lockable")
     p.add_argument("--dir", required=True)
     p = sub.add_parser("check-json")

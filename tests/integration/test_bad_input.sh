@@ -233,8 +233,10 @@ expect_score 400 invalid "$J01" CNC '{"contestant":"'"$c1"'","criterion":"A2","v
 expect_score 400 invalid "$J01" CNC '{"contestant":"'"$c1"'","criterion":"A2","value":"2.5"}'
 expect_score 404 not_found "$J01" CNC '{"contestant":"'"$c1"'","criterion":"ZZ","value":"5"}'
 expect_score 404 not_found "$J01" CNC '{"contestant":"ZZZZZZ","criterion":"A1","value":"5"}'
-# recused (same organization), not assigned, chief judges do not score
-expect_score 403 forbidden "$J01" CNC '{"contestant":"'"$c2"'","criterion":"A1","value":"5"}'
+# recused (same organization): answered as an unknown code would be (404),
+# so the answer does not tell J01 that a colleague competes under it;
+# not assigned, chief judges do not score
+expect_score 404 not_found "$J01" CNC '{"contestant":"'"$c2"'","criterion":"A1","value":"5"}'
 expect_score 403 forbidden "$J01" OTHER '{"contestant":"'"$x1"'","criterion":"O1","value":"5"}'
 expect_error 403 forbidden GET /api/v1/events/OTHER/sheet -H "Authorization: Bearer $J01"
 expect_score 403 forbidden "$CH1" CNC '{"contestant":"'"$c1"'","criterion":"A1","value":"5"}'
@@ -332,10 +334,10 @@ printf 'event,contestant,criterion,judge,value\nCNC,C1,A1,J03,5\n' >"$D/late_sco
 expect_fail 'locked' jc import scores "$D/late_scores.csv"
 # C1: A1 mean(7.5, 6) = 6.75; A2 10*(2+3)/6 = 8.333 -> 8.33; A = 15.08
 # C2: A1 6; A2 10*1/3 = 3.333 -> 3.33; A = 9.33
-run_ok "results CNC csv" jc results CNC --format csv
-printf '%s\n' "$RUN_OUT" | grep -q '^C1,张三,第一学院,competed,15.08,15.08,1,' ||
+run_ok "results CNC csv" jc results CNC --format csv --encoding utf-8
+printf '%s\n' "$RUN_OUT" | grep -q '^C1,张三,第一学院,,competed,15.08,15.08,1,' ||
 	fail "CNC results: C1 should total 15.08 with rank 1: $RUN_OUT"
-printf '%s\n' "$RUN_OUT" | grep -q '^C2,李四,市质检院,competed,9.33,9.33,2,' ||
+printf '%s\n' "$RUN_OUT" | grep -q '^C2,李四,市质检院,,competed,9.33,9.33,2,' ||
 	fail "CNC results: C2 should total 9.33 with rank 2: $RUN_OUT"
 kill -0 "$CONTESTD_PID" || fail "contestd died"
 

@@ -234,27 +234,27 @@ JUDGE_CLI_TOKEN_FILE="$T/token-J01" expect_fail 'locked' jc score WELD "${CODE[W
 # keeps second prize; W02 (rank 4, third prize by rank, 74.65) is below it
 # and gets none. Unranked: absent before withdrawn, without scores.
 cat >"$T/WELD.expected" <<'EOF'
-reg_id,name,organization,status,A,B,total,rank,award
-W05,陈静,第三职业学校,competed,12.17,38.50,91.72,1,first
-W04,刘强,第三职业学校,competed,12.17,38.50,91.72,2,second
-W01,张伟,第一技师学院,competed,13.00,33.89,85.31,3,second
-W02,李娜,第一技师学院,competed,10.83,30.28,74.65,4,
-W03,王芳,第二技师学院,competed,5.68,23.13,51.84,5,
-W07,赵敏,第一技师学院,absent,,,,,
-W06,杨磊,第三职业学校,withdrawn,,,,,
+reg_id,name,organization,members,status,A,B,total,rank,award,award_name,result_status
+W05,陈静,第三职业学校,,competed,12.17,38.50,91.72,1,first,一等奖,locked
+W04,刘强,第三职业学校,,competed,12.17,38.50,91.72,2,second,二等奖,locked
+W01,张伟,第一技师学院,,competed,13.00,33.89,85.31,3,second,二等奖,locked
+W02,李娜,第一技师学院,,competed,10.83,30.28,74.65,4,,,locked
+W03,王芳,第二技师学院,,competed,5.68,23.13,51.84,5,,,locked
+W07,赵敏,第一技师学院,,absent,,,,,,,locked
+W06,杨磊,第三职业学校,,withdrawn,,,,,,,locked
 EOF
 # TOUR: N = 3, 10/20/30 -> C1 = round(0.3) = 0, C2 = round(0.9) = 1,
 # C3 = round(1.8) = 2. T10 and T9 tie on total, Q1 and (unknown) time: both
 # rank 1, second prize, shown in reg_id byte order (T10 before T9); T2 rank 3.
 cat >"$T/TOUR.expected" <<'EOF'
-reg_id,name,organization,status,P,Q,total,rank,award
-T10,孙丽,旅游职业学校,competed,40.00,45.00,85.00,1,second
-T9,吴涛,第一技师学院,competed,40.00,45.00,85.00,1,second
-T2,周杰,第一技师学院,competed,0.00,40.75,40.75,3,
+reg_id,name,organization,members,status,P,Q,total,rank,award,award_name,result_status
+T10,孙丽,旅游职业学校,,competed,40.00,45.00,85.00,1,second,二等奖,locked
+T9,吴涛,第一技师学院,,competed,40.00,45.00,85.00,1,second,二等奖,locked
+T2,周杰,第一技师学院,,competed,0.00,40.75,40.75,3,,,locked
 EOF
 
 for e in WELD TOUR; do
-	run_ok "results $e csv" jc results "$e" --format csv
+	run_ok "results $e csv" jc results "$e" --format csv --encoding utf-8
 	printf '%s\n' "$RUN_OUT" | tr -d '\r' >"$T/$e.got"
 	diff -u "$T/$e.expected" "$T/$e.got" >&2 || fail "results $e --format csv differ from the hand-computed results (diff above)"
 	run_ok "results $e json" jc results "$e" --format json

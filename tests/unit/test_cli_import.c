@@ -245,6 +245,101 @@ static void test_locate_server_error(void **state)
 	free(s);
 }
 
+/* Issue 8 item 5: one file gives each value once; a second row for the same
+ * event, contestant, criterion and judge names both lines, even when the
+ * first spans two lines. */
+static void test_duplicate_scores(void **state)
+{
+	(void)state;
+	struct csv_table *t = parse_kind("scores",
+		"event,contestant,criterion,judge,value\n"
+		"CNC,2026001,A1,J01,7\n"
+		"CNC,2026001,A2,J01,6\n"
+		"CNC,\"2026002\",A1,J01,\"5\n\"\n"
+		"CNC,2026001,A1,J02,7\n"
+		"CNC,2026002,A1,J01,4\n"
+		"CNC,２０２６００１,A1,J01,8\n");
+	json_t *rows = NULL;
+	struct import_report rep;
+	/* (the value "5\n" is refused as a mark: check the repeats alone) */
+	assert_int_equal(import_build(import_kind_find("scores"), "s.csv", t, &rows, &rep), CT_INVALID);
+	assert_int_equal(rep.n_errors, 1);
+	assert_non_null(strstr(rep.lines[0], "s.csv:4:5: value"));
+	import_report_clear(&rep);
+	csv_free(t);
+
+	t = parse_kind("scores",
+		"event,contestant,criterion,judge,value\n"
+		"CNC,2026001,A1,J01,7\n"
+		"CNC,2026001,A2,J01,6\n"
+		"CNC,\"2026\n002\",A1,J01,5\n"
+		"CNC,2026001,A1,J02,7\n"
+		"CNC,\"2026\n002\",A1,J01,4\n"
+		"CNC,２０２６００１,A1,J01,8\n");
+	assert_int_equal(import_build(import_kind_find("scores"), "s.csv", t, &rows, &rep), CT_INVALID);
+	assert_int_equal(rep.n_errors, 2);
+	assert_int_equal(rep.n_lines, 2);
+	/* in file order; the full-width reg_id is the same as 2026001 */
+	assert_string_equal(rep.lines[0], "s.csv:7: the same event, contestant, criterion and judge as line 4; "
+					  "a file gives each value once (keep one of the two lines)");
+	assert_string_equal(rep.lines[1], "s.csv:9: the same event, contestant, criterion and judge as line 2; "
+					  "a file gives each value once (keep one of the two lines)");
+	import_report_clear(&rep);
+	csv_free(t);
+}
+
+/* Issue 8 item 9: numbers and codes typed with a Chinese input method in
+ * full-width mode are read as ASCII; text is left as it is. */
+static void test_full_width(void **state)
+{
+	(void)state;
+	struct csv_table *t = parse_kind("scores",
+		"event,contestant,criterion,judge,value\n"
+		"ＣＮＣ,ｋ７ｑ２ｍｘ,Ａ１,Ｊ０１,８．５\n"
+		"CNC,C1,A1,J01, ７。２５ \n");
+	json_t *rows = NULL;
+	struct import_report rep;
+	assert_int_equal(import_build(import_kind_find("scores"), "s.csv", t, &rows, &rep), CT_OK);
+	char *s = dump(rows);
+	assert_string_equal(s, "[{\"contestant\":\"k7q2mx\",\"criterion\":\"A1\",\"event\":\"CNC\","
+			       "\"judge\":\"J01\",\"value\":\"8.5\"},"
+			       "{\"contestant\":\"C1\",\"criterion\":\"A1\",\"event\":\"CNC\","
+			       "\"judge\":\"J01\",\"value\":\"7.25\"}]");
+	free(s);
+	json_decref(rows);
+	csv_free(t);
+	t = parse_kind("contestants", "reg_id,name,organization,event\nＲ１,张　三,第１学院,CNC\n");
+	assert_int_equal(import_build(import_kind_find("contestants"), "c.csv", t, &rows, &rep), CT_OK);
+	s = dump(rows);
+	assert_string_equal(s, "[{\"event\":\"CNC\",\"name\":\"张　三\",\"organization\":\"第１学院\","
+			       "\"reg_id\":\"Ｒ１\"}]");
+	free(s);
+	json_decref(rows);
+	csv_free(t);
+}
+
+/* A server message about two rows of the batch names the file's lines. */
+static void test_locate_rows_as_lines(void **state)
+{
+	(void)state;
+	struct csv_table *t = parse_kind("scores",
+		"event,contestant,criterion,judge,value\n"
+		"CNC,C1,A1,J01,7\n"
+		"\n"
+		"CNC,K7Q2MX,A1,J01,8\n");
+	char *s = import_locate("s.csv", t, 1, "contestant",
+				"row 2: the same contestant, criterion and judge as row 1; give each value once "
+				"(400 invalid)");
+	assert_string_equal(s, "s.csv:4:2: contestant: the same contestant, criterion and judge as line 2; "
+			       "give each value once (400 invalid)");
+	free(s);
+	/* numbers that are no row of the file stay as they are */
+	s = import_locate("s.csv", t, 0, NULL, "row 9 and row 0 and row 2");
+	assert_string_equal(s, "s.csv:2: row 9 and row 0 and line 4");
+	free(s);
+	csv_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +350,9 @@ int main(void)
 		cmocka_unit_test(test_error_cap),
 		cmocka_unit_test(test_missing_required_column),
 		cmocka_unit_test(test_locate_server_error),
+		cmocka_unit_test(test_duplicate_scores),
+		cmocka_unit_test(test_full_width),
+		cmocka_unit_test(test_locate_rows_as_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

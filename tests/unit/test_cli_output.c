@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "input.h"
 #include "table.h"
 #include "token.h"
 
@@ -143,6 +144,88 @@ static void test_token_file(void **state)
 	rmdir(dir);
 }
 
+/* Issue 8 item 9: login profiles keep their own token files. */
+static void test_token_profiles(void **state)
+{
+	(void)state;
+	unsetenv("JUDGE_CLI_TOKEN_FILE");
+	unsetenv("JUDGE_CLI_PROFILE");
+	setenv("HOME", "/home/u", 1);
+	setenv("XDG_CONFIG_HOME", "/x/cfg", 1);
+	token_profile_set(NULL);
+	assert_null(token_profile());
+	char *p = token_file_path();
+	assert_string_equal(p, "/x/cfg/judge-cli/token");
+	free(p);
+	token_profile_set("judge-J01");
+	assert_string_equal(token_profile(), "judge-J01");
+	p = token_file_path();
+	assert_string_equal(p, "/x/cfg/judge-cli/profiles/judge-J01");
+	free(p);
+	/* JUDGE_CLI_TOKEN_FILE names the default profile's file only */
+	setenv("JUDGE_CLI_TOKEN_FILE", "/t/admin", 1);
+	p = token_file_path();
+	assert_string_equal(p, "/x/cfg/judge-cli/profiles/judge-J01");
+	free(p);
+	p = token_default_file_path();
+	assert_string_equal(p, "/t/admin");
+	free(p);
+	unsetenv("XDG_CONFIG_HOME");
+	p = token_file_path();
+	assert_string_equal(p, "/home/u/.config/judge-cli/profiles/judge-J01");
+	free(p);
+	/* the environment, when no --profile; "default" is the default */
+	token_profile_set(NULL);
+	setenv("JUDGE_CLI_PROFILE", "org", 1);
+	assert_string_equal(token_profile(), "org");
+	setenv("JUDGE_CLI_PROFILE", "default", 1);
+	assert_null(token_profile());
+	p = token_file_path();
+	assert_string_equal(p, "/t/admin");
+	free(p);
+	/* names that could leave the directory are not profiles */
+	setenv("JUDGE_CLI_PROFILE", "../x", 1);
+	assert_null(token_file_path());
+	assert_false(token_profile_valid("../x"));
+	assert_false(token_profile_valid("a/b"));
+	assert_false(token_profile_valid(""));
+	assert_false(token_profile_valid("-x"));
+	assert_false(token_profile_valid("a b"));
+	assert_false(token_profile_valid("abcdefghijabcdefghijabcdefghijabc")); /* 33 */
+	assert_true(token_profile_valid("abcdefghijabcdefghijabcdefghijab"));
+	assert_true(token_profile_valid("J01_chief"));
+	unsetenv("JUDGE_CLI_PROFILE");
+	unsetenv("JUDGE_CLI_TOKEN_FILE");
+}
+
+/* Issue 8 item 9: what a Chinese input method types in full-width mode. */
+static void test_input_fold(void **state)
+{
+	(void)state;
+	struct { const char *in; bool mark; const char *out; } cases[] = {
+		{ "８.５", true, "8.5" },
+		{ "８．５", true, "8.5" },
+		{ "７。２５", true, "7.25" },
+		{ "７。２５", false, "7。25" },      /* '。' is a point only in a mark */
+		{ "　１０　", true, "10" },          /* ideographic spaces */
+		{ " 9.5 ", true, "9.5" },
+		{ "ＫＡ３Ｂ７Ｘ", false, "KA3B7X" },
+		{ "ｋａ３ｂ", false, "ka3b" },
+		{ "！～", false, "!~" },             /* the ends of the block */
+		{ "张三", false, "张三" },
+		{ "", false, "" },
+		{ "　", false, "" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *s = input_fold(cases[i].in, cases[i].mark);
+		assert_string_equal(s, cases[i].out);
+		free(s);
+	}
+	char *c = input_code("ｋａ３ｂ７x");
+	assert_string_equal(c, "KA3B7X");
+	free(c);
+}
+
 static void test_parse_count(void **state)
 {
 	(void)state;
@@ -181,6 +264,8 @@ int main(void)
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_table_last_column_unpadded),
 		cmocka_unit_test(test_token_file),
+		cmocka_unit_test(test_token_profiles),
+		cmocka_unit_test(test_input_fold),
 		cmocka_unit_test(test_parse_count),
 		cmocka_unit_test(test_path_escape),
 	};

@@ -342,6 +342,76 @@ static void test_write(void **state)
 	free(buf);
 }
 
+/* Issue 12 item 8: a cell a spreadsheet would run as a formula gets a "'"
+ * in front (OWASP, CSV injection); the same text elsewhere in a cell does
+ * not. */
+static void test_write_formula(void **state)
+{
+	(void)state;
+	struct csv_writer w = { 0 };
+	const char *row[] = { "=1+1", "+86 学院", "-2", "@SUM(A1)", "\tx", "\ry", "a=b", "1-2", "" };
+	csv_write_row(&w, row, 9);
+	assert_string_equal(w.buf, "\"'=1+1\",\"'+86 学院\",\"'-2\",\"'@SUM(A1)\",\"'\tx\",\"'\ry\",a=b,1-2,\n");
+	const char *quoted[] = { "=HYPERLINK(\"http://x\")" };
+	csv_write_row(&w, quoted, 1);
+	assert_non_null(strstr(w.buf, "\n\"'=HYPERLINK(\"\"http://x\"\")\"\n"));
+	free(w.buf);
+	/* and it reads back as the neutralized text */
+	struct csv_writer back = { 0 };
+	const char *head[] = { "a", "b" }, *cells[] = { "=1+1", "\ry" };
+	csv_write_row(&back, head, 2);
+	csv_write_row(&back, cells, 2);
+	struct csv_table *t = parse_ok(back.buf);
+	assert_string_equal(cell(t, 0, "a"), "'=1+1");
+	assert_string_equal(cell(t, 0, "b"), "'\ry");
+	csv_free(t);
+	free(back.buf);
+}
+
+/* Issue 8 item 10: CSV for Excel: UTF-8 with or without a BOM, or GBK; a
+ * character GBK lacks is named with its line. */
+static void test_encode(void **state)
+{
+	(void)state;
+	static const char text[] = "award\n一等奖\n";
+	char *out = NULL;
+	size_t len = 0;
+	struct ct_err err;
+	enum csv_out_encoding enc;
+
+	assert_true(csv_out_encoding_parse("utf-8", &enc));
+	assert_int_equal(enc, CSV_OUT_UTF8);
+	assert_true(csv_out_encoding_parse("UTF-8-BOM", &enc));
+	assert_int_equal(enc, CSV_OUT_UTF8_BOM);
+	assert_true(csv_out_encoding_parse("gbk", &enc));
+	assert_int_equal(enc, CSV_OUT_GBK);
+	assert_false(csv_out_encoding_parse("latin1", &enc));
+	assert_false(csv_out_encoding_parse(NULL, &enc));
+
+	assert_int_equal(csv_encode(text, strlen(text), CSV_OUT_UTF8, &out, &len, &err), CT_OK);
+	assert_int_equal(len, strlen(text));
+	assert_memory_equal(out, text, len);
+	free(out);
+	assert_int_equal(csv_encode(text, strlen(text), CSV_OUT_UTF8_BOM, &out, &len, &err), CT_OK);
+	assert_int_equal(len, strlen(text) + 3);
+	assert_memory_equal(out, "\xEF\xBB\xBF" "award\n", 9);
+	free(out);
+	/* 一等奖 in GBK (GB 2312 row/cell 50-76, 22-53, 29-33): D2 BB B5 C8 BD B1 */
+	assert_int_equal(csv_encode(text, strlen(text), CSV_OUT_GBK, &out, &len, &err), CT_OK);
+	assert_int_equal(len, 13);
+	assert_memory_equal(out, "award\n\xD2\xBB\xB5\xC8\xBD\xB1\n", 13);
+	free(out);
+
+	static const char rare[] = "name\n张三\n\xF0\xA0\x80\x80先生\n"; /* U+20000 */
+	out = NULL;
+	ct_err_clear(&err);
+	assert_int_equal(csv_encode(rare, strlen(rare), CSV_OUT_GBK, &out, &len, &err), CT_INVALID);
+	assert_null(out);
+	assert_non_null(strstr(err.msg, "line 3"));
+	assert_non_null(strstr(err.msg, "U+20000"));
+	assert_non_null(strstr(err.msg, "utf-8-bom"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +426,8 @@ int main(void)
 		cmocka_unit_test(test_decode_gbk),
 		cmocka_unit_test(test_decode_errors),
 		cmocka_unit_test(test_write),
+		cmocka_unit_test(test_write_formula),
+		cmocka_unit_test(test_encode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

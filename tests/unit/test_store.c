@@ -1115,8 +1115,8 @@ static void test_score_refusals(void **state)
 	/* Chief judges do not score. */
 	assert_int_equal(judge_put(f, "H01", c01, "A1", 500, NULL, &err), CT_FORBIDDEN);
 	assert_msg_has(&err, "chief");
-	/* J01 comes from C03's school. */
-	assert_int_equal(judge_put(f, "J01", c03, "A1", 500, NULL, &err), CT_FORBIDDEN);
+	/* J01 comes from C03's school: told no more than for an unknown code. */
+	assert_int_equal(judge_put(f, "J01", c03, "A1", 500, NULL, &err), CT_NOT_FOUND);
 	assert_at(&err, -1, "contestant");
 	/* ... also when the admin enters a paper sheet for J01. */
 	assert_int_equal(put_as(f, true, "J01", "C03", "A1", 500, NULL, &err), CT_FORBIDDEN);
@@ -1276,6 +1276,97 @@ static void test_scores_import_all_or_nothing(void **state)
 	assert_true(version(f, "CNC") > v);
 }
 
+/* Issue 8 item 6: a judge who scores a code that is not on the judge's
+ * sheet gets one answer, whether nobody has the code or a colleague from
+ * the judge's own organization does; otherwise the answer would say who
+ * that colleague is. (The admin entering a paper sheet is told why.) */
+static void test_score_recused_same_as_unknown(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const char *c03 = code_of(f, "C03");
+	/* an unused code of the same shape: C03's with its first character changed */
+	char unknown[16];
+	snprintf(unknown, sizeof unknown, "%s", c03);
+	do
+		unknown[0] = unknown[0] == 'Z' ? '2' : (char)(unknown[0] + 1);
+	while (strcmp(unknown, code_of(f, "C01")) == 0 || strcmp(unknown, code_of(f, "C02")) == 0 ||
+	       strcmp(unknown, code_of(f, "C04")) == 0);
+
+	enum ct_status recused = judge_put(f, "J01", c03, "A1", 500, NULL, &err);
+	char recused_msg[sizeof err.msg];
+	snprintf(recused_msg, sizeof recused_msg, "%s", err.msg);
+	long recused_index = err.index;
+	char recused_field[sizeof err.field];
+	snprintf(recused_field, sizeof recused_field, "%s", err.field);
+	enum ct_status none = judge_put(f, "J01", unknown, "A1", 500, NULL, &err);
+	assert_int_equal(recused, CT_NOT_FOUND);
+	assert_int_equal(none, CT_NOT_FOUND);
+	assert_int_equal(recused_index, err.index);
+	assert_string_equal(recused_field, err.field);
+	/* the same words, each naming the code the judge typed */
+	char want[sizeof err.msg];
+	snprintf(want, sizeof want, "no contestant %s on the sheet of judge J01 in event CNC", c03);
+	assert_string_equal(recused_msg, want);
+	snprintf(want, sizeof want, "no contestant %s on the sheet of judge J01 in event CNC", unknown);
+	assert_string_equal(err.msg, want);
+	assert_null(strstr(recused_msg, "recused"));
+	assert_null(strstr(recused_msg, "organization"));
+
+	/* the admin is told the reason */
+	assert_int_equal(put_as(f, true, "J01", "C03", "A1", 500, NULL, &err), CT_FORBIDDEN);
+	assert_msg_has(&err, "recused");
+}
+
+/* Issue 8 item 9: anonymous codes in either case; the answer gives the
+ * code as drawn. */
+static void test_score_code_any_case(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct score_ack ack;
+	char lower[16];
+	const char *c01 = code_of(f, "C01");
+	size_t i = 0;
+	for (; c01[i]; i++)
+		lower[i] = (char)(c01[i] >= 'A' && c01[i] <= 'Z' ? c01[i] - 'A' + 'a' : c01[i]);
+	lower[i] = '\0';
+	assert_int_equal(judge_put(f, "J02", lower, "A1", 500, &ack, &err), CT_OK);
+	assert_string_equal(ack.contestant, c01);
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(value_in(d, "C01", "A1", "J02"), 500);
+	event_data_free(d);
+}
+
+/* Issue 8 item 5: two rows of one import for the same contestant,
+ * criterion and judge are refused naming both, also when one names the
+ * contestant by registration id and the other by anonymous code; nothing is
+ * stored. */
+static void test_scores_import_duplicate(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct score_put rows[] = {
+		{"CNC", "C01", "A1", 0, "J02", 800},
+		{"CNC", "C02", "A2", 0, "J01", 1500},
+		{"CNC", code_of(f, "C02"), "A1", 0, "J02", 700},
+		{"CNC", "C01", "A2", 0, "J02", 900},
+		{"CNC", "C02", "A1", 0, "J02", 750}, /* row 5 repeats row 3 */
+		{"CNC", "C01", "A1", 0, "J02", 850}, /* row 6 repeats row 1 */
+	};
+	int64_t v = version(f, "CNC");
+	EXPECT(CT_INVALID, store_scores_import(f->st, "admin", rows, COUNT(rows), &err));
+	/* the first repeat in file order: row 5, of row 3 */
+	assert_at(&err, 4, "contestant");
+	assert_msg_has(&err, "row 5: the same contestant, criterion and judge as row 3");
+	assert_int_equal(version(f, "CNC"), v);
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_values, 0);
+	event_data_free(d);
+	/* without the repeats the file is fine */
+	EXPECT(CT_OK, store_scores_import(f->st, "admin", rows, 4, &err));
+}
+
 /* Group commit: one transaction, a savepoint per submission; a submission
  * rolled back to its savepoint leaves the others in the transaction. */
 static void test_score_savepoints(void **state)
@@ -1288,7 +1379,7 @@ static void test_score_savepoints(void **state)
 		{"CNC", code_of(f, "C03"), "A2", j01, NULL, 1300}, /* recused */
 		{"CNC", code_of(f, "C02"), "A2", j02, NULL, 1400},
 	};
-	static const enum ct_status want[] = {CT_OK, CT_FORBIDDEN, CT_OK};
+	static const enum ct_status want[] = {CT_OK, CT_NOT_FOUND, CT_OK};
 	unsigned char sum[32] = {0};
 	struct score_ack ack;
 	int64_t v = version(f, "CNC");
@@ -1625,7 +1716,7 @@ static void test_audit_chain(void **state)
 	n = audit_rows(f->path, NULL);
 
 	/* Refused scores append nothing. */
-	assert_int_equal(judge_put(f, "J01", code_of(f, "C03"), "A1", 500, NULL, &err), CT_FORBIDDEN);
+	assert_int_equal(judge_put(f, "J01", code_of(f, "C03"), "A1", 500, NULL, &err), CT_NOT_FOUND);
 	const struct score_put bad[] = {
 		{"CNC", "C02", "A1", 0, "J02", 300},
 		{"CNC", "C02", "B1", 0, "J02", 250},
@@ -1795,6 +1886,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_score_rolled_back_not_stored, setup_drawn, teardown),
 		cmocka_unit_test_setup_teardown(test_score_admin_by_reg_id, setup_drawn, teardown),
 		cmocka_unit_test_setup_teardown(test_scores_import_all_or_nothing, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_score_recused_same_as_unknown, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_score_code_any_case, setup_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_scores_import_duplicate, setup_drawn, teardown),
 		cmocka_unit_test_setup_teardown(test_score_savepoints, setup_drawn, teardown),
 		cmocka_unit_test_setup_teardown(test_score_change_drops_acceptance, setup_file, teardown),
 		cmocka_unit_test_setup_teardown(test_judge_sheet, setup_drawn, teardown),
