@@ -9,6 +9,7 @@ packages=(
 	libevent-dev libsqlite3-dev libjansson-dev libsodium-dev
 	libqrencode-dev libpng-dev libcmocka-dev
 	sqlite3 curl python3 zbar-tools
+	wrk linux-perf
 )
 
 missing=()
