@@ -11,6 +11,7 @@ packages=(
 	sqlite3 curl python3 zbar-tools
 	chromium fonts-noto-cjk python3-cryptography
 	nodejs
+	wrk linux-perf
 )
 
 missing=()
