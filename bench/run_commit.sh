@@ -93,7 +93,7 @@ write("criteria", "event,module,module_name,module_weight,code,description,max,m
 write("contestants", "reg_id,name,organization,event",
       [(f"B{i:05d}", f"选手{i}", f"参赛单位{i % 50}", "BENCH") for i in range(1, nc + 1)])
 write("judges", "code,name,organization,pin,event,role",
-      [(f"J{i:03d}", f"裁判{i}", f"裁判单位{i}", f"pin-{i:04d}", "BENCH", "judge") for i in range(1, nj + 1)])
+      [(f"J{i:03d}", f"裁判{i}", f"裁判单位{i}", f"{800000 + i:06d}", "BENCH", "judge") for i in range(1, nj + 1)])
 PY
 
 start_server "$tmp/template.db" "$tmp/setup.log" --contest-code BENCH --contest-name 基准测试
@@ -107,7 +107,7 @@ CONTEST_TOKEN=$admin "$cli" --server "$url" draw BENCH >/dev/null
 : >"$tmp/tokens"
 for ((j = 1; j <= n_judges; j++)); do
 	printf -v code 'J%03d' "$j"
-	printf -v pin 'pin-%04d' "$j"
+	printf -v pin '%06d' "$((800000 + j))"
 	login "{\"judge\":\"$code\",\"pin\":\"$pin\"}" >>"$tmp/tokens"
 done
 curl -fsS "$url/api/v1/events/BENCH/contestants" -H "Authorization: Bearer $admin" |

@@ -46,10 +46,13 @@ struct app {
 
 /* Who made a request, after authentication. */
 struct who {
-	bool admin;
-	int64_t judge_id;         /* 0 for the admin or the public */
+	bool admin;               /* an organizer account (SPEC's admin role) */
+	int64_t judge_id;         /* 0 for an organizer or the public */
 	char judge_code[64];
-	char actor[80];           /* "admin", "judge:J01" or "public" */
+	char actor[80];           /* "organizer:NAME", "judge:J01" or "public" */
+	int64_t organizer_id;     /* the organizer account; 0 for a judge or the public */
+	char organizer[64];       /* its name */
+	int64_t expires;          /* the token's expiry, unix seconds */
 };
 
 struct request {
@@ -96,6 +99,16 @@ void http_reply_json(struct request *req, int status, json_t *body);
 /* Replies with JSON text already encoded and frees req. replay marks an
  * idempotent replay (Idempotent-Replay: true). */
 void http_reply_text(struct request *req, int status, const char *json_text, bool replay);
+
+/* Adds a response header to req's answer (before the reply). */
+void http_set_header(struct request *req, const char *name, const char *value);
+
+/* A conditional GET: true when the request's If-None-Match names etag (a
+ * quoted entity tag, '"57.c"'), so the caller answers http_reply_not_modified. */
+bool http_etag_matches(struct request *req, const char *etag);
+
+/* Replies 304 Not Modified with etag and no body, and frees req. */
+void http_reply_not_modified(struct request *req, const char *etag);
 
 /* Replies with the error body for st/err and frees req. */
 void http_reply_error(struct request *req, enum ct_status st, const struct ct_err *err);

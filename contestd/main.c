@@ -151,7 +151,7 @@ static int init_contest(struct store *st, const struct config *cfg, const char *
 	}
 	fprintf(stderr,
 		"contestd: created contest %s (%s) in %s\n"
-		"contestd: admin secret: %s\n"
+		"contestd: secret of organizer account admin: %s\n"
 		"contestd: (shown once; also in %s, mode 0600)\n",
 		cfg->contest_code, cfg->contest_name, cfg->db_path, secret, secret_path);
 	ret = 0;
@@ -171,6 +171,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	log_msg("%s: finishing in-flight requests, then exiting", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_stop(app);
 	commit_flush(app->commit);
+	auth_flush(app);
 	struct timeval grace = {1, 0};
 	event_base_loopexit(app->base, &grace);
 }
@@ -203,7 +204,7 @@ int main(int argc, char **argv)
 	if (!store_contest_exists(app.store) &&
 	    init_contest(app.store, &app.cfg, app.cfg.public_url ? app.cfg.public_url : url) != 0)
 		return 1;
-	app.auth = auth_new();
+	app.auth = auth_new(app.base, NULL);
 	app.results = results_new();
 	app.commit = commit_new(app.base, app.store, app.cfg.max_batch);
 	struct event *sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);

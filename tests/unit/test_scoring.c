@@ -129,7 +129,7 @@ static void add_accept(struct fx *f, uint32_t contestant, uint32_t criterion)
 {
 	size_t a = f->sheet.n_accepts++;
 	assert_true(a < FX_ACCEPTS);
-	f->accepts[a] = (struct sheet_accept){ contestant, criterion };
+	f->accepts[a] = (struct sheet_accept){ contestant, criterion, false, 0 };
 }
 
 /* Scores the event, which must succeed; the result stays in f->r. */
@@ -664,7 +664,8 @@ static void test_completeness(void **state)
 	add_value(f, a, 1, 2, 640);
 	add_value(f, a, 2, 1, 0);
 	VALUES(f, a, 3, 100, 200, 300);
-	/* b: A1 lacks J1, A2 has J1's value, A3 none at all, A4 nothing. */
+	/* b: A1 lacks J1, A2 has J1's value, A3 (a deduction) none at all,
+	 * which is no deduction and nothing missing, A4 nothing. */
 	add_value(f, b, 0, 0, 500);
 	add_value(f, b, 0, 2, 500);
 	add_value(f, b, 1, 1, 700);
@@ -675,10 +676,10 @@ static void test_completeness(void **state)
 	assert_false(entry(f, c)->complete);
 	assert_int_equal(f->r->n_incomplete, 1);
 	static const struct missing want[] = {
-		{ 0, 0, 1 }, { 0, 2, UINT32_MAX }, { 0, 3, 0 }, { 0, 3, 1 }, { 0, 3, 2 },
+		{ 0, 0, 1 }, { 0, 3, 0 }, { 0, 3, 1 }, { 0, 3, 2 },
 	};
-	assert_int_equal(f->r->n_missing, 5);
-	for (size_t i = 0; i < 5; i++) {
+	assert_int_equal(f->r->n_missing, 4);
+	for (size_t i = 0; i < 4; i++) {
 		assert_int_equal(f->r->missing[i].contestant, b);
 		assert_int_equal(f->r->missing[i].criterion, want[i].criterion);
 		assert_int_equal(f->r->missing[i].judge, want[i].judge);
@@ -1844,8 +1845,10 @@ static void check_event(const struct gen *g, const struct result *r)
 			uint32_t panel = 0;
 			for (uint32_t j = 0; j < s->n_judges; j++)
 				panel += !oracle_recused(s, j, c);
-			bool any = cr->method == METHOD_MEASUREMENT || cr->method == METHOD_DEDUCTION;
-			if ((any && nv == 0) || panel == 0) {
+			bool any = cr->method == METHOD_MEASUREMENT;
+			if (cr->method == METHOD_DEDUCTION) {
+				/* no value is no deduction: never missing */
+			} else if ((any && nv == 0) || panel == 0) {
 				assert_true(nm < r->n_missing);
 				assert_int_equal(r->missing[nm].contestant, c);
 				assert_int_equal(r->missing[nm].criterion, k);
@@ -2088,7 +2091,7 @@ static void test_many_blocks(void **state)
 	struct sheet_contestant *ct = calloc(N, sizeof *ct);
 	char (*keys)[12] = calloc(N, sizeof *keys);
 	struct sheet_value *values = calloc((size_t)N * K * J + 1, sizeof *values);
-	struct sheet_accept accepts[3] = { { 5, 0 }, { 2000, 2 }, { 2999, 1 } };
+	struct sheet_accept accepts[3] = { { 5, 0, false, 0 }, { 2000, 2, false, 0 }, { 2999, 1, false, 0 } };
 	uint64_t rng = UINT64_C(0xb10c);
 	size_t n = 0;
 	assert_non_null(ct);

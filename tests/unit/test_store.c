@@ -244,30 +244,30 @@ static int audit_scan(const char *path, const char *action, long long *broken)
 	sqlite3_stmt *s = NULL;
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT seq, at, actor, action, object, old_value, new_value, prev_hash, "
-					    "hash FROM audit ORDER BY seq",
+					    "SELECT seq, at, actor, action, object, old_value, new_value, role, reason, "
+					    "prev_hash, hash FROM audit ORDER BY seq",
 					    -1, &s, NULL),
 			 SQLITE_OK);
 	unsigned char prev[AUDIT_HASH_BYTES] = {0};
 	int n = 0, rc;
 	*broken = -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *t[6];
-		for (int i = 0; i < 6; i++)
+		const char *t[8];
+		for (int i = 0; i < 8; i++)
 			t[i] = (const char *)sqlite3_column_text(s, 1 + i);
-		struct audit_record r = {t[0], t[1], t[2], t[3], t[4], t[5]};
+		struct audit_record r = {t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]};
 		unsigned char want[AUDIT_HASH_BYTES];
 		audit_hash(prev, &r, want);
-		bool prev_ok = sqlite3_column_bytes(s, 7) == AUDIT_HASH_BYTES &&
-			       memcmp(sqlite3_column_blob(s, 7), prev, AUDIT_HASH_BYTES) == 0;
-		bool hash_ok = sqlite3_column_bytes(s, 8) == AUDIT_HASH_BYTES &&
-			       memcmp(sqlite3_column_blob(s, 8), want, AUDIT_HASH_BYTES) == 0;
+		bool prev_ok = sqlite3_column_bytes(s, 9) == AUDIT_HASH_BYTES &&
+			       memcmp(sqlite3_column_blob(s, 9), prev, AUDIT_HASH_BYTES) == 0;
+		bool hash_ok = sqlite3_column_bytes(s, 10) == AUDIT_HASH_BYTES &&
+			       memcmp(sqlite3_column_blob(s, 10), want, AUDIT_HASH_BYTES) == 0;
 		if ((!prev_ok || !hash_ok) && *broken < 0)
 			*broken = sqlite3_column_int64(s, 0);
 		/* Chain on the stored hash, as a verifier does, so only the
 		 * altered record itself is reported. */
-		if (sqlite3_column_bytes(s, 8) == AUDIT_HASH_BYTES)
-			memcpy(prev, sqlite3_column_blob(s, 8), AUDIT_HASH_BYTES);
+		if (sqlite3_column_bytes(s, 10) == AUDIT_HASH_BYTES)
+			memcpy(prev, sqlite3_column_blob(s, 10), AUDIT_HASH_BYTES);
 		if (!action || strcmp(r.action, action) == 0)
 			n++;
 	}
@@ -287,8 +287,9 @@ static int audit_rows(const char *path, const char *action)
 	return n;
 }
 
-/* The last audit record's actor, action, object, old and new value joined
- * with '|' ("-" for NULL), for comparing with a hand-written expectation. */
+/* The last audit record's actor, action, object, old and new value, role
+ * and reason joined with '|' ("-" for NULL), for comparing with a
+ * hand-written expectation. */
 static void audit_last(const char *path, char *buf, size_t len)
 {
 	sqlite3 *db = NULL;
@@ -296,12 +297,14 @@ static void audit_last(const char *path, char *buf, size_t len)
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
 					    "SELECT actor, action, object, coalesce(old_value, '-'), "
-					    "coalesce(new_value, '-') FROM audit ORDER BY seq DESC LIMIT 1",
+					    "coalesce(new_value, '-'), coalesce(role, '-'), coalesce(reason, '-') "
+					    "FROM audit ORDER BY seq DESC LIMIT 1",
 					    -1, &s, NULL),
 			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	snprintf(buf, len, "%s|%s|%s|%s|%s", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
-		 sqlite3_column_text(s, 2), sqlite3_column_text(s, 3), sqlite3_column_text(s, 4));
+	snprintf(buf, len, "%s|%s|%s|%s|%s|%s|%s", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
+		 sqlite3_column_text(s, 2), sqlite3_column_text(s, 3), sqlite3_column_text(s, 4),
+		 sqlite3_column_text(s, 5), sqlite3_column_text(s, 6));
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 }
@@ -463,9 +466,13 @@ static void test_contest_init_get(void **state)
 	assert_string_equal(info.public_url, "https://contest.example.cn");
 	assert_memory_equal(info.sign_pk, pk, 32);
 
-	char hash[128];
-	EXPECT(CT_OK, store_admin_hash(f->st, hash, sizeof hash, &err));
-	assert_string_equal(hash, "$argon2id$v=19$fake");
+	/* The secret hash is the first organizer account's, "admin". */
+	struct organizer_login o;
+	EXPECT(CT_OK, store_organizer_login(f->st, "admin", &o, &err));
+	assert_string_equal(o.secret_hash, "$argon2id$v=19$fake");
+	assert_string_equal(o.name, "admin");
+	assert_false(o.disabled);
+	EXPECT(CT_NOT_FOUND, store_organizer_login(f->st, "Admin", &o, &err));
 
 	/* One database holds one contest. */
 	EXPECT(CT_CONFLICT, store_contest_init(f->st, "OTHER", "另一个", "https://x.example", pk, sk, "h", &err));
@@ -1412,7 +1419,10 @@ static void test_lock_closes_scoring(void **state)
 	const char *c01 = code_of(f, "C01");
 	assert_int_equal(judge_put(f, "J02", c01, "A1", 500, NULL, &err), CT_OK);
 	int64_t v = version(f, "CNC");
-	EXPECT(CT_OK, store_event_transition(f->st, "judge:H01", "CNC", "drawn", "locked", "lock", NULL, &err));
+	static const struct wf_facts ready = {0};
+	enum event_state to = EVENT_SETUP;
+	EXPECT(CT_OK, store_event_transition(f->st, "judge:H01", "chief", "CNC", WF_LOCK, &ready, NULL, &to, &err));
+	assert_int_equal(to, EVENT_LOCKED);
 	assert_true(version(f, "CNC") > v);
 	struct event_data *d = load(f, "CNC");
 	assert_string_equal(d->state, "locked");
@@ -1427,19 +1437,20 @@ static void test_lock_closes_scoring(void **state)
 	assert_msg_has(&err, "locked");
 	const struct checkin_row rows[] = {{"C01", ENTRY_ABSENT, -1, NULL}};
 	EXPECT(CT_CONFLICT, store_checkin(f->st, "admin", rows, 1, &err));
-	/* Locking twice, or from the wrong state, is refused. */
-	EXPECT(CT_CONFLICT,
-	       store_event_transition(f->st, "admin", "CNC", "drawn", "locked", "lock", NULL, &err));
-	assert_msg_has(&err, "locked");
-	EXPECT(CT_NOT_FOUND,
-	       store_event_transition(f->st, "admin", "LATHE", "drawn", "locked", "lock", NULL, &err));
+	/* Locking twice, or an unknown event, is refused. */
+	EXPECT(CT_CONFLICT, store_event_transition(f->st, "admin", NULL, "CNC", WF_LOCK, &ready, NULL, NULL, &err));
+	assert_string_equal(err.msg, "event CNC is locked; it is locked already");
+	EXPECT(CT_NOT_FOUND, store_event_transition(f->st, "admin", NULL, "LATHE", WF_LOCK, &ready, NULL, NULL, &err));
 	assert_int_equal(version(f, "CNC"), v);
 	d = load(f, "CNC");
 	assert_int_equal(value_in(d, "C01", "A1", "J02"), 500);
 	event_data_free(d);
 
-	/* Unlocking with a reason reopens scoring. */
-	EXPECT(CT_OK, store_event_transition(f->st, "admin", "CNC", "locked", "drawn", "unlock", "复核", &err));
+	/* Unlocking needs a reason, and reopens scoring. */
+	const struct wf_facts no_reason = {.reason = ""}, reason = {.reason = "复核"};
+	EXPECT(CT_INVALID, store_event_transition(f->st, "admin", NULL, "CNC", WF_UNLOCK, &no_reason, NULL, NULL, &err));
+	EXPECT(CT_OK, store_event_transition(f->st, "admin", NULL, "CNC", WF_UNLOCK, &reason, "复核", &to, &err));
+	assert_int_equal(to, EVENT_DRAWN);
 	d = load(f, "CNC");
 	assert_string_equal(d->state, "drawn");
 	assert_null(d->locked_at);
@@ -1466,9 +1477,9 @@ static void test_audit_chain(void **state)
 	assert_int_equal(audit_rows(f->path, "contestant.add"), 4);
 	assert_int_equal(audit_rows(f->path, "judge.assign"), 4);
 	audit_last(f->path, last, sizeof last);
-	assert_string_equal(last, "admin|judge.assign|WELD/J09|-|judge");
+	assert_string_equal(last, "admin|judge.assign|WELD/J09|-|judge|organizer|-");
 	int n = audit_rows(f->path, NULL);
-	assert_int_equal(n, 14);
+	assert_int_equal(n, 15); /* init, the organizer account admin, 13 registrations */
 
 	/* Refused batches append nothing. */
 	const struct contestant_row dup[] = {
@@ -1484,18 +1495,18 @@ static void test_audit_chain(void **state)
 
 	fx_draw(f);
 	audit_last(f->path, last, sizeof last);
-	assert_string_equal(last, "admin|draw|CNC|setup|4 contestants");
+	assert_string_equal(last, "admin|draw|CNC|setup|4 contestants|organizer|-");
 
 	/* A score and its revision name the anonymous code, never the reg_id. */
 	const char *c01 = code_of(f, "C01");
 	char want[512];
 	assert_int_equal(judge_put(f, "J02", c01, "A1", 500, NULL, &err), CT_OK);
 	audit_last(f->path, last, sizeof last);
-	snprintf(want, sizeof want, "judge:J02|score|CNC/%s/A1/J02|-|5.00", c01);
+	snprintf(want, sizeof want, "judge:J02|score|CNC/%s/A1/J02|-|5.00|judge|-", c01);
 	assert_string_equal(last, want);
 	assert_int_equal(put_as(f, true, "J02", "C01", "A1", 650, NULL, &err), CT_OK);
 	audit_last(f->path, last, sizeof last);
-	snprintf(want, sizeof want, "admin|score|CNC/%s/A1/J02|5.00|6.50", c01);
+	snprintf(want, sizeof want, "admin|score|CNC/%s/A1/J02|5.00|6.50|organizer|-", c01);
 	assert_string_equal(last, want);
 	n = audit_rows(f->path, NULL);
 
@@ -1517,18 +1528,20 @@ static void test_audit_chain(void **state)
 	const struct contestant_patch p = {NULL, 120, NULL};
 	EXPECT(CT_OK, store_contestant_patch(f->st, "admin", "C03", &p, &err));
 	assert_int_equal(audit_rows(f->path, "contestant.status"), 3);
-	EXPECT(CT_OK, store_event_transition(f->st, "admin", "CNC", "drawn", "locked", "lock", NULL, &err));
+	const struct wf_facts ready = {0}, reason = {.reason = "复核"};
+	EXPECT(CT_OK, store_event_transition(f->st, "admin", NULL, "CNC", WF_LOCK, &ready, NULL, NULL, &err));
 	audit_last(f->path, last, sizeof last);
-	assert_string_equal(last, "admin|lock|CNC|drawn|locked");
-	EXPECT(CT_OK, store_event_transition(f->st, "admin", "CNC", "locked", "drawn", "unlock", "复核", &err));
+	assert_string_equal(last, "admin|lock|CNC|drawn|locked|organizer|-");
+	EXPECT(CT_OK, store_event_transition(f->st, "organizer:admin", NULL, "CNC", WF_UNLOCK, &reason, "复核", NULL,
+					     &err));
 	audit_last(f->path, last, sizeof last);
-	assert_string_equal(last, "admin|unlock|CNC|locked|drawn reason 复核");
+	assert_string_equal(last, "organizer:admin|unlock|CNC|locked|drawn|organizer|复核");
 
 	unsigned char th[32] = {9};
-	const struct token_info t = {false, judge_id(f, "J02"), "J02", 4102444800};
+	const struct token_info t = {.judge_id = judge_id(f, "J02"), .judge_code = "J02", .expires = 4102444800};
 	EXPECT(CT_OK, store_token_put(f->st, th, &t, &err));
 	audit_last(f->path, last, sizeof last);
-	assert_string_equal(last, "judge:J02|login|judge:J02|-|-");
+	assert_string_equal(last, "judge:J02|login|judge:J02|-|-|judge|-");
 	/* Import 1 + check-in 2 + patch 1 + lock 1 + unlock 1 + login 1. */
 	assert_int_equal(audit_rows(f->path, NULL), n + 7);
 	assert_int_equal(audit_rows(f->path, "score"), 3);
@@ -1594,8 +1607,12 @@ static void test_tokens(void **state)
 	memset(unknown, 0x33, sizeof unknown);
 	const int64_t expires = 4102444800; /* 2100-01-01 */
 	const int64_t j02 = judge_id(f, "J02");
-	const struct token_info tj = {false, j02, "J02", expires};
-	const struct token_info ta = {true, 0, "", expires};
+	struct organizer_login admin;
+	unsigned char pk[32] = {1}, sk[64] = {2};
+	EXPECT(CT_OK, store_contest_init(f->st, "C", "大赛", "https://x.example", pk, sk, "h", &err));
+	EXPECT(CT_OK, store_organizer_login(f->st, "admin", &admin, &err));
+	const struct token_info tj = {.judge_id = j02, .judge_code = "J02", .expires = expires};
+	const struct token_info ta = {.admin = true, .expires = expires, .organizer_id = admin.id};
 	EXPECT(CT_OK, store_token_put(f->st, judge_hash, &tj, &err));
 	EXPECT(CT_OK, store_token_put(f->st, admin_hash, &ta, &err));
 
@@ -1609,6 +1626,8 @@ static void test_tokens(void **state)
 	assert_true(got.admin);
 	assert_int_equal(got.judge_id, 0);
 	assert_string_equal(got.judge_code, "");
+	assert_int_equal(got.organizer_id, admin.id);
+	assert_string_equal(got.organizer, "admin");
 
 	EXPECT(CT_UNAUTHORIZED, store_token_get(f->st, judge_hash, expires, &got, &err));
 	assert_msg_has(&err, "expired");
