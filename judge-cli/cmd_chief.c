@@ -74,7 +74,7 @@ static void print_progress_judges(const json_t *judges)
 
 static void print_progress(const json_t *doc)
 {
-	char b[6][32];
+	char b[7][32];
 	const json_t *sum = json_object_get(doc, "summary");
 	printf("%s  %s  (%s)\n", json_str(doc, "event", ""), json_str(doc, "name", ""), json_str(doc, "state", ""));
 	printf("%s of %s competed contestants complete; %s of %s values entered, %s missing; %s discrepancies, "
@@ -82,7 +82,7 @@ static void print_progress(const json_t *doc)
 	       json_text(sum, "complete", "?", b[0]), json_text(sum, "competed", "?", b[1]),
 	       json_text(sum, "entered", "?", b[2]), json_text(sum, "required", "?", b[3]),
 	       json_text(sum, "missing", "?", b[4]), json_text(sum, "discrepancies", "?", b[5]),
-	       json_text(sum, "open_discrepancies", "?", b[0]));
+	       json_text(sum, "open_discrepancies", "?", b[6]));
 	print_progress_judges(json_object_get(doc, "judges"));
 
 	const json_t *list = json_object_get(doc, "contestants");

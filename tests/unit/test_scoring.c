@@ -842,6 +842,69 @@ static void test_discrepancy_accepts(void **state)
 	fx_free(f);
 }
 
+/* For a measurement or deduction criterion the chief judge names the value
+ * that stands: while the values disagree it is the mark. */
+static void test_accepted_value_stands(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new();
+	add_module(f, "A", -1);
+	add_criterion(f, "A1", 0, METHOD_MEAN, 1000);
+	add_criterion(f, "A2", 0, METHOD_MEASUREMENT, 500);
+	add_criterion(f, "A3", 0, METHOD_DEDUCTION, 300);
+	add_judge(f, 0);
+	add_judge(f, 0);
+	uint32_t a = add_competed(f, "a"), b = add_competed(f, "b");
+	VALUES(f, a, 0, 800, 800);
+	VALUES(f, a, 1, 450, 400);   /* disagree: mean 4.25 until accepted */
+	VALUES(f, a, 2, 100, 200);   /* disagree: mean 1.50 */
+	VALUES(f, b, 0, 600, 600);
+	VALUES(f, b, 1, 300, 300);   /* agree: an acceptance changes nothing */
+	score(f);
+	assert_int_equal(mark(f, a, 1), 425);
+	assert_int_equal(mark(f, a, 2), 150);
+	assert_int_equal(f->r->n_open, 2);
+	fx_free(f);
+
+	f = fx_new();
+	add_module(f, "A", -1);
+	add_criterion(f, "A1", 0, METHOD_MEAN, 1000);
+	add_criterion(f, "A2", 0, METHOD_MEASUREMENT, 500);
+	add_criterion(f, "A3", 0, METHOD_DEDUCTION, 300);
+	add_judge(f, 0);
+	add_judge(f, 0);
+	a = add_competed(f, "a");
+	b = add_competed(f, "b");
+	VALUES(f, a, 0, 800, 800);
+	VALUES(f, a, 1, 450, 400);
+	VALUES(f, a, 2, 100, 200);
+	VALUES(f, b, 0, 600, 600);
+	VALUES(f, b, 1, 300, 300);
+	add_accept(f, a, 1);
+	f->accepts[0].has_value = true;
+	f->accepts[0].value_c = 420; /* a re-measurement: neither judge's value */
+	add_accept(f, a, 2);
+	f->accepts[1].has_value = true;
+	f->accepts[1].value_c = 200;
+	add_accept(f, b, 1);
+	f->accepts[2].has_value = true;
+	f->accepts[2].value_c = 100; /* no discrepancy there: the agreed 3.00 stands */
+	score(f);
+	assert_int_equal(f->r->n_open, 0);
+	assert_int_equal(mark(f, a, 1), 420);
+	assert_int_equal(mark(f, a, 2), 200);
+	assert_int_equal(mark(f, b, 1), 300);
+	/* a: 8.00 + 4.20 - 2.00 = 10.20; b: 6.00 + 3.00 = 9.00 */
+	assert_int_equal(module_score(f, a, 0), 1020);
+	assert_int_equal(module_score(f, b, 0), 900);
+	assert_int_equal(entry(f, a)->total_c, 1020);
+
+	/* A value that stands must be a value the criterion allows. */
+	f->accepts[0].value_c = 501;
+	score_invalid(f, "outside 0..max");
+	fx_free(f);
+}
+
 /* ---- ranking -------------------------------------------------------------- */
 
 struct want_row {
@@ -2191,6 +2254,7 @@ int main(void)
 		cmocka_unit_test(test_discrepancy_thresholds),
 		cmocka_unit_test(test_discrepancy_other_limits),
 		cmocka_unit_test(test_discrepancy_accepts),
+		cmocka_unit_test(test_accepted_value_stands),
 		cmocka_unit_test(test_shared_ranks),
 		cmocka_unit_test(test_tiebreak_module),
 		cmocka_unit_test(test_tiebreak_criterion),
