@@ -145,14 +145,16 @@ static json_t *judges_progress(const struct computed *comp, const struct progres
 }
 
 /* The contestants still incomplete, in code order, with the number of
- * values each criterion still lacks. */
+ * values each criterion still lacks (for a chief before the lock, the
+ * blind counts that do not give recusals away). */
 static json_t *contestants_progress(const struct event_data *d, const struct progress *p, const uint32_t *order,
 				    bool identities)
 {
 	json_t *list = json_array();
+	const uint32_t *counts = identities ? p->incomplete : p->blind;
 	for (uint32_t n = 0; n < d->n_contestants; n++) {
 		uint32_t i = order[n];
-		const uint32_t *row = &p->incomplete[(size_t)i * d->n_criteria];
+		const uint32_t *row = &counts[(size_t)i * d->n_criteria];
 		json_t *crits = NULL;
 		for (uint32_t k = 0; k < d->n_criteria; k++) {
 			if (!row[k])
@@ -293,8 +295,9 @@ void api_progress_get(struct request *req)
 	const struct event_data *d = comp->data;
 	const struct result *r = comp->res;
 	uint32_t *order = api_code_order(d), *rank = code_rank(d, order);
+	uint32_t complete = acc.identities ? p->complete : p->blind_complete;
 	json_t *summary = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "competed", (json_int_t)p->competed,
-				    "complete", (json_int_t)p->complete, "incomplete", (json_int_t)r->n_incomplete,
+				    "complete", (json_int_t)complete, "incomplete", (json_int_t)(p->competed - complete),
 				    "required", (json_int_t)p->required, "entered",
 				    (json_int_t)(p->required - p->missing), "missing", (json_int_t)p->missing,
 				    "discrepancies", (json_int_t)r->n_discrepancies, "open_discrepancies",

@@ -245,17 +245,19 @@ static void blockers_by_reg(const struct computed *comp, json_t *missing, json_t
 }
 
 /* What blocks the lock, for a chief judge before the lock: anonymous codes
- * in code order, how many values each criterion lacks, never which judge
- * owes them (that would show whom a judge is recused from). */
+ * in code order, how many values each criterion lacks as the chief's
+ * progress shows it (blind counts), never which judge owes them (that would
+ * show whom a judge is recused from). */
 static void blockers_by_code(const struct computed *comp, json_t *missing, json_t *disc)
 {
 	const struct event_data *d = comp->data;
 	const struct result *r = comp->res;
+	struct progress *p = NULL;
+	if (results_progress(comp, &p, NULL) != CT_OK)
+		return; /* the counts still say what blocks the lock */
+	const uint32_t *lacking = p->blind;
 	uint32_t *order = api_code_order(d);
-	uint32_t *lacking = xcalloc((size_t)d->n_contestants * d->n_criteria + 1, sizeof *lacking);
 	uint32_t *open = xcalloc((size_t)d->n_contestants * d->n_criteria + 1, sizeof *open);
-	for (size_t i = 0; i < r->n_missing; i++)
-		lacking[(size_t)r->missing[i].contestant * d->n_criteria + r->missing[i].criterion]++;
 	for (size_t i = 0; i < r->n_discrepancies; i++)
 		if (!r->discrepancies[i].accepted)
 			open[(size_t)r->discrepancies[i].contestant * d->n_criteria + r->discrepancies[i].criterion] =
@@ -278,8 +280,8 @@ static void blockers_by_code(const struct computed *comp, json_t *missing, json_
 		}
 	}
 	free(open);
-	free(lacking);
 	free(order);
+	progress_free(p);
 }
 
 /* The 409 body of a refused lock: the workflow's message and what blocks it. */

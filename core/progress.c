@@ -2,12 +2,37 @@
 #include "progress.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "xmalloc.h"
 
 static bool per_judge(enum method m)
 {
 	return m != METHOD_MEASUREMENT && m != METHOD_DEDUCTION;
+}
+
+/* The counts a chief judge sees: a recused judge who still misses values
+ * of a criterion counts as missing on it for the colleague contestants too. */
+static void blind_counts(const struct sheet *s, struct progress *p)
+{
+	uint32_t nk = s->n_criteria, nc = s->n_contestants;
+	memcpy(p->blind, p->incomplete, (size_t)nc * nk * sizeof *p->blind);
+	for (uint32_t j = 0; j < s->n_judges; j++) {
+		uint32_t org = s->judges[j].org;
+		for (uint32_t k = 0; org && k < nk; k++) {
+			if (!p->judges[j].missing_by_criterion[k])
+				continue;
+			for (uint32_t i = 0; i < nc; i++)
+				if (s->contestants[i].status == ENTRY_COMPETED && s->contestants[i].org == org)
+					p->blind[(size_t)i * nk + k]++;
+		}
+	}
+	for (uint32_t i = 0; i < nc; i++) {
+		bool open = false;
+		for (uint32_t k = 0; k < nk && !open; k++)
+			open = p->blind[(size_t)i * nk + k] > 0;
+		p->blind_complete += s->contestants[i].status == ENTRY_COMPETED && !open;
+	}
 }
 
 enum ct_status progress_compute(const struct sheet *s, const struct result *r, struct progress **out,
@@ -26,6 +51,7 @@ enum ct_status progress_compute(const struct sheet *s, const struct result *r, s
 	p->judges = xcalloc(nj ? nj : 1, sizeof *p->judges);
 	p->counts = xcalloc((size_t)nj * nk + 1, sizeof *p->counts);
 	p->incomplete = xcalloc((size_t)nc * nk + 1, sizeof *p->incomplete);
+	p->blind = xcalloc((size_t)nc * nk + 1, sizeof *p->blind);
 
 	uint32_t judged = 0, measured = 0; /* criteria scored by each judge; measurement criteria */
 	for (uint32_t k = 0; k < nk; k++) {
@@ -58,6 +84,7 @@ enum ct_status progress_compute(const struct sheet *s, const struct result *r, s
 	}
 	for (uint32_t i = 0; i < nc; i++)
 		p->complete += r->entries[i].complete;
+	blind_counts(s, p);
 	*out = p;
 	return CT_OK;
 }
@@ -69,5 +96,6 @@ void progress_free(struct progress *p)
 	free(p->judges);
 	free(p->counts);
 	free(p->incomplete);
+	free(p->blind);
 	free(p);
 }

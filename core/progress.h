@@ -23,6 +23,12 @@ struct progress {
 	struct judge_progress *judges;   /* [judge] of the sheet */
 	uint32_t *incomplete;            /* [contestant * n_criteria + criterion]: values still
 					  * missing there (a measurement with none counts 1) */
+	uint32_t *blind;                 /* the same as a chief judge may see it before the lock:
+					  * a judge recused from the contestant counts as missing
+					  * there while the judge still misses any value of that
+					  * criterion elsewhere, so that a code finished early
+					  * does not give away that the judge is a colleague */
+	uint32_t blind_complete;         /* competed contestants with no blind count */
 	uint32_t competed, complete;     /* competed contestants, and complete ones */
 	uint32_t required, missing;      /* all values owed by judges, and missing; plus one per
 					  * measurement criterion of a competed contestant */

@@ -202,6 +202,33 @@ static void test_progress_by_hand(void **state)
 	assert_int_equal(p->complete, 0);
 	assert_int_equal(p->required, 12);
 	assert_int_equal(p->missing, 3);
+	/* j1 (recused from c1) misses nothing: the chief sees the same counts. */
+	assert_memory_equal(p->blind, p->incomplete, 3 * 4 * sizeof *p->blind);
+	assert_int_equal(p->blind_complete, p->complete);
+	progress_free(p);
+	result_free(r);
+
+	/* Now j1 misses K0 of c0. c1 needs nothing from j1 (recused), but a
+	 * chief who saw c1's K0 complete while every other code waits for j1
+	 * would learn that c1 is j1's colleague: the blind counts show c1's K0
+	 * waiting too, until j1 is done with K0. */
+	static const struct sheet_value lagging[] = {
+		{0, 0, 0, 800}, {0, 0, 2, 600},
+		{1, 0, 0, 500}, {1, 0, 2, 900},
+	};
+	static const struct sheet_criterion k0[] = {{"K0", 0, METHOD_MEAN, 1000}};
+	s.criteria = k0;
+	s.n_criteria = 1;
+	s.values = lagging;
+	s.n_values = 4;
+	assert_int_equal(score_event(&s, &r, NULL), CT_OK);
+	assert_int_equal(progress_compute(&s, r, &p, NULL), CT_OK);
+	assert_int_equal(p->incomplete[0], 1); /* c0 lacks j1 */
+	assert_int_equal(p->incomplete[1], 0); /* c1 needs nothing of j1 */
+	assert_int_equal(p->blind[0], 1);
+	assert_int_equal(p->blind[1], 1);      /* ... but looks as if it waited too */
+	assert_int_equal(p->complete, 1);
+	assert_int_equal(p->blind_complete, 0);
 	progress_free(p);
 	result_free(r);
 }
