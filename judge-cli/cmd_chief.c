@@ -77,11 +77,12 @@ static void print_progress(const json_t *doc)
 	char b[7][32];
 	const json_t *sum = json_object_get(doc, "summary");
 	printf("%s  %s  (%s)\n", json_str(doc, "event", ""), json_str(doc, "name", ""), json_str(doc, "state", ""));
-	printf("%s of %s competed contestants complete; %s of %s values entered, %s missing; %s discrepancies, "
+	const char *n_disc = json_text(sum, "discrepancies", "?", b[5]);
+	printf("%s of %s competed contestants complete; %s of %s values entered, %s missing; %s discrepanc%s, "
 	       "%s open\n\n",
 	       json_text(sum, "complete", "?", b[0]), json_text(sum, "competed", "?", b[1]),
 	       json_text(sum, "entered", "?", b[2]), json_text(sum, "required", "?", b[3]),
-	       json_text(sum, "missing", "?", b[4]), json_text(sum, "discrepancies", "?", b[5]),
+	       json_text(sum, "missing", "?", b[4]), n_disc, strcmp(n_disc, "1") == 0 ? "y" : "ies",
 	       json_text(sum, "open_discrepancies", "?", b[6]));
 	print_progress_judges(json_object_get(doc, "judges"));
 
