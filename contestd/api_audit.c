@@ -9,6 +9,7 @@
 #include "api.h"
 #include "jin.h"
 #include "store.h"
+#include "verify.h"
 
 #define LOG_DEFAULT_LIMIT 1000
 #define LOG_MAX_LIMIT 10000
@@ -134,33 +135,39 @@ static enum ct_status decode_checkpoint(json_t *o, struct audit_checkpoint *cp, 
 	return CT_OK;
 }
 
+static void verify_done(struct request *req, enum ct_status rc, const struct audit_verdict *v,
+			const struct audit_checkpoint *cp, const struct ct_err *err)
+{
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, err);
+		return;
+	}
+	char head[2 * AUDIT_HASH_BYTES + 1];
+	sodium_bin2hex(head, sizeof head, v->head, sizeof v->head);
+	json_t *body = json_pack("{s:b,s:I,s:s,s:o,s:o}", "ok", v->ok, "records", (json_int_t)v->records, "head", head,
+				 "seq", v->seq ? json_integer(v->seq) : json_null(), "problem",
+				 v->ok ? json_null() : json_string(v->problem));
+	if (cp)
+		json_object_set_new(body, "checkpoint", json_pack("{s:I,s:s,s:b}", "seq", (json_int_t)cp->seq, "at",
+								   cp->at, "verified", v->ok));
+	http_reply_json(req, 200, body);
+}
+
 void api_audit_verify_post(struct request *req)
 {
 	static const char *const known[] = {"checkpoint", NULL};
 	struct ct_err err;
 	ct_err_clear(&err);
 	struct audit_checkpoint cp;
-	struct audit_verdict v;
 	json_t *given = json_object_get(req->body, "checkpoint");
+	bool with_cp = given && !json_is_null(given);
 	enum ct_status rc = jin_body(req->body, known, &err);
-	if (rc == CT_OK && given && !json_is_null(given))
+	if (rc == CT_OK && with_cp)
 		rc = decode_checkpoint(given, &cp, &err);
-	bool with_cp = rc == CT_OK && given && !json_is_null(given);
 	if (rc == CT_OK)
-		rc = store_audit_verify(req->app->store, with_cp ? &cp : NULL, &v, &err);
-	if (rc != CT_OK) {
+		rc = verifier_start(req->app->verifier, req, with_cp ? &cp : NULL, verify_done, &err);
+	if (rc != CT_OK)
 		http_reply_error(req, rc, &err);
-		return;
-	}
-	char head[2 * AUDIT_HASH_BYTES + 1];
-	sodium_bin2hex(head, sizeof head, v.head, sizeof v.head);
-	json_t *body = json_pack("{s:b,s:I,s:s,s:o,s:o}", "ok", v.ok, "records", (json_int_t)v.records, "head", head,
-				 "seq", v.seq ? json_integer(v.seq) : json_null(), "problem",
-				 v.ok ? json_null() : json_string(v.problem));
-	if (with_cp)
-		json_object_set_new(body, "checkpoint", json_pack("{s:I,s:s,s:b}", "seq", (json_int_t)cp.seq, "at", cp.at,
-								   "verified", v.ok));
-	http_reply_json(req, 200, body);
 }
 
 void api_audit_checkpoint_post(struct request *req)

@@ -249,7 +249,8 @@ static json_t *discrepancies_json(const struct computed *comp, const uint32_t *r
 		}
 		values[nv++] = (struct disc_value){hit->index, x->judge, x->value_c};
 	}
-	qsort(values, nv, sizeof *values, cmp_disc_value);
+	if (nv)
+		qsort(values, nv, sizeof *values, cmp_disc_value);
 	for (size_t v = 0; v < nv; v++) {
 		char buf[DEC_TEXT_MAX];
 		json_array_append_new(json_object_get(rows[values[v].disc], "values"),

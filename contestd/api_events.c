@@ -213,8 +213,8 @@ void api_draw_post(struct request *req)
 		http_reply_error(req, rc, &err);
 		return;
 	}
-	http_reply_json(req, 200, json_pack("{s:s,s:s,s:i}", "event", req->param[0], "state", "drawn",
-					    "contestants", (int)n));
+	http_reply_json(req, 200, json_pack("{s:s,s:s,s:i}", "event", req->param[0], "state",
+					    event_state_name(EVENT_DRAWN), "contestants", (int)n));
 }
 
 #define BLOCKERS_LISTED 100
@@ -310,6 +310,7 @@ void api_lock_post(struct request *req)
 		return;
 	const struct computed *comp = NULL;
 	struct wf_facts facts = {0};
+	enum event_state to = EVENT_LOCKED;
 	enum ct_status rc = workflow_step(acc.state, WF_LOCK, req->param[0], &facts, NULL, &err);
 	if (rc == CT_OK)
 		rc = results_get(req->app->results, req->app->store, req->param[0], &comp, &err);
@@ -318,7 +319,7 @@ void api_lock_post(struct request *req)
 		facts.incomplete = comp->res->n_incomplete;
 		facts.open_discrepancies = comp->res->n_open;
 		rc = store_event_transition(req->app->store, req->who.actor, acc.role == WF_ROLE_CHIEF ? "chief" : NULL,
-					    req->param[0], WF_LOCK, &facts, NULL, NULL, &err);
+					    req->param[0], WF_LOCK, &facts, NULL, &to, &err);
 	}
 	if (rc == CT_CONFLICT && comp && (facts.missing > 0 || facts.open_discrepancies > 0)) {
 		http_reply_json(req, 409, blockers_body(comp, acc.identities, &err));
@@ -328,7 +329,7 @@ void api_lock_post(struct request *req)
 		http_reply_error(req, rc, &err);
 		return;
 	}
-	http_reply_json(req, 200, json_pack("{s:s,s:s}", "event", req->param[0], "state", "locked"));
+	http_reply_json(req, 200, json_pack("{s:s,s:s}", "event", req->param[0], "state", event_state_name(to)));
 }
 
 /* An organizer takes a locked event back to drawn, with a reason. */

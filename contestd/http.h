@@ -17,6 +17,7 @@ struct store;
 struct commit_queue;
 struct auth;
 struct results_cache;
+struct verifier;
 
 struct config {
 	const char *db_path;
@@ -39,6 +40,7 @@ struct app {
 	struct commit_queue *commit;
 	struct auth *auth;
 	struct results_cache *results;
+	struct verifier *verifier; /* audit verify, off the loop */
 	struct config cfg;
 	uint64_t requests;        /* served, for the log and metrics */
 	bool draining;            /* SIGTERM seen: no new work */

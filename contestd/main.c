@@ -17,6 +17,7 @@
 #include "log.h"
 #include "results.h"
 #include "store.h"
+#include "verify.h"
 #include "xmalloc.h"
 
 static const char usage[] =
@@ -172,6 +173,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	http_stop(app);
 	commit_flush(app->commit);
 	auth_flush(app);
+	verifier_flush(app->verifier);
 	struct timeval grace = {1, 0};
 	event_base_loopexit(app->base, &grace);
 }
@@ -206,6 +208,7 @@ int main(int argc, char **argv)
 		return 1;
 	app.auth = auth_new(app.base, NULL);
 	app.results = results_new();
+	app.verifier = verifier_new(app.base, app.cfg.db_path);
 	app.commit = commit_new(app.base, app.store, app.cfg.max_batch);
 	struct event *sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);
 	struct event *sigint = evsignal_new(app.base, SIGINT, on_signal, &app);
@@ -226,6 +229,7 @@ int main(int argc, char **argv)
 	event_free(sigint);
 	evhttp_free(app.http);
 	results_free(app.results);
+	verifier_free(app.verifier);
 	auth_free(app.auth);
 	store_close(app.store);
 	event_base_free(app.base);

@@ -225,6 +225,35 @@ out:
 	return CT_OK;
 }
 
+enum ct_status store_open_reader(const char *path, struct store **out, struct ct_err *err)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	enum ct_status rc = CT_OK;
+	int src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL);
+	if (src != SQLITE_OK) {
+		rc = ct_fail(err, CT_UNAVAILABLE, "cannot open database %s to read: %s", path,
+			     st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(src));
+		goto out;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (store_schema_version(st) != store_schema_latest())
+		rc = ct_fail(err, CT_UNAVAILABLE, "database %s is at schema version %d, not %d", path,
+			     store_schema_version(st), store_schema_latest());
+out:
+	if (rc != CT_OK) {
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return CT_OK;
+}
+
+void store_interrupt(struct store *st)
+{
+	sqlite3_interrupt(st->db);
+}
+
 void store_close(struct store *st)
 {
 	if (!st)
@@ -238,6 +267,11 @@ void store_close(struct store *st)
 enum ct_status store_begin(struct store *st, struct ct_err *err)
 {
 	return exec(st, "BEGIN IMMEDIATE", err);
+}
+
+enum ct_status store_read_begin(struct store *st, struct ct_err *err)
+{
+	return exec(st, "BEGIN DEFERRED", err);
 }
 
 enum ct_status store_commit(struct store *st, struct ct_err *err)

@@ -25,6 +25,16 @@ int store_schema_latest(void);
  * schema is newer than this binary knows. *out is new; store_close frees it. */
 enum ct_status store_open(const char *path, struct store **out, struct ct_err *err);
 
+/* Opens a second, read-only connection to the database at path (for long
+ * reads off the event loop, in another thread: one connection per thread).
+ * CT_UNAVAILABLE when it cannot be opened or its schema is not the latest.
+ * *out is new; store_close frees it. */
+enum ct_status store_open_reader(const char *path, struct store **out, struct ct_err *err);
+
+/* Makes the statement running on st (in another thread) stop soon with an
+ * error; safe to call from any thread while st is open. */
+void store_interrupt(struct store *st);
+
 /* Finalizes every prepared statement and closes the database. NULL is a no-op. */
 void store_close(struct store *st);
 

@@ -193,26 +193,42 @@ static enum ct_status check_states(struct store *st, const struct audit_replay *
 }
 
 /* The first score whose current value or revision is not its last audited
- * one (or that the trail has and the table lost, or the other way round).
- * A cell's audit object is EVENT/CODE/CRITERION/JUDGE; each revision is
- * one "score" record, its new value the mark with two places. */
+ * one, or that has no audit record. A cell's audit object is
+ * EVENT/CODE/CRITERION/JUDGE (codes hold no '/'); each revision is one
+ * "score" record, its new value the mark with two places. Both sides are
+ * materialized so the join uses an index (one pass over each). */
 static const char SQL_SCORES_AGREE[] =
-	"WITH audited AS (SELECT object, count(*) AS n, new_value AS v, max(seq) AS last FROM audit "
+	"WITH audited AS MATERIALIZED (SELECT object, count(*) AS n, new_value AS v, max(seq) AS last FROM audit "
 	"  WHERE action = 'score' GROUP BY object), "
-	"stored AS (SELECT e.code || '/' || c.anon_code || '/' || k.code || '/' || j.code AS object, "
+	"stored AS MATERIALIZED (SELECT e.code || '/' || c.anon_code || '/' || k.code || '/' || j.code AS object, "
 	"  s.value_c, s.revision FROM scores s JOIN contestants c ON c.id = s.contestant_id "
 	"  JOIN criteria k ON k.id = s.criterion_id JOIN judges j ON j.id = s.judge_id "
 	"  JOIN events e ON e.id = s.event_id) "
 	"SELECT b.object, b.value_c, b.revision, a.n, a.v, a.last FROM stored b LEFT JOIN audited a "
 	"  ON a.object = b.object WHERE a.object IS NULL OR a.n <> b.revision "
 	"  OR a.v IS NOT printf('%d.%02d', b.value_c / 100, b.value_c % 100) "
-	"UNION ALL SELECT a.object, NULL, NULL, a.n, a.v, a.last FROM audited a LEFT JOIN stored b "
-	"  ON b.object = a.object WHERE b.object IS NULL "
 	"ORDER BY 1 LIMIT 1";
 
-static enum ct_status check_scores(struct store *st, struct audit_verdict *v, struct ct_err *err)
+/* The first audited score cell that has no row in scores: the object is
+ * split into its codes and looked up through the unique indexes. */
+static const char SQL_SCORES_LOST[] =
+	"WITH grouped AS (SELECT object, count(*) AS n, new_value AS v, max(seq) AS last FROM audit "
+	"  WHERE action = 'score' GROUP BY object), "
+	"p1 AS (SELECT object, n, v, last, substr(object, 1, instr(object, '/') - 1) AS ev, "
+	"  substr(object, instr(object, '/') + 1) AS r1 FROM grouped), "
+	"p2 AS (SELECT object, n, v, last, ev, substr(r1, 1, instr(r1, '/') - 1) AS code, "
+	"  substr(r1, instr(r1, '/') + 1) AS r2 FROM p1), "
+	"p3 AS (SELECT object, n, v, last, ev, code, substr(r2, 1, instr(r2, '/') - 1) AS crit, "
+	"  substr(r2, instr(r2, '/') + 1) AS judge FROM p2) "
+	"SELECT object, NULL, NULL, n, v, last FROM p3 WHERE NOT EXISTS (SELECT 1 FROM contestants c "
+	"  JOIN events e ON e.id = c.event_id JOIN criteria k ON k.event_id = e.id AND k.code = p3.crit "
+	"  JOIN judges j ON j.code = p3.judge JOIN scores s ON s.contestant_id = c.id AND s.criterion_id = k.id "
+	"  AND s.judge_id = j.id WHERE c.anon_code = p3.code AND e.code = p3.ev) "
+	"ORDER BY 1 LIMIT 1";
+
+static enum ct_status check_scores(struct store *st, const char *sql, struct audit_verdict *v, struct ct_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_SCORES_AGREE, err);
+	sqlite3_stmt *s = store_stmt(st, sql, err);
 	if (!s)
 		return CT_INTERNAL;
 	enum ct_status rc = store_row(st, s, err);
@@ -283,13 +299,21 @@ enum ct_status store_audit_verify(struct store *st, const struct audit_checkpoin
 		if (!out->ok)
 			return CT_OK;
 	}
+	/* One read transaction: the checks see one snapshot of the database
+	 * even while scores are committed on another connection. */
+	enum ct_status rc = store_read_begin(st, err);
+	if (rc != CT_OK)
+		return rc;
 	struct audit_replay *replay = audit_replay_new();
-	enum ct_status rc = check_chain(st, cp, replay, out, err);
+	rc = check_chain(st, cp, replay, out, err);
 	if (rc == CT_OK && out->ok)
 		rc = check_states(st, replay, out, err);
 	if (rc == CT_OK && out->ok)
-		rc = check_scores(st, out, err);
+		rc = check_scores(st, SQL_SCORES_AGREE, out, err);
+	if (rc == CT_OK && out->ok)
+		rc = check_scores(st, SQL_SCORES_LOST, out, err);
 	audit_replay_free(replay);
+	store_rollback(st); /* nothing was written */
 	return rc;
 }
 

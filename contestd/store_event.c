@@ -22,10 +22,12 @@ static const char SQL_DRAW_IDS[] = "SELECT id FROM contestants WHERE event_id = 
 static const char SQL_DRAW_SET[] =
 	"UPDATE contestants SET workstation = :ws, anon_code = :code, "
 	"status = CASE status WHEN 'registered' THEN 'competed' ELSE status END WHERE id = :id";
+/* :drawn, :final: stamp drawn_at, finalized_at now (1) or keep (0);
+ * :locked: stamp locked_at now (1), clear it (0) or keep it (2). */
 static const char SQL_STATE_SET[] =
-	"UPDATE events SET state = :to, drawn_at = CASE WHEN :from = 'setup' THEN :at ELSE drawn_at END, "
-	"locked_at = CASE WHEN :to = 'locked' THEN :at WHEN :to = 'drawn' THEN NULL ELSE locked_at END, "
-	"finalized_at = CASE WHEN :to = 'final' THEN :at ELSE finalized_at END, "
+	"UPDATE events SET state = :to, drawn_at = CASE WHEN :drawn THEN :at ELSE drawn_at END, "
+	"locked_at = CASE :locked WHEN 1 THEN :at WHEN 0 THEN NULL ELSE locked_at END, "
+	"finalized_at = CASE WHEN :final THEN :at ELSE finalized_at END, "
 	"data_version = data_version + 1 WHERE id = :id AND state = :from";
 static const char SQL_HAS_MODULE[] = "SELECT 1 FROM modules WHERE event_id = :event AND code = :code";
 static const char SQL_HAS_CRITERION[] = "SELECT 1 FROM criteria WHERE event_id = :event AND code = :code";
@@ -112,6 +114,9 @@ static enum ct_status set_state(struct store *st, int64_t event_id, const char *
 		return CT_INTERNAL;
 	store_bind_text(s, ":to", event_state_name(to));
 	store_bind_text(s, ":from", event_state_name(from));
+	store_bind_int(s, ":drawn", from == EVENT_SETUP);
+	store_bind_int(s, ":locked", to == EVENT_LOCKED ? 1 : to == EVENT_DRAWN ? 0 : 2);
+	store_bind_int(s, ":final", to == EVENT_FINAL);
 	store_bind_text(s, ":at", at);
 	store_bind_int(s, ":id", event_id);
 	enum ct_status rc = store_exec_stmt(st, s, err);

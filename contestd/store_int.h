@@ -69,6 +69,10 @@ enum ct_status store_event_ref(struct store *st, const char *code, int64_t *id, 
 enum ct_status store_event_lookup(struct store *st, const char *code, int64_t *id, enum event_state *state,
 				  struct ct_err *err);
 
+/* Starts a read transaction (BEGIN DEFERRED): one snapshot for several
+ * statements; end it with store_rollback. */
+enum ct_status store_read_begin(struct store *st, struct ct_err *err);
+
 /* Revokes every token of a judge, or of an organizer account (inside the
  * caller's transaction). */
 enum ct_status store_tokens_revoke_judge(struct store *st, int64_t judge_id, struct ct_err *err);

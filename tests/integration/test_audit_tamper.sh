@@ -97,4 +97,7 @@ expect_fail 'checkpoint: ' jc audit verify --checkpoint "$T/junk.json"
 # ---- a record deleted
 sqlite3 "$DB" "DELETE FROM audit WHERE seq = $((seq - 1))"
 expect_fail "audit record $seq .* does not follow record $((seq - 2))" jc audit verify
+# SIGTERM ends contestd cleanly (under ASan: no leak, no error)
+stop_contestd
+[ "$CONTESTD_EXIT" = 0 ] || fail "contestd exited with status $CONTESTD_EXIT on SIGTERM"
 note "ok: hand-edited score and audit rows named; a rewritten chain caught by the checkpoint"

@@ -145,4 +145,7 @@ for role in judge other_judge recused chief other_chief organizer; do
 	n_calls=$((n_calls + 2))
 done
 expect_error 401 unauthorized POST /api/v1/logout -H "Authorization: Bearer ${TOK[disabled]}"
+# SIGTERM ends contestd cleanly (under ASan: no leak, no error)
+stop_contestd
+[ "$CONTESTD_EXIT" = 0 ] || fail "contestd exited with status $CONTESTD_EXIT on SIGTERM"
 [ ${#SOFT_FAILS[@]} -gt 0 ] || note "ok: $n_calls calls, every status as the matrix says"

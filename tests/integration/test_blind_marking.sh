@@ -148,4 +148,7 @@ done
 expect_status 200 POST /api/v1/events/WELD/lock -H "Authorization: Bearer $H01"
 expect_status 200 GET /api/v1/events/WELD/scores -H "Authorization: Bearer $H01"
 body_matches '"reg_id":"R2026001"' "the chief's scores after the lock"
+# SIGTERM ends contestd cleanly (under ASan: no leak, no error)
+stop_contestd
+[ "$CONTESTD_EXIT" = 0 ] || fail "contestd exited with status $CONTESTD_EXIT on SIGTERM"
 note "ok: $n responses to judges and the chief before the lock, none with a name, organization, registration or id number"

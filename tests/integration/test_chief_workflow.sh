@@ -257,4 +257,7 @@ run_ok "audit log table" jc audit log --actor judge:H01
 grep -q 'accept' <<<"$RUN_OUT" && ! grep -q 'organizer:admin' <<<"$RUN_OUT" || fail "audit log --actor judge:H01: $RUN_OUT"
 run_ok "audit verify" jc audit verify
 grep -q 'audit trail verified' <<<"$RUN_OUT" || fail "audit verify: $RUN_OUT"
+# SIGTERM ends contestd cleanly (under ASan: no leak, no error)
+stop_contestd
+[ "$CONTESTD_EXIT" = 0 ] || fail "contestd exited with status $CONTESTD_EXIT on SIGTERM"
 note "ok: progress, 304, accept with a value, withdrawal, a judge added, lock, unlock, correction, stats, audit"

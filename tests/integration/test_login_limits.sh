@@ -79,19 +79,18 @@ for i in $(seq 1 20); do
 done
 login_from 127.0.0.6 '{"judge":"J03","pin":"112200"}'
 [ "$LAST_STATUS" = 200 ] || fail "J03's first login after 20 failures: $LAST_STATUS $LAST_BODY"
-# the next turn is a second later: this one waits for it
+# the next turn is a second later: this one waits for it, and meanwhile
+# the server answers other requests (the wait is a timer, not a sleep)
 login_from 127.0.0.7 '{"judge":"J03","pin":"112200"}' &
 waiter=$!
 sleep 0.2
-t0=$(now_s)
 http GET /healthz
 [ "$LAST_STATUS" = 200 ] || fail "/healthz while a login waits: $LAST_STATUS"
-[ "$(python3 -c 'import sys; print(float(sys.argv[2]) - float(sys.argv[1]) < 0.5)' "$t0" "$(now_s)")" = True ] ||
-	fail "/healthz was slow while a login waited for its turn"
+kill -0 "$waiter" 2>/dev/null || fail "/healthz was answered only after the waiting login"
 wait "$waiter"
 login_from 127.0.0.8 '{"judge":"J03","pin":"112200"}'
 [ "$LAST_STATUS" = 200 ] || fail "J03 from a clean address while hot: $LAST_STATUS $LAST_BODY"
-python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 0.5 else 1)' "$TOOK" ||
+python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 0.2 else 1)' "$TOOK" ||
 	fail "a login of a hot account was answered at once (${TOOK}s), not in its turn"
 note "a hot account's login took ${TOOK}s"
 
@@ -115,4 +114,14 @@ J02_TOKEN=$(judge_token J02 135790)
 run_ok "assign J02 with a new PIN" jc import judges "$D/new-pin.csv"
 expect_error 401 unauthorized GET /api/v1/whoami -H "Authorization: Bearer $J02_TOKEN"
 judge_token J02 864200 >/dev/null
+# A login still waiting for its turn at shutdown is answered 503, and
+# SIGTERM ends contestd cleanly (under ASan: no leak, no error).
+login_from 127.0.0.10 '{"judge":"J03","pin":"112200"}'   # takes a turn: the next is a second later
+( login_from 127.0.0.11 '{"judge":"J03","pin":"112200"}'; echo "$LAST_STATUS" >"$T/at-shutdown" ) &
+second=$!
+sleep 0.3
+stop_contestd
+wait "$second" || fail "the waiting login did not get an answer at shutdown"
+[ "$(cat "$T/at-shutdown")" = 503 ] || fail "a login waiting at shutdown got $(cat "$T/at-shutdown"), not 503"
+[ "$CONTESTD_EXIT" = 0 ] || fail "contestd exited with status $CONTESTD_EXIT on SIGTERM"
 note "ok"

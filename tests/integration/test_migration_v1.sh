@@ -49,4 +49,7 @@ run_ok "audit verify after unlock and lock" jc audit verify
 run_ok "audit log" jc audit log --event CNC --format csv
 grep -q ',organizer:admin,organizer,unlock,CNC,locked,drawn,迁移后复核' <<<"$RUN_OUT" || fail "audit log of the unlock: $RUN_OUT"
 grep -q ',admin,organizer,lock,CNC,drawn,locked,' <<<"$RUN_OUT" || fail "the version-1 lock record (actor admin): $RUN_OUT"
+# SIGTERM ends contestd cleanly (under ASan: no leak, no error)
+stop_contestd
+[ "$CONTESTD_EXIT" = 0 ] || fail "contestd exited with status $CONTESTD_EXIT on SIGTERM"
 note "ok: version 1 -> 2, $records_v1 records of version 1 verified, results unchanged"
