@@ -298,7 +298,14 @@ void auth_login(struct app *app, struct request *req, const char *organizer, con
 	*p = (struct pending){app, req, organizer, judge, secret, done, NULL, app->auth->waiting};
 	p->timer = evtimer_new(app->auth->base, on_turn, p);
 	struct timeval tv = {(time_t)(wait_ms / 1000), (suseconds_t)(wait_ms % 1000) * 1000};
-	evtimer_add(p->timer, &tv);
+	if (!p->timer || evtimer_add(p->timer, &tv) != 0) {
+		/* no timer: answer now rather than never */
+		if (p->timer)
+			event_free(p->timer);
+		free(p);
+		finish(app, req, organizer, judge, secret, done);
+		return;
+	}
 	app->auth->waiting = p;
 }
 

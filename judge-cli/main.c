@@ -89,7 +89,7 @@ static void print_help(FILE *f)
 {
 	fprintf(f, "usage: judge-cli %s COMMAND [ARGS]\n\ncommands:\n", global_usage);
 	for (size_t i = 0; commands[i]; i++)
-		fprintf(f, "  %-16s %s\n", commands[i]->name, commands[i]->summary);
+		fprintf(f, "  %-19s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(f,
 		"\nRun 'judge-cli COMMAND --help' for the options of a command.\n"
 		"\nThe server is --server, else $CONTEST_SERVER, else the server of the\n"
@@ -130,7 +130,7 @@ static bool print_group(FILE *f, const char *group)
 	for (size_t i = 0; commands[i]; i++) {
 		const char *name = commands[i]->name;
 		if (strncmp(name, group, len) == 0 && name[len] == ' ') {
-			fprintf(f, "  %-16s %s\n", name, commands[i]->summary);
+			fprintf(f, "  %-19s %s\n", name, commands[i]->summary);
 			any = true;
 		}
 	}
