@@ -147,7 +147,7 @@ static void event_make(struct event *ev, uint32_t n, uint64_t seed, bool grouped
 		ev->values[b] = t;
 	}
 	for (int a = 0; a < 16; a++)
-		ev->accepts[a] = (struct sheet_accept){ rng_below(&rng, n), rng_below(&rng, N_CRITERIA) };
+		ev->accepts[a] = (struct sheet_accept){ rng_below(&rng, n), rng_below(&rng, N_CRITERIA), false, 0 };
 
 	ev->sheet = (struct sheet){
 		.modules = ev->modules, .n_modules = N_MODULES,

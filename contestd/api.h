@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "http.h"
+#include "workflow.h"
 #include "jin.h"
 #include "xmalloc.h"
 
@@ -31,9 +32,35 @@
 			http_reply_json((req), (status), json_pack("{s:I}", (verb), (json_int_t)n));      \
 	} while (0)
 
+/* How the caller stands towards the event of the path (req->param[0]). */
+struct event_access {
+	enum wf_role role;        /* organizer, or the judge's role in the event */
+	enum event_state state;
+	int64_t version;          /* the event's data_version */
+	bool identities;          /* may see reg_ids and names: an organizer, or any role from the lock */
+};
+
+/* Whether the caller may take action on the event of the path (one point
+ * query and the workflow's permission table); on refusal replies (403, 404)
+ * and returns false. */
+bool api_event_role(struct request *req, enum wf_action action, struct event_access *out);
+
+struct event_data;
+
+/* The event's contestants in anonymous-code order (before the draw, by
+ * reg_id): what a judge or chief judge may be shown, never registration
+ * order. Returns a new array of indices into d->contestants; caller frees. */
+uint32_t *api_code_order(const struct event_data *d);
+
 /* api_auth.c */
 void api_healthz_get(struct request *req);
 void api_login_post(struct request *req);
+void api_logout_post(struct request *req);
+void api_whoami_get(struct request *req);
+void api_organizers_get(struct request *req);
+void api_organizers_post(struct request *req);
+void api_organizer_disable_post(struct request *req);
+void api_unlock_login_post(struct request *req);
 
 /* api_events.c */
 void api_events_get(struct request *req);
@@ -42,6 +69,7 @@ void api_event_get(struct request *req);
 void api_criteria_post(struct request *req);
 void api_draw_post(struct request *req);
 void api_lock_post(struct request *req);
+void api_unlock_post(struct request *req);
 
 /* api_people.c */
 void api_contestants_post(struct request *req);
@@ -49,6 +77,7 @@ void api_event_contestants_get(struct request *req);
 void api_contestant_patch(struct request *req);
 void api_judges_post(struct request *req);
 void api_checkin_post(struct request *req);
+void api_judge_withdraw_post(struct request *req);
 
 /* api_scores.c */
 void api_scores_post(struct request *req);
@@ -57,5 +86,16 @@ void api_scores_import_post(struct request *req);
 
 /* api_results.c */
 void api_results_get(struct request *req);
+
+/* api_chief.c */
+void api_progress_get(struct request *req);
+void api_scores_get(struct request *req);
+void api_accept_post(struct request *req);
+void api_judge_stats_get(struct request *req);
+
+/* api_audit.c */
+void api_audit_get(struct request *req);
+void api_audit_verify_post(struct request *req);
+void api_audit_checkpoint_post(struct request *req);
 
 #endif

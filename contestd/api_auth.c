@@ -1,5 +1,7 @@
-/* Health and login. */
+/* Health, login and logout, who is logged in, organizer accounts and
+ * clearing a login lockout. */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "api.h"
@@ -22,43 +24,161 @@ static void iso_time(int64_t t, char buf[32])
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+static void login_done(struct request *req, enum ct_status rc, const struct login_result *res,
+		       const struct ct_err *err)
+{
+	if (rc == CT_RATE_LIMITED) {
+		char secs[16];
+		snprintf(secs, sizeof secs, "%d", res->retry_after);
+		http_set_header(req, "Retry-After", secs);
+	}
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, err);
+		return;
+	}
+	char at[32];
+	iso_time(res->expires, at);
+	http_reply_json(req, 200, json_pack("{s:s,s:s,s:s,s:s}", "token", res->token, "role",
+					    res->organizer ? "organizer" : "judge", res->organizer ? "organizer" : "judge",
+					    res->name, "expires_at", at));
+}
+
 void api_login_post(struct request *req)
 {
-	static const char *const known[] = {"secret", "judge", "pin", NULL};
+	static const char *const known[] = {"secret", "organizer", "judge", "pin", NULL};
 	struct ct_err err;
 	ct_err_clear(&err);
-	const char *secret = NULL, *judge = NULL, *pin = NULL;
-	enum ct_status rc = CT_OK;
-	if (!json_is_object(req->body))
-		rc = ct_fail(&err, CT_INVALID, "the body must be a JSON object");
-	if (rc == CT_OK)
-		rc = jin_known(req->body, known, -1, &err);
+	const char *secret = NULL, *organizer = NULL, *judge = NULL, *pin = NULL;
+	enum ct_status rc = jin_body(req->body, known, &err);
 	if (rc == CT_OK)
 		rc = jin_str(req->body, "judge", false, 32, -1, &judge, &err);
+	if (rc == CT_OK && !judge)
+		rc = jin_str(req->body, "organizer", false, 32, -1, &organizer, &err);
+	if (rc == CT_OK && judge && json_object_get(req->body, "organizer"))
+		rc = ct_fail(&err, CT_INVALID, "give either judge and pin, or organizer and secret");
 	if (rc == CT_OK)
 		rc = jin_str(req->body, judge ? "pin" : "secret", true, 128, -1, judge ? &pin : &secret, &err);
 	if (rc != CT_OK) {
 		http_reply_error(req, rc, &err);
 		return;
 	}
-	char token[AUTH_TOKEN_TEXT];
-	int64_t expires = 0;
-	int retry_after = 0;
-	rc = auth_login(req->app, req->peer, judge, judge ? pin : secret, token, &expires, &retry_after, &err);
-	if (rc == CT_RATE_LIMITED) {
-		char secs[16];
-		snprintf(secs, sizeof secs, "%d", retry_after);
-		evhttp_add_header(evhttp_request_get_output_headers(req->ev), "Retry-After", secs);
-	}
+	auth_login(req->app, req, organizer, judge, judge ? pin : secret, login_done);
+}
+
+void api_logout_post(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req->ev), "Authorization");
+	enum ct_status rc = auth_logout(req->app, h, req->who.actor, &err);
 	if (rc != CT_OK) {
 		http_reply_error(req, rc, &err);
 		return;
 	}
+	http_reply_json(req, 200, json_pack("{s:s}", "logged_out", req->who.actor));
+}
+
+void api_whoami_get(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
 	char at[32];
-	iso_time(expires, at);
-	json_t *body = json_pack("{s:s,s:s}", "token", token, "role", judge ? "judge" : "admin");
-	if (judge)
-		json_object_set_new(body, "judge", json_string(judge));
-	json_object_set_new(body, "expires_at", json_string(at));
-	http_reply_json(req, 200, body);
+	iso_time(req->who.expires, at);
+	if (req->who.admin) {
+		http_reply_json(req, 200, json_pack("{s:s,s:s,s:s}", "role", "organizer", "organizer", req->who.organizer,
+						    "expires_at", at));
+		return;
+	}
+	struct event_summary *list = NULL;
+	size_t n = 0;
+	enum ct_status rc = store_events_list(req->app->store, req->who.judge_id, &list, &n, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	json_t *events = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(events, json_pack("{s:s,s:s,s:s,s:s}", "code", list[i].code, "name", list[i].name,
+							"state", list[i].state, "role", list[i].role));
+	event_summaries_free(list, n);
+	http_reply_json(req, 200, json_pack("{s:s,s:s,s:s,s:o}", "role", "judge", "judge", req->who.judge_code,
+					    "expires_at", at, "events", events));
+}
+
+void api_organizers_get(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	struct organizer_info *list = NULL;
+	size_t n = 0;
+	enum ct_status rc = store_organizers_list(req->app->store, &list, &n, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	json_t *rows = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(rows, json_pack("{s:s,s:s,s:s,s:b,s:o,s:o}", "name", list[i].name, "created_at",
+						      list[i].created_at, "created_by", list[i].created_by, "active",
+						      !list[i].disabled_at, "disabled_at", jin_opt_str(list[i].disabled_at),
+						      "disabled_by", jin_opt_str(list[i].disabled_by)));
+	organizers_free(list, n);
+	http_reply_json(req, 200, json_pack("{s:o}", "organizers", rows));
+}
+
+/* Creates an organizer account; its secret is shown in this answer only. */
+void api_organizers_post(struct request *req)
+{
+	static const char *const known[] = {"name", NULL};
+	struct ct_err err;
+	ct_err_clear(&err);
+	const char *name = NULL;
+	char secret[64], hash[AUTH_HASH_TEXT];
+	enum ct_status rc = jin_body(req->body, known, &err);
+	if (rc == CT_OK)
+		rc = jin_code(req->body, "name", -1, &name, &err);
+	auth_new_secret(secret, sizeof secret);
+	if (rc == CT_OK)
+		rc = auth_hash_secret(secret, hash, &err);
+	if (rc == CT_OK)
+		rc = store_organizer_add(req->app->store, req->who.actor, name, hash, &err);
+	if (rc != CT_OK)
+		http_reply_error(req, rc, &err);
+	else
+		http_reply_json(req, 201, json_pack("{s:s,s:s}", "name", name, "secret", secret));
+	sodium_memzero(secret, sizeof secret);
+}
+
+void api_organizer_disable_post(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	enum ct_status rc = store_organizer_disable(req->app->store, req->who.actor, req->param[0], &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	http_reply_json(req, 200, json_pack("{s:s,s:b}", "name", req->param[0], "active", 0));
+}
+
+/* POST /api/v1/judges/{code}/unlock-login or /organizers/{name}/unlock-login. */
+void api_unlock_login_post(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	bool judge = strncmp(req->path, "/api/v1/judges/", 15) == 0;
+	struct judge_login j;
+	struct organizer_login o;
+	enum ct_status rc = judge ? store_judge_login(req->app->store, req->param[0], &j, &err)
+				  : store_organizer_login(req->app->store, req->param[0], &o, &err);
+	char account[sizeof req->param[0] + 16];
+	snprintf(account, sizeof account, "%s:%s", judge ? "judge" : "organizer", req->param[0]);
+	if (rc == CT_OK)
+		rc = store_audit_note(req->app->store, req->who.actor, "login.unlock", account, NULL, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	size_t cleared = auth_unlock_login(req->app, account);
+	http_reply_json(req, 200, json_pack("{s:s,s:I}", "account", account, "cleared", (json_int_t)cleared));
 }

@@ -91,11 +91,12 @@ void api_events_post(struct request *req)
 	API_BATCH(req, struct event_row, decode_event, store_events_add, 201, "created");
 }
 
-/* The judge's role in the event ("judge", "chief") or NULL when not assigned. */
+/* The judge's role in the event ("judge", "chief") or NULL when not
+ * assigned (or withdrawn). */
 static const char *role_in(const struct event_data *d, int64_t judge_id)
 {
 	for (uint32_t j = 0; j < d->n_judges; j++)
-		if (d->judges[j].id == judge_id)
+		if (d->judges[j].id == judge_id && !d->judges[j].withdrawn)
 			return d->judges[j].chief ? "chief" : "judge";
 	return NULL;
 }
@@ -171,9 +172,10 @@ void api_event_get(struct request *req)
 	if (req->who.admin) {
 		json_t *judges = json_array();
 		for (uint32_t j = 0; j < d->n_judges; j++)
-			json_array_append_new(judges, json_pack("{s:s,s:s,s:s}", "code", d->judges[j].code, "name",
+			json_array_append_new(judges, json_pack("{s:s,s:s,s:s,s:b}", "code", d->judges[j].code, "name",
 								d->judges[j].name, "role",
-								d->judges[j].chief ? "chief" : "judge"));
+								d->judges[j].chief ? "chief" : "judge", "withdrawn",
+								d->judges[j].withdrawn));
 		json_object_set_new(body, "judges", judges);
 	}
 	int64_t counts[5] = {0};
@@ -240,45 +242,86 @@ void api_draw_post(struct request *req)
 		http_reply_error(req, rc, &err);
 		return;
 	}
-	http_reply_json(req, 200, json_pack("{s:s,s:s,s:i}", "event", req->param[0], "state", "drawn",
-					    "contestants", (int)n));
+	http_reply_json(req, 200, json_pack("{s:s,s:s,s:i}", "event", req->param[0], "state",
+					    event_state_name(EVENT_DRAWN), "contestants", (int)n));
 }
 
 #define BLOCKERS_LISTED 100
 
-/* The 409 body of a refused lock: what is missing and what disagrees. The
- * admin sees registration ids; a chief judge only anonymous codes. */
-static json_t *blockers_body(const struct computed *comp, bool admin, struct ct_err *err)
+/* What blocks the lock, for an organizer: by registration id, with the
+ * judge who owes each value. */
+static void blockers_by_reg(const struct computed *comp, json_t *missing, json_t *disc)
 {
 	const struct event_data *d = comp->data;
 	const struct result *r = comp->res;
-	json_t *missing = json_array(), *disc = json_array();
 	for (size_t i = 0; i < r->n_missing && i < BLOCKERS_LISTED; i++) {
 		const struct missing *m = &r->missing[i];
 		const struct ev_contestant *c = &d->contestants[m->contestant];
-		json_t *o = json_pack("{s:o,s:o,s:s,s:o}", "contestant", admin ? json_string(c->reg_id) : json_null(),
-				      "code", c->code ? json_string(c->code) : json_null(), "criterion",
-				      d->criteria[m->criterion].code, "judge",
-				      m->judge == UINT32_MAX ? json_null()
-							     : json_string(d->judges[comp->panel[m->judge]].code));
-		json_array_append_new(missing, o);
+		json_array_append_new(missing, json_pack("{s:s,s:o,s:s,s:o}", "contestant", c->reg_id, "code",
+							 jin_opt_str(c->code), "criterion", d->criteria[m->criterion].code,
+							 "judge", m->judge == UINT32_MAX ? json_null()
+							 : json_string(d->judges[comp->panel[m->judge]].code)));
 	}
-	size_t listed = 0;
-	for (size_t i = 0; i < r->n_discrepancies && listed < BLOCKERS_LISTED; i++) {
+	for (size_t i = 0; i < r->n_discrepancies && json_array_size(disc) < BLOCKERS_LISTED; i++) {
 		const struct discrepancy *x = &r->discrepancies[i];
-		if (x->accepted)
-			continue;
 		const struct ev_contestant *c = &d->contestants[x->contestant];
-		json_array_append_new(disc, json_pack("{s:o,s:o,s:s,s:o,s:o}", "contestant",
-						      admin ? json_string(c->reg_id) : json_null(), "code",
-						      c->code ? json_string(c->code) : json_null(), "criterion",
-						      d->criteria[x->criterion].code, "low", jin_mark_json(x->low_c), "high",
-						      jin_mark_json(x->high_c)));
-		listed++;
+		if (!x->accepted)
+			json_array_append_new(disc, json_pack("{s:s,s:o,s:s,s:o,s:o}", "contestant", c->reg_id, "code",
+							      jin_opt_str(c->code), "criterion",
+							      d->criteria[x->criterion].code, "low", jin_mark_json(x->low_c),
+							      "high", jin_mark_json(x->high_c)));
 	}
-	ct_fail(err, CT_CONFLICT, "event %s cannot be locked: %zu missing value%s for %u contestant%s, %zu open "
-		"discrepanc%s", d->code, r->n_missing, r->n_missing == 1 ? "" : "s", r->n_incomplete,
-		r->n_incomplete == 1 ? "" : "s", r->n_open, r->n_open == 1 ? "y" : "ies");
+}
+
+/* What blocks the lock, for a chief judge before the lock: anonymous codes
+ * in code order, how many values each criterion lacks as the chief's
+ * progress shows it (blind counts), never which judge owes them (that would
+ * show whom a judge is recused from). */
+static void blockers_by_code(const struct computed *comp, json_t *missing, json_t *disc)
+{
+	const struct event_data *d = comp->data;
+	const struct result *r = comp->res;
+	struct progress *p = NULL;
+	if (results_progress(comp, &p, NULL) != CT_OK)
+		return; /* the counts still say what blocks the lock */
+	const uint32_t *lacking = p->blind;
+	uint32_t *order = api_code_order(d);
+	uint32_t *open = xcalloc((size_t)d->n_contestants * d->n_criteria + 1, sizeof *open);
+	for (size_t i = 0; i < r->n_discrepancies; i++)
+		if (!r->discrepancies[i].accepted)
+			open[(size_t)r->discrepancies[i].contestant * d->n_criteria + r->discrepancies[i].criterion] =
+				(uint32_t)i + 1;
+	for (uint32_t n = 0; n < d->n_contestants; n++) {
+		const struct ev_contestant *c = &d->contestants[order[n]];
+		for (uint32_t k = 0; k < d->n_criteria; k++) {
+			size_t cell = (size_t)order[n] * d->n_criteria + k;
+			if (lacking[cell] && json_array_size(missing) < BLOCKERS_LISTED)
+				json_array_append_new(missing, json_pack("{s:o,s:s,s:I}", "code", jin_opt_str(c->code),
+									 "criterion", d->criteria[k].code, "values",
+									 (json_int_t)lacking[cell]));
+			if (open[cell] && json_array_size(disc) < BLOCKERS_LISTED) {
+				const struct discrepancy *x = &r->discrepancies[open[cell] - 1];
+				json_array_append_new(disc, json_pack("{s:o,s:s,s:o,s:o}", "code", jin_opt_str(c->code),
+								      "criterion", d->criteria[k].code, "low",
+								      jin_mark_json(x->low_c), "high",
+								      jin_mark_json(x->high_c)));
+			}
+		}
+	}
+	free(open);
+	free(order);
+	progress_free(p);
+}
+
+/* The 409 body of a refused lock: the workflow's message and what blocks it. */
+static json_t *blockers_body(const struct computed *comp, bool identities, const struct ct_err *err)
+{
+	const struct result *r = comp->res;
+	json_t *missing = json_array(), *disc = json_array();
+	if (identities)
+		blockers_by_reg(comp, missing, disc);
+	else
+		blockers_by_code(comp, missing, disc);
 	json_t *body = http_error_body(CT_CONFLICT, err);
 	json_object_set_new(json_object_get(body, "error"), "blockers",
 			    json_pack("{s:I,s:I,s:I,s:o,s:o}", "n_missing", (json_int_t)r->n_missing, "n_incomplete",
@@ -291,27 +334,51 @@ void api_lock_post(struct request *req)
 {
 	struct ct_err err;
 	ct_err_clear(&err);
+	struct event_access acc;
+	if (!api_event_role(req, WF_LOCK, &acc))
+		return;
 	const struct computed *comp = NULL;
-	enum ct_status rc = results_get(req->app->results, req->app->store, req->param[0], &comp, &err);
-	if (rc == CT_OK && !req->who.admin) {
-		const char *role = role_in(comp->data, req->who.judge_id);
-		if (!role || strcmp(role, "chief") != 0)
-			rc = ct_fail(&err, CT_FORBIDDEN, "only the admin or a chief judge of event %s may lock it",
-				     req->param[0]);
+	struct wf_facts facts = {0};
+	enum event_state to = EVENT_LOCKED;
+	enum ct_status rc = workflow_step(acc.state, WF_LOCK, req->param[0], &facts, NULL, &err);
+	if (rc == CT_OK)
+		rc = results_get(req->app->results, req->app->store, req->param[0], &comp, &err);
+	if (rc == CT_OK) {
+		facts.missing = comp->res->n_missing;
+		facts.incomplete = comp->res->n_incomplete;
+		facts.open_discrepancies = comp->res->n_open;
+		rc = store_event_transition(req->app->store, req->who.actor, acc.role == WF_ROLE_CHIEF ? "chief" : NULL,
+					    req->param[0], WF_LOCK, &facts, NULL, &to, &err);
 	}
-	if (rc == CT_OK && strcmp(comp->data->state, "drawn") != 0)
-		rc = ct_fail(&err, CT_CONFLICT, "event %s is %s; only a drawn event can be locked", req->param[0],
-			     comp->data->state);
-	if (rc == CT_OK && (comp->res->n_missing > 0 || comp->res->n_open > 0)) {
-		http_reply_json(req, 409, blockers_body(comp, req->who.admin, &err));
+	if (rc == CT_CONFLICT && comp && (facts.missing > 0 || facts.open_discrepancies > 0)) {
+		http_reply_json(req, 409, blockers_body(comp, acc.identities, &err));
 		return;
 	}
-	if (rc == CT_OK)
-		rc = store_event_transition(req->app->store, req->who.actor, req->param[0], "drawn", "locked", "lock",
-					    NULL, &err);
 	if (rc != CT_OK) {
 		http_reply_error(req, rc, &err);
 		return;
 	}
-	http_reply_json(req, 200, json_pack("{s:s,s:s}", "event", req->param[0], "state", "locked"));
+	http_reply_json(req, 200, json_pack("{s:s,s:s}", "event", req->param[0], "state", event_state_name(to)));
+}
+
+/* An organizer takes a locked event back to drawn, with a reason. */
+void api_unlock_post(struct request *req)
+{
+	static const char *const known[] = {"reason", NULL};
+	struct ct_err err;
+	ct_err_clear(&err);
+	struct wf_facts facts = {0};
+	enum event_state to = EVENT_DRAWN;
+	enum ct_status rc = jin_body(req->body, known, &err);
+	if (rc == CT_OK)
+		rc = jin_str(req->body, "reason", false, 500, -1, &facts.reason, &err);
+	if (rc == CT_OK)
+		rc = store_event_transition(req->app->store, req->who.actor, NULL, req->param[0], WF_UNLOCK, &facts,
+					    facts.reason, &to, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	http_reply_json(req, 200, json_pack("{s:s,s:s,s:s}", "event", req->param[0], "state", event_state_name(to),
+					    "reason", facts.reason));
 }

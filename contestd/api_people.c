@@ -173,8 +173,8 @@ static enum ct_status decode_judge(json_t *o, long i, struct judge_row *r, const
 		rc = jin_str(o, "organization", false, 200, i, &r->organization, err);
 	if (rc == CT_OK)
 		rc = jin_str(o, "pin", false, 32, i, pin, err);
-	if (rc == CT_OK && *pin && strlen(*pin) < 4)
-		rc = jin_bad(err, i, "pin", "must have at least 4 characters");
+	if (rc == CT_OK && *pin && !auth_pin_ok(*pin))
+		rc = jin_bad(err, i, "pin", "must be 6 to 32 digits");
 	if (rc == CT_OK)
 		rc = jin_code(o, "event", i, &r->event, err);
 	if (rc == CT_OK)
@@ -203,6 +203,7 @@ void api_judges_post(struct request *req)
 	}
 	for (size_t i = 0; rc == CT_OK && i < n; i++) {
 		rc = decode_judge(jin_row(req->body, i), (long)i, &b.rows[i], &b.pins[i], &err);
+		bool earlier = false; /* an earlier row of the same judge decided the PIN */
 		for (size_t k = 0; rc == CT_OK && k < i; k++) {
 			if (strcmp(b.rows[k].code, b.rows[i].code) != 0)
 				continue;
@@ -212,11 +213,13 @@ void api_judges_post(struct request *req)
 			if (field)
 				rc = jin_bad(&err, (long)i, field, "differs from row %zu of the same judge %s", k + 1,
 					     b.rows[i].code);
-			else
-				b.rows[i].pin_hash = b.rows[k].pin_hash;
+			b.rows[i].pin_hash = b.rows[k].pin_hash;
+			earlier = true;
 			break;
 		}
-		if (rc == CT_OK && b.pins[i] && !b.rows[i].pin_hash) {
+		/* A PIN is new, and logs the judge out everywhere, only when it
+		 * differs from the one registered. */
+		if (rc == CT_OK && b.pins[i] && !earlier && !auth_pin_matches(req->app, b.rows[i].code, b.pins[i])) {
 			rc = auth_hash_secret(b.pins[i], b.hashes[i], &err);
 			b.rows[i].pin_hash = b.hashes[i];
 		}
@@ -233,4 +236,24 @@ void api_judges_post(struct request *req)
 		return;
 	}
 	http_reply_json(req, 201, json_pack("{s:I}", "created", (json_int_t)n));
+}
+
+/* An organizer withdraws a judge from a drawn event, with a reason. */
+void api_judge_withdraw_post(struct request *req)
+{
+	static const char *const known[] = {"reason", NULL};
+	struct ct_err err;
+	ct_err_clear(&err);
+	const char *reason = NULL;
+	enum ct_status rc = jin_body(req->body, known, &err);
+	if (rc == CT_OK)
+		rc = jin_str(req->body, "reason", true, 500, -1, &reason, &err);
+	if (rc == CT_OK)
+		rc = store_judge_withdraw(req->app->store, req->who.actor, req->param[0], req->param[1], reason, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	http_reply_json(req, 200, json_pack("{s:s,s:s,s:b,s:s}", "event", req->param[0], "judge", req->param[1],
+					    "withdrawn", 1, "reason", reason));
 }

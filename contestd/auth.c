@@ -1,6 +1,7 @@
-/* Login, tokens and the failed-login limiter. */
+/* Login, logout, tokens, and the limiter's waits on a libevent timer. */
 #include "auth.h"
 
+#include <event2/event.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -9,36 +10,49 @@
 #include "store.h"
 #include "xmalloc.h"
 
-/* Failed logins are counted per client address and per judge code; after
- * LIMIT_FAILS within LIMIT_WINDOW_S seconds further attempts are refused
- * until the window has passed. The table is bounded: the oldest entry goes. */
-#define LIMIT_FAILS 5
-#define LIMIT_WINDOW_S 900
-#define LIMIT_SLOTS 1024
-
 /* PINs are short, so their hash cannot stop an offline search anyway; the
  * limiter does. These costs keep a login around 10 ms so a hall of judges
  * logging in at once does not stall the event loop. */
 #define PWHASH_OPS 2
 #define PWHASH_MEM (8u << 20)
 
-struct failure {
-	char key[80];
-	int count;
-	time_t first;
+#define PIN_MIN 6
+#define PIN_MAX 32
+
+/* A login waiting for its turn (a hot account). */
+struct pending {
+	struct app *app;
+	struct request *req;
+	const char *organizer, *judge, *secret; /* borrowed from req */
+	login_done_fn done;
+	struct event *timer;
+	struct pending *next;
 };
 
 struct auth {
-	struct failure slots[LIMIT_SLOTS];
+	struct event_base *base;
+	struct limiter *limiter;
+	struct pending *waiting;
 };
 
-struct auth *auth_new(void)
+struct auth *auth_new(struct event_base *base, const struct limit_config *limits)
 {
-	return xcalloc(1, sizeof(struct auth));
+	struct auth *a = xcalloc(1, sizeof *a);
+	a->base = base;
+	a->limiter = limiter_new(limits);
+	return a;
 }
 
 void auth_free(struct auth *a)
 {
+	if (!a)
+		return;
+	for (struct pending *p = a->waiting, *next; p; p = next) {
+		next = p->next;
+		event_free(p->timer);
+		free(p);
+	}
+	limiter_free(a->limiter);
 	free(a);
 }
 
@@ -66,18 +80,49 @@ void auth_new_secret(char *out, size_t len)
 	sodium_memzero(raw, sizeof raw);
 }
 
+bool auth_pin_ok(const char *pin)
+{
+	size_t n = pin ? strlen(pin) : 0;
+	if (n < PIN_MIN || n > PIN_MAX)
+		return false;
+	for (const char *p = pin; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
+bool auth_pin_matches(struct app *app, const char *judge, const char *pin)
+{
+	struct judge_login j;
+	if (store_judge_login(app->store, judge, &j, NULL) != CT_OK)
+		return false;
+	return crypto_pwhash_str_verify(j.pin_hash, pin, strlen(pin)) == 0;
+}
+
 static void token_hash(const char *token, unsigned char hash[32])
 {
 	crypto_generichash(hash, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
+/* The token of an Authorization header, or NULL after setting err. */
+static const char *bearer(const char *header, struct ct_err *err)
+{
+	if (!header || strncasecmp(header, "Bearer ", 7) != 0 || !header[7]) {
+		ct_fail(err, CT_UNAUTHORIZED, "send a token: Authorization: Bearer TOKEN (from POST /api/v1/login)");
+		return NULL;
+	}
+	if (strlen(header + 7) >= AUTH_TOKEN_TEXT) {
+		ct_fail(err, CT_UNAUTHORIZED, "unknown token; log in again");
+		return NULL;
+	}
+	return header + 7;
+}
+
 enum ct_status auth_check(struct app *app, const char *header, struct who *who, struct ct_err *err)
 {
-	if (!header || strncasecmp(header, "Bearer ", 7) != 0 || !header[7])
-		return ct_fail(err, CT_UNAUTHORIZED, "send a token: Authorization: Bearer TOKEN (from POST /api/v1/login)");
-	const char *token = header + 7;
-	if (strlen(token) >= AUTH_TOKEN_TEXT)
-		return ct_fail(err, CT_UNAUTHORIZED, "unknown token; log in again");
+	const char *token = bearer(header, err);
+	if (!token)
+		return CT_UNAUTHORIZED;
 	unsigned char hash[32];
 	token_hash(token, hash);
 	struct token_info t;
@@ -88,103 +133,199 @@ enum ct_status auth_check(struct app *app, const char *header, struct who *who, 
 	who->admin = t.admin;
 	who->judge_id = t.judge_id;
 	snprintf(who->judge_code, sizeof who->judge_code, "%s", t.judge_code);
-	snprintf(who->actor, sizeof who->actor, "%s%s", t.admin ? "admin" : "judge:", t.admin ? "" : t.judge_code);
+	who->organizer_id = t.organizer_id;
+	snprintf(who->organizer, sizeof who->organizer, "%s", t.organizer);
+	who->expires = t.expires;
+	snprintf(who->actor, sizeof who->actor, "%s:%s", t.admin ? "organizer" : "judge",
+		 t.admin ? t.organizer : t.judge_code);
 	return CT_OK;
 }
 
-static struct failure *slot(struct auth *a, const char *key, bool create, time_t now)
+enum ct_status auth_logout(struct app *app, const char *header, const char *actor, struct ct_err *err)
 {
-	struct failure *oldest = &a->slots[0];
-	for (size_t i = 0; i < LIMIT_SLOTS; i++) {
-		struct failure *f = &a->slots[i];
-		if (f->key[0] && now - f->first >= LIMIT_WINDOW_S)
-			f->key[0] = '\0'; /* expired */
-		if (f->key[0] && strcmp(f->key, key) == 0)
-			return f;
-		if (!f->key[0] || f->first < oldest->first)
-			oldest = f;
-	}
-	if (!create)
-		return NULL;
-	snprintf(oldest->key, sizeof oldest->key, "%s", key);
-	oldest->count = 0;
-	oldest->first = now;
-	return oldest;
+	const char *token = bearer(header, err);
+	if (!token)
+		return CT_UNAUTHORIZED;
+	unsigned char hash[32];
+	token_hash(token, hash);
+	return store_token_revoke(app->store, actor, hash, err);
 }
 
-static int blocked_for(struct auth *a, const char *key, time_t now)
+static int64_t monotonic_ms(void)
 {
-	struct failure *f = slot(a, key, false, now);
-	if (f && f->count >= LIMIT_FAILS)
-		return (int)(LIMIT_WINDOW_S - (now - f->first));
-	return 0;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void count_failure(struct auth *a, const char *key, time_t now)
-{
-	slot(a, key, true, now)->count++;
-}
-
-static enum ct_status check_secret(struct app *app, const char *judge_code, const char *secret,
-				   struct token_info *t, struct ct_err *err)
+/* Checks the credential. *exists: whether the account exists (for the
+ * limiter). Unknown accounts cost a hash too and get the same answer as a
+ * wrong secret; a disabled account is named only to the right secret. */
+static enum ct_status check_secret(struct app *app, const char *organizer, const char *judge, const char *secret,
+				   struct token_info *t, bool *exists, struct ct_err *err)
 {
 	memset(t, 0, sizeof *t);
-	char stored[AUTH_HASH_TEXT];
+	char stored[AUTH_HASH_TEXT] = "";
+	bool disabled = false;
 	enum ct_status rc;
-	if (judge_code) {
+	if (judge) {
 		struct judge_login j;
-		rc = store_judge_login(app->store, judge_code, &j, err);
-		if (rc == CT_NOT_FOUND) {
-			/* Same answer and similar cost as a wrong PIN. */
-			char dummy[AUTH_HASH_TEXT];
-			auth_hash_secret("-", dummy, NULL);
-			return ct_fail(err, CT_UNAUTHORIZED, "wrong judge code or PIN");
+		rc = store_judge_login(app->store, judge, &j, err);
+		if (rc == CT_OK) {
+			snprintf(stored, sizeof stored, "%s", j.pin_hash);
+			t->judge_id = j.id;
+			snprintf(t->judge_code, sizeof t->judge_code, "%s", j.code);
 		}
-		if (rc != CT_OK)
-			return rc;
-		snprintf(stored, sizeof stored, "%s", j.pin_hash);
-		t->judge_id = j.id;
-		snprintf(t->judge_code, sizeof t->judge_code, "%s", j.code);
 	} else {
-		rc = store_admin_hash(app->store, stored, sizeof stored, err);
-		if (rc != CT_OK)
-			return rc;
-		t->admin = true;
+		struct organizer_login o;
+		rc = store_organizer_login(app->store, organizer, &o, err);
+		if (rc == CT_OK) {
+			snprintf(stored, sizeof stored, "%s", o.secret_hash);
+			t->admin = true;
+			t->organizer_id = o.id;
+			snprintf(t->organizer, sizeof t->organizer, "%s", o.name);
+			disabled = o.disabled;
+		}
+	}
+	*exists = rc == CT_OK;
+	if (rc != CT_OK && rc != CT_NOT_FOUND)
+		return rc;
+	const char *wrong = judge ? "wrong judge code or PIN" : "wrong organizer name or secret";
+	if (rc == CT_NOT_FOUND) {
+		char dummy[AUTH_HASH_TEXT];
+		auth_hash_secret("-", dummy, NULL);
+		return ct_fail(err, CT_UNAUTHORIZED, "%s", wrong);
 	}
 	if (crypto_pwhash_str_verify(stored, secret, strlen(secret)) != 0)
-		return ct_fail(err, CT_UNAUTHORIZED, judge_code ? "wrong judge code or PIN" : "wrong admin secret");
+		return ct_fail(err, CT_UNAUTHORIZED, "%s", wrong);
+	if (disabled)
+		return ct_fail(err, CT_UNAUTHORIZED, "organizer account %s is disabled", organizer);
 	return CT_OK;
 }
 
-enum ct_status auth_login(struct app *app, const char *peer, const char *judge_code, const char *secret,
-			  char token[AUTH_TOKEN_TEXT], int64_t *expires, int *retry_after,
-			  struct ct_err *err)
+static void account_key(const char *organizer, const char *judge, char *buf, size_t len)
 {
-	time_t now = time(NULL);
-	char peer_key[80], who_key[80];
-	snprintf(peer_key, sizeof peer_key, "addr:%s", peer);
-	snprintf(who_key, sizeof who_key, "who:%s", judge_code ? judge_code : "(admin)");
-	int wait = blocked_for(app->auth, peer_key, now);
-	int wait2 = blocked_for(app->auth, who_key, now);
-	*retry_after = wait > wait2 ? wait : wait2;
-	if (*retry_after > 0)
-		return ct_fail(err, CT_RATE_LIMITED, "too many failed logins; try again in %d seconds", *retry_after);
+	snprintf(buf, len, "%s:%s", judge ? "judge" : "organizer", judge ? judge : organizer);
+}
 
+/* Checks the credential now and answers through done. */
+static void finish(struct app *app, struct request *req, const char *organizer, const char *judge,
+		   const char *secret, login_done_fn done)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	struct login_result res;
+	memset(&res, 0, sizeof res);
+	char account[96];
+	account_key(organizer, judge, account, sizeof account);
+	struct limit_addr addr;
+	limit_addr_parse(req->peer, &addr);
 	struct token_info t;
-	enum ct_status rc = check_secret(app, judge_code, secret, &t, err);
-	if (rc == CT_UNAUTHORIZED) {
-		count_failure(app->auth, peer_key, now);
-		count_failure(app->auth, who_key, now);
+	bool exists = false;
+	enum ct_status rc = check_secret(app, organizer, judge, secret, &t, &exists, &err);
+	if (rc == CT_UNAUTHORIZED)
+		limiter_failure(app->auth->limiter, account, exists, &addr, monotonic_ms());
+	if (rc == CT_OK) {
+		limiter_success(app->auth->limiter, account, &addr, monotonic_ms());
+		unsigned char raw[32], hash[32];
+		randombytes_buf(raw, sizeof raw);
+		sodium_bin2base64(res.token, AUTH_TOKEN_TEXT, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		sodium_memzero(raw, sizeof raw);
+		token_hash(res.token, hash);
+		t.expires = (int64_t)time(NULL) + (int64_t)app->cfg.token_hours * 3600;
+		res.expires = t.expires;
+		res.organizer = t.admin;
+		snprintf(res.name, sizeof res.name, "%s", t.admin ? t.organizer : t.judge_code);
+		rc = store_token_put(app->store, hash, &t, &err);
 	}
-	if (rc != CT_OK)
-		return rc;
+	done(req, rc, &res, &err);
+	sodium_memzero(res.token, sizeof res.token);
+}
 
-	unsigned char raw[32], hash[32];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2base64(token, AUTH_TOKEN_TEXT, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-	sodium_memzero(raw, sizeof raw);
-	token_hash(token, hash);
-	t.expires = (int64_t)now + (int64_t)app->cfg.token_hours * 3600;
-	*expires = t.expires;
-	return store_token_put(app->store, hash, &t, err);
+static void unlink_pending(struct auth *a, struct pending *p)
+{
+	for (struct pending **pp = &a->waiting; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	event_free(p->timer);
+	free(p);
+}
+
+static void on_turn(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct pending *p = arg;
+	struct app *app = p->app;
+	struct request *req = p->req;
+	const char *organizer = p->organizer, *judge = p->judge, *secret = p->secret;
+	login_done_fn done = p->done;
+	unlink_pending(app->auth, p);
+	finish(app, req, organizer, judge, secret, done);
+}
+
+void auth_login(struct app *app, struct request *req, const char *organizer, const char *judge, const char *secret,
+		login_done_fn done)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	if (!judge && !organizer)
+		organizer = "admin";
+	char account[96];
+	account_key(organizer, judge, account, sizeof account);
+	struct limit_addr addr;
+	limit_addr_parse(req->peer, &addr);
+	int64_t wait_ms = 0;
+	const char *why = "";
+	enum limit_verdict v = limiter_attempt(app->auth->limiter, account, &addr, monotonic_ms(), &wait_ms, &why);
+	if (v == LIMIT_REFUSE) {
+		struct login_result res;
+		memset(&res, 0, sizeof res);
+		res.retry_after = (int)((wait_ms + 999) / 1000);
+		ct_fail(&err, CT_RATE_LIMITED, "%s; try again in %d seconds%s", why, res.retry_after,
+			judge ? " (an organizer can clear it: judge-cli judge unlock-login CODE)" : "");
+		done(req, CT_RATE_LIMITED, &res, &err);
+		return;
+	}
+	if (v == LIMIT_GO) {
+		finish(app, req, organizer, judge, secret, done);
+		return;
+	}
+	struct pending *p = xcalloc(1, sizeof *p);
+	*p = (struct pending){app, req, organizer, judge, secret, done, NULL, app->auth->waiting};
+	p->timer = evtimer_new(app->auth->base, on_turn, p);
+	struct timeval tv = {(time_t)(wait_ms / 1000), (suseconds_t)(wait_ms % 1000) * 1000};
+	if (!p->timer || evtimer_add(p->timer, &tv) != 0) {
+		/* no timer: answer now rather than never */
+		if (p->timer)
+			event_free(p->timer);
+		free(p);
+		finish(app, req, organizer, judge, secret, done);
+		return;
+	}
+	app->auth->waiting = p;
+}
+
+void auth_flush(struct app *app)
+{
+	while (app->auth && app->auth->waiting) {
+		struct pending *p = app->auth->waiting;
+		struct request *req = p->req;
+		login_done_fn done = p->done;
+		unlink_pending(app->auth, p);
+		struct ct_err err;
+		ct_err_clear(&err);
+		struct login_result res;
+		memset(&res, 0, sizeof res);
+		ct_fail(&err, CT_UNAVAILABLE, "contestd is shutting down; log in again shortly");
+		done(req, CT_UNAVAILABLE, &res, &err);
+	}
+}
+
+size_t auth_unlock_login(struct app *app, const char *account)
+{
+	return limiter_clear(app->auth->limiter, account);
 }

@@ -38,6 +38,22 @@ static const struct route routes[] = {
 	{EVHTTP_REQ_GET, "/api/v1/events/{}/sheet", ACCESS_JUDGE, false, api_sheet_get},
 	{EVHTTP_REQ_POST, "/api/v1/scores/import", ACCESS_ADMIN, true, api_scores_import_post},
 	{EVHTTP_REQ_GET, "/api/v1/events/{}/results", ACCESS_ADMIN, false, api_results_get},
+	{EVHTTP_REQ_POST, "/api/v1/logout", ACCESS_ANY, false, api_logout_post},
+	{EVHTTP_REQ_GET, "/api/v1/whoami", ACCESS_ANY, false, api_whoami_get},
+	{EVHTTP_REQ_GET, "/api/v1/organizers", ACCESS_ADMIN, false, api_organizers_get},
+	{EVHTTP_REQ_POST, "/api/v1/organizers", ACCESS_ADMIN, true, api_organizers_post},
+	{EVHTTP_REQ_POST, "/api/v1/organizers/{}/disable", ACCESS_ADMIN, false, api_organizer_disable_post},
+	{EVHTTP_REQ_POST, "/api/v1/organizers/{}/unlock-login", ACCESS_ADMIN, false, api_unlock_login_post},
+	{EVHTTP_REQ_POST, "/api/v1/judges/{}/unlock-login", ACCESS_ADMIN, false, api_unlock_login_post},
+	{EVHTTP_REQ_POST, "/api/v1/events/{}/judges/{}/withdraw", ACCESS_ADMIN, true, api_judge_withdraw_post},
+	{EVHTTP_REQ_GET, "/api/v1/events/{}/progress", ACCESS_ANY, false, api_progress_get},
+	{EVHTTP_REQ_GET, "/api/v1/events/{}/scores", ACCESS_ANY, false, api_scores_get},
+	{EVHTTP_REQ_POST, "/api/v1/events/{}/accept", ACCESS_ANY, true, api_accept_post},
+	{EVHTTP_REQ_GET, "/api/v1/events/{}/judges/stats", ACCESS_ANY, false, api_judge_stats_get},
+	{EVHTTP_REQ_POST, "/api/v1/events/{}/unlock", ACCESS_ADMIN, true, api_unlock_post},
+	{EVHTTP_REQ_GET, "/api/v1/audit", ACCESS_ADMIN, false, api_audit_get},
+	{EVHTTP_REQ_POST, "/api/v1/audit/verify", ACCESS_ADMIN, true, api_audit_verify_post},
+	{EVHTTP_REQ_POST, "/api/v1/audit/checkpoint", ACCESS_ADMIN, false, api_audit_checkpoint_post},
 };
 
 int http_status_of(enum ct_status st)
@@ -156,6 +172,36 @@ void http_reply_json(struct request *req, int status, json_t *body)
 	free(text);
 }
 
+void http_set_header(struct request *req, const char *name, const char *value)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req->ev), name, value);
+}
+
+bool http_etag_matches(struct request *req, const char *etag)
+{
+	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req->ev), "If-None-Match");
+	if (!h)
+		return false;
+	/* a list of tags, possibly weak: W/"x", "y" */
+	size_t n = strlen(etag);
+	for (const char *p = h; (p = strstr(p, etag)); p += n)
+		if (p[n] == '\0' || p[n] == ',' || p[n] == ' ')
+			return true;
+	return false;
+}
+
+void http_reply_not_modified(struct request *req, const char *etag)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
+	evhttp_add_header(h, "ETag", etag);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_send_reply(req->ev, 304, NULL, NULL);
+	log_msg("%s \"%s %s\" 304 0 %.1fms %s", req->peer, req->method, req->path,
+		(double)(now_us() - req->start_us) / 1000.0, req->who.actor);
+	req->app->requests++;
+	request_free(req);
+}
+
 void http_reply_error(struct request *req, enum ct_status st, const struct ct_err *err)
 {
 	http_reply_json(req, http_status_of(st), http_error_body(st, err));
@@ -250,7 +296,7 @@ static bool authorize(struct request *req, enum access access)
 		return false;
 	}
 	if (access == ACCESS_ADMIN && !req->who.admin) {
-		http_reply_error(req, ct_fail(&err, CT_FORBIDDEN, "only the admin may do this"), &err);
+		http_reply_error(req, ct_fail(&err, CT_FORBIDDEN, "only an organizer may do this"), &err);
 		return false;
 	}
 	if (access == ACCESS_JUDGE && req->who.admin) {

@@ -17,6 +17,7 @@ struct store;
 struct commit_queue;
 struct auth;
 struct results_cache;
+struct verifier;
 
 struct config {
 	const char *db_path;
@@ -40,6 +41,7 @@ struct app {
 	struct commit_queue *commit;
 	struct auth *auth;
 	struct results_cache *results;
+	struct verifier *verifier; /* audit verify, off the loop */
 	struct config cfg;
 	uint64_t requests;        /* served, for the log and metrics */
 	bool draining;            /* SIGTERM seen: no new work */
@@ -47,10 +49,13 @@ struct app {
 
 /* Who made a request, after authentication. */
 struct who {
-	bool admin;
-	int64_t judge_id;         /* 0 for the admin or the public */
+	bool admin;               /* an organizer account (SPEC's admin role) */
+	int64_t judge_id;         /* 0 for an organizer or the public */
 	char judge_code[64];
-	char actor[80];           /* "admin", "judge:J01" or "public" */
+	char actor[80];           /* "organizer:NAME", "judge:J01" or "public" */
+	int64_t organizer_id;     /* the organizer account; 0 for a judge or the public */
+	char organizer[64];       /* its name */
+	int64_t expires;          /* the token's expiry, unix seconds */
 };
 
 struct request {
@@ -111,6 +116,16 @@ void http_reply_text(struct request *req, int status, const char *json_text, boo
  * frees req; content_type NULL sends none (a 304). Headers the caller added
  * to the request's output headers are kept. */
 void http_reply_raw(struct request *req, int status, const char *content_type, const void *data, size_t len);
+
+/* Adds a response header to req's answer (before the reply). */
+void http_set_header(struct request *req, const char *name, const char *value);
+
+/* A conditional GET: true when the request's If-None-Match names etag (a
+ * quoted entity tag, '"57.c"'), so the caller answers http_reply_not_modified. */
+bool http_etag_matches(struct request *req, const char *etag);
+
+/* Replies 304 Not Modified with etag and no body, and frees req. */
+void http_reply_not_modified(struct request *req, const char *etag);
 
 /* Replies with the error body for st/err and frees req. */
 void http_reply_error(struct request *req, enum ct_status st, const struct ct_err *err);

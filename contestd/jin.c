@@ -153,3 +153,15 @@ json_t *jin_mark_json(int64_t c)
 	char buf[DEC_TEXT_MAX];
 	return json_string(dec_format(c, buf));
 }
+
+json_t *jin_opt_str(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+enum ct_status jin_body(json_t *body, const char *const *known, struct ct_err *err)
+{
+	if (!json_is_object(body))
+		return ct_fail(err, CT_INVALID, "the body must be a JSON object");
+	return jin_known(body, known, -1, err);
+}

@@ -25,6 +25,10 @@ enum ct_status jin_rows(json_t *body, size_t *n, struct ct_err *err);
 /* Row i of a body accepted by jin_rows (borrowed). */
 json_t *jin_row(json_t *body, size_t i);
 
+/* A request body that must be one JSON object with no key outside the
+ * NULL-terminated list `known`. */
+enum ct_status jin_body(json_t *body, const char *const *known, struct ct_err *err);
+
 /* Fails if obj has a key not in the NULL-terminated list `known`. */
 enum ct_status jin_known(json_t *obj, const char *const *known, long row, struct ct_err *err);
 
@@ -49,5 +53,8 @@ enum ct_status jin_int(json_t *obj, const char *key, bool required, int64_t min,
 
 /* A mark as a JSON string with exactly two places ("7.50"); new reference. */
 json_t *jin_mark_json(int64_t c);
+
+/* A JSON string of s, or null when s is NULL; new reference. */
+json_t *jin_opt_str(const char *s);
 
 #endif

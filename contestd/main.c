@@ -18,6 +18,7 @@
 #include "log.h"
 #include "results.h"
 #include "store.h"
+#include "verify.h"
 #include "xmalloc.h"
 
 static const char usage[] =
@@ -171,7 +172,7 @@ static int init_contest(struct store *st, const struct config *cfg, const char *
 	}
 	fprintf(stderr,
 		"contestd: created contest %s (%s) in %s\n"
-		"contestd: admin secret: %s\n"
+		"contestd: secret of organizer account admin: %s\n"
 		"contestd: (shown once; also in %s, mode 0600)\n",
 		code, name, cfg->db_path, secret, secret_path);
 	ret = 0;
@@ -261,6 +262,8 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	log_msg("%s: finishing in-flight requests, then exiting", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_stop(app);
 	commit_flush(app->commit);
+	auth_flush(app);
+	verifier_flush(app->verifier);
 	struct timeval grace = {1, 0};
 	event_base_loopexit(app->base, &grace);
 }
@@ -307,8 +310,9 @@ int main(int argc, char **argv)
 			"--public-url URL (the address phones reach the result pages at)");
 	if (app.cfg.pid_file && write_pid_file(app.cfg.pid_file) != 0)
 		return 1;
-	app.auth = auth_new();
+	app.auth = auth_new(app.base, NULL);
 	app.results = results_new();
+	app.verifier = verifier_new(app.base, app.cfg.db_path);
 	app.commit = commit_new(app.base, app.store, app.cfg.max_batch);
 	struct event *sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);
 	struct event *sigint = evsignal_new(app.base, SIGINT, on_signal, &app);
@@ -329,6 +333,7 @@ int main(int argc, char **argv)
 	event_free(sigint);
 	evhttp_free(app.http);
 	results_free(app.results);
+	verifier_free(app.verifier);
 	auth_free(app.auth);
 	store_close(app.store);
 	event_base_free(app.base);

@@ -44,15 +44,22 @@ void results_free(struct results_cache *c)
 	free(c);
 }
 
+/* The engine's view of an event and what it was built from. */
+struct engine_input {
+	struct sheet sheet;
+	uint32_t *panel;          /* panel[j] = index into d->judges of sheet judge j */
+};
+
 /* Builds the engine's view of the event: scoring judges only (chief judges
- * supervise and do not score). */
-static enum ct_status compute(struct event_data *d, struct computed *out, struct ct_err *err)
+ * supervise and do not score; a withdrawn judge is no longer required and
+ * the judge's values do not count). */
+static void build_sheet(const struct event_data *d, bool with_values, struct engine_input *in)
 {
 	struct sheet_contestant *people = xcalloc(d->n_contestants, sizeof *people);
 	struct sheet_judge *judges = xcalloc(d->n_judges, sizeof *judges);
 	uint32_t *panel = xcalloc(d->n_judges, sizeof *panel);
 	uint32_t *slot = xcalloc(d->n_judges, sizeof *slot);
-	struct sheet_value *values = xcalloc(d->n_values, sizeof *values);
+	struct sheet_value *values = xcalloc(with_values ? d->n_values : 0, sizeof *values);
 
 	for (uint32_t i = 0; i < d->n_contestants; i++)
 		people[i] = (struct sheet_contestant){d->contestants[i].reg_id, d->contestants[i].status,
@@ -60,47 +67,81 @@ static enum ct_status compute(struct event_data *d, struct computed *out, struct
 	uint32_t n_panel = 0;
 	for (uint32_t j = 0; j < d->n_judges; j++) {
 		slot[j] = UINT32_MAX;
-		if (d->judges[j].chief)
+		if (d->judges[j].chief || d->judges[j].withdrawn)
 			continue;
 		slot[j] = n_panel;
 		panel[n_panel] = j;
 		judges[n_panel++] = (struct sheet_judge){d->judges[j].org_id};
 	}
 	size_t n_values = 0;
-	for (size_t v = 0; v < d->n_values; v++) {
+	for (size_t v = 0; with_values && v < d->n_values; v++) {
 		uint32_t j = slot[d->values[v].judge];
 		if (j == UINT32_MAX)
 			continue;
 		values[n_values] = d->values[v];
 		values[n_values++].judge = j;
 	}
-	struct sheet sheet;
-	event_sheet(d, &sheet);
-	sheet.contestants = people;
-	sheet.n_contestants = d->n_contestants;
-	sheet.judges = judges;
-	sheet.n_judges = n_panel;
-	sheet.values = values;
-	sheet.n_values = n_values;
-	sheet.accepts = d->accepts;
-	sheet.n_accepts = d->n_accepts;
+	free(slot);
+	in->panel = panel;
+	event_sheet(d, &in->sheet);
+	in->sheet.contestants = people;
+	in->sheet.n_contestants = d->n_contestants;
+	in->sheet.judges = judges;
+	in->sheet.n_judges = n_panel;
+	in->sheet.values = values;
+	in->sheet.n_values = n_values;
+	in->sheet.accepts = d->accepts;
+	in->sheet.n_accepts = d->n_accepts;
+}
+
+/* Frees what build_sheet made but the panel (kept by a computed result);
+ * modules and criteria are the event data's own (event_sheet). */
+static void free_sheet(struct engine_input *in)
+{
+	free((void *)in->sheet.contestants);
+	free((void *)in->sheet.judges);
+	free((void *)in->sheet.values);
+}
+
+static enum ct_status compute(struct event_data *d, struct computed *out, struct ct_err *err)
+{
+	struct engine_input in;
+	build_sheet(d, true, &in);
 	struct result *res = NULL;
-	enum ct_status rc = score_event(&sheet, &res, err);
+	enum ct_status rc = score_event(&in.sheet, &res, err);
 	if (rc == CT_INVALID)
 		rc = CT_CONFLICT; /* the sheet is still being set up */
-	free(people);
-	free(judges);
-	free(slot);
-	free(values);
+	uint32_t n_panel = in.sheet.n_judges;
+	free_sheet(&in);
 	if (rc != CT_OK) {
-		free(panel);
+		free(in.panel);
 		return rc;
 	}
 	out->data = d;
 	out->res = res;
-	out->panel = panel;
+	out->panel = in.panel;
 	out->n_panel = n_panel;
 	return CT_OK;
+}
+
+enum ct_status results_judge_stats(const struct computed *comp, struct judge_stats **out, struct ct_err *err)
+{
+	struct engine_input in;
+	build_sheet(comp->data, true, &in);
+	enum ct_status rc = judge_stats_compute(&in.sheet, out, err);
+	free_sheet(&in);
+	free(in.panel);
+	return rc;
+}
+
+enum ct_status results_progress(const struct computed *comp, struct progress **out, struct ct_err *err)
+{
+	struct engine_input in;
+	build_sheet(comp->data, false, &in);
+	enum ct_status rc = progress_compute(&in.sheet, comp->res, out, err);
+	free_sheet(&in);
+	free(in.panel);
+	return rc;
 }
 
 enum ct_status results_get(struct results_cache *c, struct store *st, const char *event,

@@ -4,6 +4,8 @@
 #ifndef CONTESTD_RESULTS_H
 #define CONTESTD_RESULTS_H
 
+#include "judgestats.h"
+#include "progress.h"
 #include "scoring.h"
 #include "store.h"
 
@@ -12,7 +14,8 @@ struct results_cache;
 struct computed {
 	struct event_data *data;  /* the event as loaded, with values */
 	struct result *res;       /* the engine's result over data */
-	uint32_t *panel;          /* panel[j] = index into data->judges of sheet judge j */
+	uint32_t *panel;          /* panel[j] = index into data->judges of sheet judge j
+				   * (the scoring judges: not chiefs, not withdrawn) */
 	uint32_t n_panel;
 };
 
@@ -24,6 +27,14 @@ void results_free(struct results_cache *c); /* NULL is a no-op */
  * event; CT_CONFLICT when its score sheet is not consistent yet. */
 enum ct_status results_get(struct results_cache *c, struct store *st, const char *event,
 			   const struct computed **out, struct ct_err *err);
+
+/* The judge statistics of a computed event; sheet judge j of the result is
+ * comp->data->judges[comp->panel[j]]. *out is new; judge_stats_free frees it. */
+enum ct_status results_judge_stats(const struct computed *comp, struct judge_stats **out, struct ct_err *err);
+
+/* The progress of a computed event, over the same sheet judges as its
+ * result. *out is new; progress_free frees it. */
+enum ct_status results_progress(const struct computed *comp, struct progress **out, struct ct_err *err);
 
 /* Statistics for metrics: computations done and cache hits. */
 void results_stats(const struct results_cache *c, uint64_t *computed, uint64_t *hits);

@@ -2,6 +2,7 @@
  * the audit chain. */
 #include "store_int.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,35 @@ out:
 	return CT_OK;
 }
 
+enum ct_status store_open_reader(const char *path, struct store **out, struct ct_err *err)
+{
+	struct store *st = xcalloc(1, sizeof *st);
+	enum ct_status rc = CT_OK;
+	int src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL);
+	if (src != SQLITE_OK) {
+		rc = ct_fail(err, CT_UNAVAILABLE, "cannot open database %s to read: %s", path,
+			     st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(src));
+		goto out;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, 5000);
+	if (store_schema_version(st) != store_schema_latest())
+		rc = ct_fail(err, CT_UNAVAILABLE, "database %s is at schema version %d, not %d", path,
+			     store_schema_version(st), store_schema_latest());
+out:
+	if (rc != CT_OK) {
+		store_close(st);
+		return rc;
+	}
+	*out = st;
+	return CT_OK;
+}
+
+void store_interrupt(struct store *st)
+{
+	sqlite3_interrupt(st->db);
+}
+
 void store_close(struct store *st)
 {
 	if (!st)
@@ -237,6 +267,11 @@ void store_close(struct store *st)
 enum ct_status store_begin(struct store *st, struct ct_err *err)
 {
 	return exec(st, "BEGIN IMMEDIATE", err);
+}
+
+enum ct_status store_read_begin(struct store *st, struct ct_err *err)
+{
+	return exec(st, "BEGIN DEFERRED", err);
 }
 
 enum ct_status store_commit(struct store *st, struct ct_err *err)
@@ -279,12 +314,26 @@ void store_savepoint_rollback(struct store *st)
 
 static const char SQL_AUDIT_LAST[] = "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1";
 static const char SQL_AUDIT_ADD[] =
-	"INSERT INTO audit (at, actor, action, object, old_value, new_value, prev_hash, hash) "
-	"VALUES (:at, :actor, :action, :object, :old, :new, :prev, :hash)";
+	"INSERT INTO audit (at, actor, action, object, old_value, new_value, role, reason, prev_hash, hash) "
+	"VALUES (:at, :actor, :action, :object, :old, :new, :role, :reason, :prev, :hash)";
 
-enum ct_status store_audit(struct store *st, const char *actor, const char *action, const char *object,
-			   const char *old_value, const char *new_value, struct ct_err *err)
+/* The role an actor acts in by default: "judge:CODE" a judge, "system"
+ * the system, anyone else an organizer ("organizer:NAME"; "admin" in
+ * records made before organizer accounts). */
+static const char *actor_role(const char *actor)
 {
+	if (strncmp(actor, "judge:", 6) == 0)
+		return "judge";
+	if (strcmp(actor, "system") == 0)
+		return "system";
+	return "organizer";
+}
+
+enum ct_status store_audit_why(struct store *st, const char *actor, const char *role, const char *action,
+			       const char *object, const char *old_value, const char *new_value,
+			       const char *reason, struct ct_err *err)
+{
+	assert(!sqlite3_get_autocommit(st->db)); /* inside the caller's transaction */
 	unsigned char prev[AUDIT_HASH_BYTES] = {0};
 	sqlite3_stmt *s = store_stmt(st, SQL_AUDIT_LAST, err);
 	if (!s)
@@ -300,7 +349,11 @@ enum ct_status store_audit(struct store *st, const char *actor, const char *acti
 
 	char at[32];
 	store_now(at);
-	struct audit_record r = {at, actor, action, object, old_value, new_value};
+	if (!role)
+		role = actor_role(actor);
+	if (reason && !*reason)
+		reason = NULL;
+	struct audit_record r = {at, actor, action, object, old_value, new_value, role, reason};
 	unsigned char hash[AUDIT_HASH_BYTES];
 	audit_hash(prev, &r, hash);
 
@@ -313,9 +366,27 @@ enum ct_status store_audit(struct store *st, const char *actor, const char *acti
 	store_bind_text(s, ":object", object);
 	store_bind_text(s, ":old", old_value);
 	store_bind_text(s, ":new", new_value);
+	store_bind_text(s, ":role", role);
+	store_bind_text(s, ":reason", reason);
 	store_bind_blob(s, ":prev", prev, AUDIT_HASH_BYTES);
 	store_bind_blob(s, ":hash", hash, AUDIT_HASH_BYTES);
 	return store_exec_stmt(st, s, err);
+}
+
+enum ct_status store_audit(struct store *st, const char *actor, const char *action, const char *object,
+			   const char *old_value, const char *new_value, struct ct_err *err)
+{
+	return store_audit_why(st, actor, NULL, action, object, old_value, new_value, NULL, err);
+}
+
+enum ct_status store_audit_note(struct store *st, const char *actor, const char *action, const char *object,
+				const char *reason, struct ct_err *err)
+{
+	enum ct_status rc = store_begin(st, err);
+	if (rc != CT_OK)
+		return rc;
+	rc = store_audit_why(st, actor, NULL, action, object, NULL, NULL, reason, err);
+	return store_finish(st, rc, err);
 }
 
 static const char SQL_BUMP[] = "UPDATE events SET data_version = data_version + 1 WHERE id = :id";
@@ -347,6 +418,16 @@ enum ct_status store_event_ref(struct store *st, const char *code, int64_t *id, 
 	} else if (rc == CT_NOT_FOUND) {
 		rc = ct_fail(err, CT_NOT_FOUND, "no event %s", code);
 	}
+	return rc;
+}
+
+enum ct_status store_event_lookup(struct store *st, const char *code, int64_t *id, enum event_state *state,
+				  struct ct_err *err)
+{
+	char text[16];
+	enum ct_status rc = store_event_ref(st, code, id, text, err);
+	if (rc == CT_OK && event_state_parse(text, state, NULL) != CT_OK)
+		rc = ct_fail(err, CT_INTERNAL, "event %s has the unknown state \"%s\" in the database", code, text);
 	return rc;
 }
 

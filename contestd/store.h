@@ -10,8 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "scoring.h"
 #include "status.h"
+#include "workflow.h"
 
 struct store;
 
@@ -22,6 +24,16 @@ int store_schema_latest(void);
  * sets the pragmas and applies pending migrations. Refuses a database whose
  * schema is newer than this binary knows. *out is new; store_close frees it. */
 enum ct_status store_open(const char *path, struct store **out, struct ct_err *err);
+
+/* Opens a second, read-only connection to the database at path (for long
+ * reads off the event loop, in another thread: one connection per thread).
+ * CT_UNAVAILABLE when it cannot be opened or its schema is not the latest.
+ * *out is new; store_close frees it. */
+enum ct_status store_open_reader(const char *path, struct store **out, struct ct_err *err);
+
+/* Makes the statement running on st (in another thread) stop soon with an
+ * error; safe to call from any thread while st is open. */
+void store_interrupt(struct store *st);
 
 /* Finalizes every prepared statement and closes the database. NULL is a no-op. */
 void store_close(struct store *st);
@@ -39,9 +51,22 @@ enum ct_status store_savepoint(struct store *st, struct ct_err *err);
 void store_savepoint_release(struct store *st);
 void store_savepoint_rollback(struct store *st);
 
-/* Appends an audit record (inside the caller's transaction). */
+/* Appends an audit record (inside the caller's transaction). The role is
+ * taken from the actor ("organizer:NAME" organizer, "judge:CODE" judge,
+ * "system"). */
 enum ct_status store_audit(struct store *st, const char *actor, const char *action, const char *object,
 			   const char *old_value, const char *new_value, struct ct_err *err);
+
+/* store_audit with the role the actor acted in (NULL: from the actor; a
+ * chief judge acts as "chief") and the reason given (NULL for none). */
+enum ct_status store_audit_why(struct store *st, const char *actor, const char *role, const char *action,
+			       const char *object, const char *old_value, const char *new_value,
+			       const char *reason, struct ct_err *err);
+
+/* An audited action that changes nothing in the database (clearing a login
+ * lockout held in memory): one record in its own transaction. */
+enum ct_status store_audit_note(struct store *st, const char *actor, const char *action, const char *object,
+				const char *reason, struct ct_err *err);
 
 /* ---- contest and credentials ---- */
 
@@ -55,7 +80,8 @@ struct contest_info {
 /* True if the contest record exists (the database has been initialised). */
 bool store_contest_exists(struct store *st);
 
-/* Initialises a new contest: record, Ed25519 key pair, admin secret hash. */
+/* Initialises a new contest: record, Ed25519 key pair, and the first
+ * organizer account "admin" with admin_hash as its secret hash. */
 enum ct_status store_contest_init(struct store *st, const char *code, const char *name,
 				  const char *public_url, const unsigned char pk[32],
 				  const unsigned char sk[64], const char *admin_hash, struct ct_err *err);
@@ -68,8 +94,37 @@ enum ct_status store_contest_get(struct store *st, struct contest_info *out, str
 enum ct_status store_contest_set(struct store *st, const char *actor, const char *name,
 				 const char *public_url, struct ct_err *err);
 
-/* Copies the admin secret hash (crypto_pwhash_str) into buf. */
-enum ct_status store_admin_hash(struct store *st, char *buf, size_t len, struct ct_err *err);
+/* ---- organizer accounts ---- */
+
+struct organizer_login {
+	int64_t id;
+	char name[64];
+	char secret_hash[128];  /* crypto_pwhash_STRBYTES */
+	bool disabled;
+};
+
+/* Looks an organizer account up by name for login; CT_NOT_FOUND if none. */
+enum ct_status store_organizer_login(struct store *st, const char *name, struct organizer_login *out,
+				     struct ct_err *err);
+
+/* Creates an organizer account (audited); CT_CONFLICT when the name is taken. */
+enum ct_status store_organizer_add(struct store *st, const char *actor, const char *name, const char *secret_hash,
+				   struct ct_err *err);
+
+struct organizer_info {
+	char *name, *created_at, *created_by;
+	char *disabled_at, *disabled_by;  /* NULL while active */
+};
+
+/* Lists the organizer accounts by name. *out is a new array;
+ * organizers_free frees it. */
+enum ct_status store_organizers_list(struct store *st, struct organizer_info **out, size_t *n, struct ct_err *err);
+void organizers_free(struct organizer_info *list, size_t n);
+
+/* Disables an organizer account and revokes its tokens (audited).
+ * CT_NOT_FOUND for an unknown name, CT_CONFLICT when it is disabled already
+ * or is the last active account (nobody could log in as an organizer). */
+enum ct_status store_organizer_disable(struct store *st, const char *actor, const char *name, struct ct_err *err);
 
 struct judge_login {
 	int64_t id;
@@ -81,20 +136,28 @@ struct judge_login {
 enum ct_status store_judge_login(struct store *st, const char *code, struct judge_login *out,
 				 struct ct_err *err);
 
-/* A token as stored: role, judge, expiry. */
+/* A token as stored: whom it authenticates, expiry. */
 struct token_info {
-	bool admin;
-	int64_t judge_id;   /* 0 for admin */
+	bool admin;             /* an organizer account (SPEC's admin role) */
+	int64_t judge_id;       /* the judge; 0 for an organizer */
 	char judge_code[64];
-	int64_t expires;    /* unix seconds */
+	int64_t expires;        /* unix seconds */
+	int64_t organizer_id;   /* the organizer account; 0 for a judge */
+	char organizer[64];     /* its name */
 };
 
 /* Stores a token by its hash (in its own transaction, audited as a login). */
 enum ct_status store_token_put(struct store *st, const unsigned char hash[32], const struct token_info *t,
 			       struct ct_err *err);
-/* Finds a token by hash: CT_UNAUTHORIZED if unknown or expired at now. */
+/* Finds a token by hash: CT_UNAUTHORIZED if unknown, expired at now, or of
+ * a disabled organizer account. */
 enum ct_status store_token_get(struct store *st, const unsigned char hash[32], int64_t now,
 			       struct token_info *out, struct ct_err *err);
+
+/* Revokes one token (logout), audited with actor; CT_UNAUTHORIZED when
+ * there is no such token. */
+enum ct_status store_token_revoke(struct store *st, const char *actor, const unsigned char hash[32],
+				  struct ct_err *err);
 
 /* ---- registration (each a batch, all-or-nothing, in its own transaction) ---- */
 
@@ -173,10 +236,41 @@ enum ct_status store_contestant_patch(struct store *st, const char *actor, const
 enum ct_status store_event_draw(struct store *st, const char *actor, const char *event,
 				uint32_t *n_out, struct ct_err *err);
 
-/* Moves an event from state `from` to `to` (checked), audited as action. */
-enum ct_status store_event_transition(struct store *st, const char *actor, const char *event,
-				      const char *from, const char *to, const char *action,
-				      const char *reason, struct ct_err *err);
+/* Takes event through the workflow transition action (lock, unlock,
+ * publish, finalize) as workflow_step allows it from its current state,
+ * with facts for the preconditions (may be NULL for an action without any)
+ * and reason (NULL for none). Audited as the action's name, object the
+ * event, old and new value the states, with role (NULL: from the actor) and
+ * reason. *to (may be NULL) is the state reached. */
+enum ct_status store_event_transition(struct store *st, const char *actor, const char *role, const char *event,
+				      enum wf_action action, const struct wf_facts *facts, const char *reason,
+				      enum event_state *to, struct ct_err *err);
+
+/* A chief judge (or an organizer) accepts the open discrepancy of the
+ * contestant (anonymous code; an organizer may use the reg_id) on criterion,
+ * with a reason, and for a measurement or deduction criterion the value
+ * that stands (value_c; -1 for the other methods). The caller has checked
+ * that the discrepancy is open; this checks the event's state and the
+ * criterion's method, stores the acceptance (replacing an earlier one) and
+ * audits it. */
+enum ct_status store_accept(struct store *st, const char *actor, const char *role, const char *event,
+			    const char *contestant, const char *criterion, int64_t value_c, const char *reason,
+			    struct ct_err *err);
+
+/* Withdraws the judge (code) from event after the draw, with a reason: the
+ * judge is no longer required and the judge's values stop counting; they
+ * stay in the history. Revokes the judge's tokens when no active assignment
+ * is left. CT_NOT_FOUND when the judge is not assigned to the event,
+ * CT_CONFLICT when withdrawn already or the state does not allow it. */
+enum ct_status store_judge_withdraw(struct store *st, const char *actor, const char *event, const char *judge,
+				    const char *reason, struct ct_err *err);
+
+/* How the person asking stands towards event: role (WF_ROLE_ORGANIZER when
+ * judge_id is 0; else the judge's role there, WF_ROLE_NONE when not
+ * assigned or withdrawn), the event's state and data_version. One point
+ * query; CT_NOT_FOUND for an unknown event. */
+enum ct_status store_event_access(struct store *st, const char *event, int64_t judge_id, enum wf_role *role,
+				  enum event_state *state, int64_t *version, struct ct_err *err);
 
 /* The event's data_version (bumped by every change that can alter results). */
 enum ct_status store_event_version(struct store *st, const char *event, int64_t *version,
@@ -251,11 +345,18 @@ struct ev_judge {
 	char *code, *name;
 	uint32_t org_id;
 	bool chief;
+	bool withdrawn;           /* withdrawn from the event: not required, values do not count */
+};
+
+/* Who accepted a discrepancy, and why (parallel to event_data.accepts). */
+struct ev_accept {
+	char *reason, *by;
 };
 
 struct event_data {
 	int64_t id;
 	char *code, *name, *state, *tiebreak;
+	enum event_state wf_state;           /* state, parsed */
 	char *drawn_at, *locked_at;          /* NULL when not yet */
 	int32_t ratio_c[3];
 	int64_t min_award_c;                 /* -1 = none */
@@ -272,8 +373,10 @@ struct event_data {
 	struct ev_judge *judges;             /* judges and chiefs, by code */
 	uint32_t n_judges;
 	struct sheet_value *values;          /* indices into contestants/criteria/judges */
+	uint32_t *revisions;                 /* [value]: revision of the current value */
 	size_t n_values;
 	struct sheet_accept *accepts;
+	struct ev_accept *accept_info;       /* [accept] */
 	size_t n_accepts;
 };
 
@@ -329,10 +432,55 @@ struct event_summary {
 	int64_t contestants;
 };
 
-/* Lists events: all (judge_id 0) or those a judge is assigned to. *out is a
+/* Lists events: all (judge_id 0) or those a judge is assigned to and not
+ * withdrawn from. *out is a
  * new array; event_summaries_free frees it. */
 enum ct_status store_events_list(struct store *st, int64_t judge_id, struct event_summary **out,
 				 size_t *n, struct ct_err *err);
 void event_summaries_free(struct event_summary *list, size_t n);
+
+/* ---- the audit trail ---- */
+
+struct audit_row {
+	int64_t seq;
+	char *at, *actor, *role, *action, *object, *old_value, *new_value, *reason; /* NULL when none */
+};
+
+struct audit_filter {
+	const char *event;        /* records about this event, or NULL */
+	const char *actor;        /* records by this actor ("organizer:admin", "judge:J01"), or NULL */
+	const char *since;        /* records at or after this ISO 8601 time, or NULL */
+	int64_t after;            /* records with a sequence number above this */
+	size_t limit;             /* at most this many */
+};
+
+/* Reads audit records in sequence order. *out is a new array of *n rows;
+ * audit_rows_free frees it. */
+enum ct_status store_audit_log(struct store *st, const struct audit_filter *f, struct audit_row **out, size_t *n,
+			       struct ct_err *err);
+void audit_rows_free(struct audit_row *rows, size_t n);
+
+/* What store_audit_verify found. */
+struct audit_verdict {
+	bool ok;
+	int64_t records;          /* records in the chain */
+	unsigned char head[AUDIT_HASH_BYTES]; /* hash of the last record */
+	int64_t seq;              /* the record the problem is at (0: none or not a record) */
+	char problem[512];        /* what disagrees, for people; "" when ok */
+};
+
+/* Recomputes the hash chain and checks that the database agrees with the
+ * audited history: every score's current value and revision is its last
+ * audited one, every event's state and every contestant's status is what
+ * the trail says. With cp (may be NULL) also checks the checkpoint's
+ * signature and that the record it names still has the hash it signed.
+ * Stops at the first problem. CT_OK whenever the check ran (see out->ok). */
+enum ct_status store_audit_verify(struct store *st, const struct audit_checkpoint *cp, struct audit_verdict *out,
+				  struct ct_err *err);
+
+/* Appends a record that actor took a checkpoint, and makes the checkpoint:
+ * that record (the head of the chain) signed with the contest key. */
+enum ct_status store_audit_checkpoint(struct store *st, const char *actor, struct audit_checkpoint *out,
+				      struct ct_err *err);
 
 #endif

@@ -2,6 +2,7 @@
  * for results, sheets and lists. */
 #include "store_int.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,12 @@ static const char SQL_DRAW_IDS[] = "SELECT id FROM contestants WHERE event_id = 
 static const char SQL_DRAW_SET[] =
 	"UPDATE contestants SET workstation = :ws, anon_code = :code, "
 	"status = CASE status WHEN 'registered' THEN 'competed' ELSE status END WHERE id = :id";
+/* :drawn, :final: stamp drawn_at, finalized_at now (1) or keep (0);
+ * :locked: stamp locked_at now (1), clear it (0) or keep it (2). */
 static const char SQL_STATE_SET[] =
-	"UPDATE events SET state = :to, drawn_at = CASE WHEN :to = 'drawn' THEN :at ELSE drawn_at END, "
-	"locked_at = CASE WHEN :to = 'locked' THEN :at WHEN :to = 'drawn' THEN NULL ELSE locked_at END, "
+	"UPDATE events SET state = :to, drawn_at = CASE WHEN :drawn THEN :at ELSE drawn_at END, "
+	"locked_at = CASE :locked WHEN 1 THEN :at WHEN 0 THEN NULL ELSE locked_at END, "
+	"finalized_at = CASE WHEN :final THEN :at ELSE finalized_at END, "
 	"data_version = data_version + 1 WHERE id = :id AND state = :from";
 /* The score sheet as the draw needs it: sheet_check with no warning left. */
 static enum ct_status sheet_ready(struct store *st, const char *event, struct ct_err *err)
@@ -41,45 +45,51 @@ static enum ct_status sheet_ready(struct store *st, const char *event, struct ct
 	return rc;
 }
 
-static enum ct_status draw_ready(struct store *st, int64_t event_id, const char *event, uint32_t *n,
-				 struct ct_err *err)
+/* Whether the event may be drawn: the workflow's preconditions on its
+ * counts, then its score sheet. *n is the number of contestants. */
+static enum ct_status draw_ready(struct store *st, int64_t event_id, const char *event, enum event_state state,
+				 uint32_t *n, struct ct_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_DRAW_COUNTS, err);
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_int(s, ":event", event_id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return store_fail(st, sqlite3_errcode(st->db), err);
-	}
+	enum ct_status rc = store_row(st, s, err);
+	if (rc != CT_OK)
+		return rc == CT_NOT_FOUND ? ct_fail(err, CT_INTERNAL, "counting event %s found no row", event) : rc;
 	int64_t contestants = sqlite3_column_int64(s, 0), criteria = sqlite3_column_int64(s, 1);
 	int64_t judges = sqlite3_column_int64(s, 2);
 	sqlite3_reset(s);
 	*n = (uint32_t)contestants;
-	if (contestants == 0)
-		return ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: it has no contestants", event);
-	if (criteria == 0)
-		return ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: it has no criteria", event);
-	if (judges == 0)
-		return ct_fail(err, CT_CONFLICT, "event %s cannot be drawn: it has no judge with role judge", event);
+	const struct wf_facts facts = {
+		.contestants = (uint32_t)contestants,
+		.criteria = (uint32_t)criteria,
+		.scoring_judges = (uint32_t)judges,
+	};
+	rc = workflow_step(state, WF_DRAW, event, &facts, NULL, err);
+	if (rc != CT_OK)
+		return rc;
 	return sheet_ready(st, event, err);
 }
 
-static enum ct_status set_state(struct store *st, int64_t event_id, const char *event, const char *from,
-				const char *to, struct ct_err *err)
+static enum ct_status set_state(struct store *st, int64_t event_id, const char *event, enum event_state from,
+				enum event_state to, struct ct_err *err)
 {
 	char at[32];
 	store_now(at);
 	sqlite3_stmt *s = store_stmt(st, SQL_STATE_SET, err);
 	if (!s)
 		return CT_INTERNAL;
-	store_bind_text(s, ":to", to);
-	store_bind_text(s, ":from", from);
+	store_bind_text(s, ":to", event_state_name(to));
+	store_bind_text(s, ":from", event_state_name(from));
+	store_bind_int(s, ":drawn", from == EVENT_SETUP);
+	store_bind_int(s, ":locked", to == EVENT_LOCKED ? 1 : to == EVENT_DRAWN ? 0 : 2);
+	store_bind_int(s, ":final", to == EVENT_FINAL);
 	store_bind_text(s, ":at", at);
 	store_bind_int(s, ":id", event_id);
 	enum ct_status rc = store_exec_stmt(st, s, err);
 	if (rc == CT_OK && sqlite3_changes(st->db) != 1)
-		rc = ct_fail(err, CT_CONFLICT, "event %s is not %s", event, from);
+		rc = ct_fail(err, CT_CONFLICT, "event %s is not %s", event, event_state_name(from));
 	return rc;
 }
 
@@ -110,17 +120,15 @@ enum ct_status store_event_draw(struct store *st, const char *actor, const char 
 				uint32_t *n_out, struct ct_err *err)
 {
 	int64_t event_id;
-	char state[16];
+	enum event_state state;
 	uint32_t n = 0, *perm = NULL;
 	int64_t *ids = NULL;
 	enum ct_status rc = store_begin(st, err);
 	if (rc != CT_OK)
 		return rc;
-	rc = store_event_ref(st, event, &event_id, state, err);
-	if (rc == CT_OK && strcmp(state, "setup") != 0)
-		rc = ct_fail(err, CT_CONFLICT, "event %s is %s; the draw needs it in setup", event, state);
+	rc = store_event_lookup(st, event, &event_id, &state, err);
 	if (rc == CT_OK)
-		rc = draw_ready(st, event_id, event, &n, err);
+		rc = draw_ready(st, event_id, event, state, &n, err);
 	if (rc != CT_OK)
 		goto out;
 
@@ -140,11 +148,12 @@ enum ct_status store_event_draw(struct store *st, const char *actor, const char 
 	for (uint32_t i = 0; i < k && rc == CT_OK; i++)
 		rc = draw_one(st, ids[i], perm[i], err);
 	if (rc == CT_OK)
-		rc = set_state(st, event_id, event, "setup", "drawn", err);
+		rc = set_state(st, event_id, event, EVENT_SETUP, EVENT_DRAWN, err);
 	if (rc == CT_OK) {
 		char count[32];
 		snprintf(count, sizeof count, "%u contestant%s", k, k == 1 ? "" : "s");
-		rc = store_audit(st, actor, "draw", event, "setup", count, err);
+		rc = store_audit(st, actor, workflow_action_name(WF_DRAW), event, event_state_name(EVENT_SETUP), count,
+				 err);
 	}
 	*n_out = k;
 out:
@@ -153,26 +162,58 @@ out:
 	return store_finish(st, rc, err);
 }
 
-enum ct_status store_event_transition(struct store *st, const char *actor, const char *event,
-				      const char *from, const char *to, const char *action,
-				      const char *reason, struct ct_err *err)
+enum ct_status store_event_transition(struct store *st, const char *actor, const char *role, const char *event,
+				      enum wf_action action, const struct wf_facts *facts, const char *reason,
+				      enum event_state *to, struct ct_err *err)
 {
+	assert(workflow_is_transition(action) && action != WF_DRAW); /* the draw is store_event_draw */
 	int64_t event_id;
-	char state[16];
+	enum event_state from, next = EVENT_SETUP;
 	enum ct_status rc = store_begin(st, err);
 	if (rc != CT_OK)
 		return rc;
-	rc = store_event_ref(st, event, &event_id, state, err);
-	if (rc == CT_OK && strcmp(state, from) != 0)
-		rc = ct_fail(err, CT_CONFLICT, "event %s is %s; %s needs it to be %s", event, state, action, from);
+	rc = store_event_lookup(st, event, &event_id, &from, err);
 	if (rc == CT_OK)
-		rc = set_state(st, event_id, event, from, to, err);
-	if (rc == CT_OK) {
-		char value[600];
-		snprintf(value, sizeof value, "%s%s%s", to, reason ? " reason " : "", reason ? reason : "");
-		rc = store_audit(st, actor, action, event, from, value, err);
-	}
+		rc = workflow_step(from, action, event, facts, &next, err);
+	if (rc == CT_OK)
+		rc = set_state(st, event_id, event, from, next, err);
+	if (rc == CT_OK)
+		rc = store_audit_why(st, actor, role, workflow_action_name(action), event, event_state_name(from),
+				     event_state_name(next), reason, err);
+	if (rc == CT_OK && to)
+		*to = next;
 	return store_finish(st, rc, err);
+}
+
+static const char SQL_ACCESS[] =
+	"SELECT e.data_version, e.state, coalesce(a.role, ''), a.withdrawn_at IS NOT NULL FROM events e "
+	"LEFT JOIN assignments a ON a.event_id = e.id AND a.judge_id = :judge WHERE e.code = :code";
+
+enum ct_status store_event_access(struct store *st, const char *event, int64_t judge_id, enum wf_role *role,
+				  enum event_state *state, int64_t *version, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_ACCESS, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":code", event);
+	store_bind_int(s, ":judge", judge_id);
+	enum ct_status rc = store_row(st, s, err);
+	if (rc == CT_NOT_FOUND)
+		return ct_fail(err, CT_NOT_FOUND, "no event %s", event);
+	if (rc != CT_OK)
+		return rc;
+	*version = sqlite3_column_int64(s, 0);
+	rc = event_state_parse((const char *)sqlite3_column_text(s, 1), state, err);
+	const char *r = (const char *)sqlite3_column_text(s, 2);
+	bool withdrawn = sqlite3_column_int(s, 3) != 0;
+	if (judge_id == 0)
+		*role = WF_ROLE_ORGANIZER;
+	else if (withdrawn || !r || !*r)
+		*role = WF_ROLE_NONE;
+	else
+		*role = strcmp(r, "chief") == 0 ? WF_ROLE_CHIEF : WF_ROLE_JUDGE;
+	sqlite3_reset(s);
+	return rc == CT_OK ? CT_OK : CT_INTERNAL;
 }
 
 static const char SQL_VERSION[] = "SELECT data_version FROM events WHERE code = :code";
@@ -210,12 +251,12 @@ static const char SQL_LOAD_CONTESTANTS[] =
 	"c.anon_code FROM contestants c LEFT JOIN organizations o ON o.id = c.organization_id "
 	"WHERE c.event_id = :event ORDER BY c.id";
 static const char SQL_LOAD_JUDGES[] =
-	"SELECT j.id, j.code, j.name, coalesce(j.organization_id, 0), a.role FROM assignments a "
-	"JOIN judges j ON j.id = a.judge_id WHERE a.event_id = :event ORDER BY j.code";
+	"SELECT j.id, j.code, j.name, coalesce(j.organization_id, 0), a.role, a.withdrawn_at IS NOT NULL "
+	"FROM assignments a JOIN judges j ON j.id = a.judge_id WHERE a.event_id = :event ORDER BY j.code";
 static const char SQL_LOAD_VALUES[] =
-	"SELECT contestant_id, criterion_id, judge_id, value_c FROM scores WHERE event_id = :event";
+	"SELECT contestant_id, criterion_id, judge_id, value_c, revision FROM scores WHERE event_id = :event";
 static const char SQL_LOAD_ACCEPTS[] =
-	"SELECT a.contestant_id, a.criterion_id FROM acceptances a "
+	"SELECT a.contestant_id, a.criterion_id, a.value_c, a.reason, a.accepted_by FROM acceptances a "
 	"JOIN contestants c ON c.id = a.contestant_id WHERE c.event_id = :event";
 
 /* Index of id in a sorted array of ids, or -1. */
@@ -369,6 +410,7 @@ static enum ct_status load_people(struct store *st, struct event_data *d, struct
 		j->name = store_col_dup(s, 2);
 		j->org_id = (uint32_t)sqlite3_column_int64(s, 3);
 		j->chief = strcmp((const char *)sqlite3_column_text(s, 4), "chief") == 0;
+		j->withdrawn = sqlite3_column_int(s, 5) != 0;
 	}
 	sqlite3_reset(s);
 	return CT_OK;
@@ -405,7 +447,9 @@ static enum ct_status load_values(struct store *st, struct event_data *d, struct
 		if (d->n_values == cap) {
 			cap = cap ? 2 * cap : 1024;
 			d->values = xreallocarray(d->values, cap, sizeof *d->values);
+			d->revisions = xreallocarray(d->revisions, cap, sizeof *d->revisions);
 		}
+		d->revisions[d->n_values] = (uint32_t)sqlite3_column_int64(s, 4);
 		d->values[d->n_values++] = (struct sheet_value){(uint32_t)c, (uint32_t)k, (uint32_t)j,
 								 (int32_t)sqlite3_column_int64(s, 3)};
 	}
@@ -429,8 +473,12 @@ static enum ct_status load_values(struct store *st, struct event_data *d, struct
 		if (d->n_accepts == cap) {
 			cap = cap ? 2 * cap : 16;
 			d->accepts = xreallocarray(d->accepts, cap, sizeof *d->accepts);
+			d->accept_info = xreallocarray(d->accept_info, cap, sizeof *d->accept_info);
 		}
-		d->accepts[d->n_accepts++] = (struct sheet_accept){(uint32_t)c, (uint32_t)k};
+		bool has_value = sqlite3_column_type(s, 2) != SQLITE_NULL;
+		d->accept_info[d->n_accepts] = (struct ev_accept){store_col_dup(s, 3), store_col_dup(s, 4)};
+		d->accepts[d->n_accepts++] = (struct sheet_accept){(uint32_t)c, (uint32_t)k, has_value,
+								   (int32_t)sqlite3_column_int64(s, 2)};
 	}
 	sqlite3_reset(s);
 out:
@@ -455,6 +503,7 @@ enum ct_status store_event_load(struct store *st, const char *event, bool with_v
 	d->code = store_col_dup(s, 1);
 	d->name = store_col_dup(s, 2);
 	d->state = store_col_dup(s, 3);
+	bool known_state = event_state_parse(d->state, &d->wf_state, err) == CT_OK;
 	d->tiebreak = store_col_dup(s, 4);
 	d->drawn_at = store_col_dup(s, 5);
 	d->locked_at = store_col_dup(s, 6);
@@ -464,8 +513,11 @@ enum ct_status store_event_load(struct store *st, const char *event, bool with_v
 	d->discrepancy_pct = (int32_t)sqlite3_column_int64(s, 11);
 	d->version = sqlite3_column_int64(s, 12);
 	sqlite3_reset(s);
+	if (!known_state)
+		rc = ct_fail(err, CT_INTERNAL, "event %s has the unknown state \"%s\" in the database", d->code, d->state);
 
-	rc = load_sheet(st, d, err);
+	if (rc == CT_OK)
+		rc = load_sheet(st, d, err);
 	if (rc == CT_OK)
 		rc = load_people(st, d, err);
 	if (rc == CT_OK && with_values)
@@ -510,8 +562,14 @@ void event_data_free(struct event_data *d)
 	free(d->sheet_criteria);
 	free(d->contestants);
 	free(d->judges);
+	for (size_t i = 0; i < d->n_accepts; i++) {
+		free(d->accept_info[i].reason);
+		free(d->accept_info[i].by);
+	}
 	free(d->values);
+	free(d->revisions);
 	free(d->accepts);
+	free(d->accept_info);
 	free(d->code);
 	free(d->name);
 	free(d->state);
@@ -525,8 +583,8 @@ void event_data_free(struct event_data *d)
 
 static const char SQL_SHEET_EVENT[] = "SELECT id, code, name, state FROM events WHERE code = :code";
 static const char SQL_SHEET_JUDGE[] =
-	"SELECT j.code, j.name, coalesce(j.organization_id, 0), coalesce(a.role, '') FROM judges j "
-	"LEFT JOIN assignments a ON a.judge_id = j.id AND a.event_id = :event WHERE j.id = :judge";
+	"SELECT j.code, j.name, coalesce(j.organization_id, 0), coalesce(a.role, ''), a.withdrawn_at IS NOT NULL "
+	"FROM judges j LEFT JOIN assignments a ON a.judge_id = j.id AND a.event_id = :event WHERE j.id = :judge";
 /* Competed, drawn, and not of the judge's organization (recusal, as
  * store_score_put decides it). */
 static const char SQL_SHEET_ENTRIES[] =
@@ -568,9 +626,12 @@ static enum ct_status sheet_head(struct store *st, const char *event, int64_t ju
 	*org = sqlite3_column_int64(s, 2);
 	char role[16];
 	store_col_copy(s, 3, role, sizeof role);
+	bool withdrawn = sqlite3_column_int(s, 4) != 0;
 	sqlite3_reset(s);
 	if (!*role)
 		return ct_fail(err, CT_FORBIDDEN, "judge %s is not assigned to event %s", sh->judge_code, d->code);
+	if (withdrawn)
+		return ct_fail(err, CT_FORBIDDEN, "judge %s was withdrawn from event %s", sh->judge_code, d->code);
 	if (strcmp(role, "judge") != 0)
 		return ct_fail(err, CT_FORBIDDEN, "judge %s is the chief judge of event %s; chief judges do not score",
 			       sh->judge_code, d->code);
@@ -682,7 +743,8 @@ static const char SQL_EVENTS_ALL[] =
 	"FROM events e ORDER BY e.code";
 static const char SQL_EVENTS_JUDGE[] =
 	"SELECT e.code, e.name, e.state, a.role, (SELECT count(*) FROM contestants c WHERE c.event_id = e.id) "
-	"FROM events e JOIN assignments a ON a.event_id = e.id AND a.judge_id = :judge ORDER BY e.code";
+	"FROM events e JOIN assignments a ON a.event_id = e.id AND a.judge_id = :judge AND a.withdrawn_at IS NULL "
+	"ORDER BY e.code";
 
 enum ct_status store_events_list(struct store *st, int64_t judge_id, struct event_summary **out,
 				 size_t *n, struct ct_err *err)

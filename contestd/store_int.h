@@ -64,6 +64,20 @@ enum ct_status store_bump(struct store *st, int64_t event_id, struct ct_err *err
 enum ct_status store_event_ref(struct store *st, const char *code, int64_t *id, char state[16],
 			       struct ct_err *err);
 
+/* store_event_ref with the state parsed (CT_INTERNAL for a state the
+ * workflow does not know). */
+enum ct_status store_event_lookup(struct store *st, const char *code, int64_t *id, enum event_state *state,
+				  struct ct_err *err);
+
+/* Starts a read transaction (BEGIN DEFERRED): one snapshot for several
+ * statements; end it with store_rollback. */
+enum ct_status store_read_begin(struct store *st, struct ct_err *err);
+
+/* Revokes every token of a judge, or of an organizer account (inside the
+ * caller's transaction). */
+enum ct_status store_tokens_revoke_judge(struct store *st, int64_t judge_id, struct ct_err *err);
+enum ct_status store_tokens_revoke_organizer(struct store *st, int64_t organizer_id, struct ct_err *err);
+
 /* Finds or creates an organization by name; "" or NULL gives *id = 0. */
 enum ct_status store_org_ensure(struct store *st, const char *name, int64_t *id, struct ct_err *err);
 

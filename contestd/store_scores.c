@@ -11,7 +11,7 @@
 #include "xmalloc.h"
 
 static const char SQL_PANEL[] =
-	"SELECT j.id, j.code, coalesce(j.organization_id, 0), a.role FROM judges j "
+	"SELECT j.id, j.code, coalesce(j.organization_id, 0), a.role, a.withdrawn_at FROM judges j "
 	"LEFT JOIN assignments a ON a.judge_id = j.id AND a.event_id = :event "
 	"WHERE (:id > 0 AND j.id = :id) OR (:id = 0 AND j.code = :code)";
 /* Anonymous codes are upper case (draw.c); they are accepted in either. */
@@ -34,18 +34,12 @@ static const char SQL_REVISION[] =
 	"VALUES (:c, :k, :j, :rev, :value, :by, :at)";
 static const char SQL_UNACCEPT[] = "DELETE FROM acceptances WHERE contestant_id = :c AND criterion_id = :k";
 
-static const char *closed_reason(const char *state)
-{
-	if (strcmp(state, "setup") == 0)
-		return "scoring opens with the draw";
-	return "scores can no longer change";
-}
-
 struct judge_ref {
 	int64_t id;
 	char code[64];
 	int64_t org;
 	char role[16]; /* "" when not assigned */
+	char withdrawn[32]; /* when the judge was withdrawn from the event, or "" */
 };
 
 static enum ct_status panel_ref(struct store *st, int64_t event_id, const struct score_put *p,
@@ -66,10 +60,15 @@ static enum ct_status panel_ref(struct store *st, int64_t event_id, const struct
 	store_col_copy(s, 1, j->code, sizeof j->code);
 	j->org = sqlite3_column_int64(s, 2);
 	store_col_copy(s, 3, j->role, sizeof j->role);
+	store_col_copy(s, 4, j->withdrawn, sizeof j->withdrawn);
 	sqlite3_reset(s);
 	if (!*j->role)
 		return ct_fail_at(err, CT_FORBIDDEN, -1, "judge", "judge %s is not assigned to event %s", j->code,
 				  p->event);
+	if (*j->withdrawn)
+		return ct_fail_at(err, CT_FORBIDDEN, -1, "judge",
+				  "judge %s was withdrawn from event %s at %s and no longer scores it", j->code,
+				  p->event, j->withdrawn);
 	if (strcmp(j->role, "judge") != 0)
 		return ct_fail_at(err, CT_FORBIDDEN, -1, "judge",
 				  "judge %s is the chief judge of event %s; chief judges do not score", j->code,
@@ -213,14 +212,17 @@ static enum ct_status score_put(struct store *st, const char *actor, const struc
 				struct score_ack *ack, struct score_cell *cell, struct ct_err *err)
 {
 	int64_t event_id, c = 0, org = 0, k = 0;
-	char state[16], anon[16];
+	enum event_state state;
+	char anon[16];
 	struct judge_ref j;
-	enum ct_status rc = store_event_ref(st, p->event, &event_id, state, err);
-	if (rc != CT_OK)
+	enum ct_status rc = store_event_lookup(st, p->event, &event_id, &state, err);
+	if (rc == CT_OK)
+		rc = workflow_step(state, WF_SCORE, p->event, NULL, NULL, err);
+	if (rc != CT_OK) {
+		if (rc == CT_CONFLICT && err)
+			snprintf(err->field, sizeof err->field, "event");
 		return rc;
-	if (strcmp(state, "drawn") != 0)
-		return ct_fail_at(err, CT_CONFLICT, -1, "event", "event %s is %s; %s", p->event, state,
-				  closed_reason(state));
+	}
 	rc = panel_ref(st, event_id, p, &j, err);
 	if (rc != CT_OK)
 		return rc;

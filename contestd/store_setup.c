@@ -21,24 +21,25 @@ static bool same_event(const char *other, const char *event)
 
 /* Turns "not found" for a code inside a batch into a 400 naming the row. */
 static enum ct_status row_ref(struct store *st, const char *code, long i, const char *field, int64_t *id,
-			      char state[16], struct ct_err *err)
+			      enum event_state *state, struct ct_err *err)
 {
-	enum ct_status rc = store_event_ref(st, code, id, state, err);
+	enum ct_status rc = store_event_lookup(st, code, id, state, err);
 	if (rc == CT_NOT_FOUND)
 		return ct_fail_at(err, CT_INVALID, i, field, "row %ld: unknown event \"%s\"", i + 1, code);
 	return rc;
 }
 
-static enum ct_status need_state(const char *event, const char *state, const char *allowed, long i,
-				 struct ct_err *err)
+/* Whether the event's state allows action, the refusal naming row i (-1:
+ * not a batch) and the field "event". */
+static enum ct_status need_action(const char *event, enum event_state state, enum wf_action action, long i,
+				  struct ct_err *err)
 {
-	/* allowed is a space-separated list */
-	size_t n = strlen(state);
-	for (const char *p = allowed; (p = strstr(p, state)); p += n)
-		if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return CT_OK;
-	return ct_fail_at(err, CT_CONFLICT, i, "event", "event %s is %s; this needs it to be %s", event,
-			  state, allowed);
+	enum ct_status rc = workflow_step(state, action, event, NULL, NULL, err);
+	if (rc != CT_OK && err) {
+		err->index = i;
+		snprintf(err->field, sizeof err->field, "event");
+	}
+	return rc;
 }
 
 static enum ct_status row_conflict(struct store *st, int src, long i, const char *field, const char *what,
@@ -193,14 +194,14 @@ enum ct_status store_criteria_add(struct store *st, const char *actor, const str
 	if (rc != CT_OK)
 		return rc;
 	int64_t event_id = 0;
-	char state[16];
+	enum event_state state;
 	for (size_t i = 0; i < n && rc == CT_OK; i++) {
 		const struct criterion_row *r = &rows[i];
 		int64_t module_id = 0;
 		if (!same_event(i > 0 ? rows[i - 1].event : NULL, r->event)) {
-			rc = row_ref(st, r->event, (long)i, "event", &event_id, state, err);
+			rc = row_ref(st, r->event, (long)i, "event", &event_id, &state, err);
 			if (rc == CT_OK)
-				rc = need_state(r->event, state, "setup", (long)i, err);
+				rc = need_action(r->event, state, WF_EDIT_SHEET, (long)i, err);
 		}
 		if (rc == CT_OK)
 			rc = module_ensure(st, event_id, r, (long)i, &module_id, err);
@@ -251,14 +252,14 @@ enum ct_status store_contestants_add(struct store *st, const char *actor,
 	if (rc != CT_OK)
 		return rc;
 	int64_t event_id = 0;
-	char state[16];
+	enum event_state state;
 	for (size_t i = 0; i < n && rc == CT_OK; i++) {
 		const struct contestant_row *r = &rows[i];
 		int64_t org_id = 0;
 		if (!same_event(i > 0 ? rows[i - 1].event : NULL, r->event)) {
-			rc = row_ref(st, r->event, (long)i, "event", &event_id, state, err);
+			rc = row_ref(st, r->event, (long)i, "event", &event_id, &state, err);
 			if (rc == CT_OK)
-				rc = need_state(r->event, state, "setup", (long)i, err);
+				rc = need_action(r->event, state, WF_REGISTER, (long)i, err);
 		}
 		if (rc == CT_OK)
 			rc = store_org_ensure(st, r->organization, &org_id, err);
@@ -301,8 +302,8 @@ static const char SQL_JUDGE_PIN[] = "UPDATE judges SET pin_hash = :pin WHERE id 
 static const char SQL_ASSIGN_ADD[] =
 	"INSERT INTO assignments (judge_id, event_id, role) VALUES (:judge, :event, :role)";
 
-static enum ct_status judge_ensure(struct store *st, const struct judge_row *r, long i, int64_t *judge_id,
-				   struct ct_err *err)
+static enum ct_status judge_ensure(struct store *st, const char *actor, const struct judge_row *r, long i,
+				   int64_t *judge_id, struct ct_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_JUDGE_GET, err);
 	if (!s)
@@ -322,12 +323,18 @@ static enum ct_status judge_ensure(struct store *st, const struct judge_row *r, 
 		sqlite3_reset(s);
 		if (rc != CT_OK || !r->pin_hash)
 			return rc;
+		/* A new PIN: the judge logs in again everywhere. */
 		s = store_stmt(st, SQL_JUDGE_PIN, err);
 		if (!s)
 			return CT_INTERNAL;
 		store_bind_text(s, ":pin", r->pin_hash);
 		store_bind_int(s, ":id", *judge_id);
-		return store_exec_stmt(st, s, err);
+		rc = store_exec_stmt(st, s, err);
+		if (rc == CT_OK)
+			rc = store_tokens_revoke_judge(st, *judge_id, err);
+		if (rc == CT_OK)
+			rc = store_audit(st, actor, "judge.pin", r->code, NULL, NULL, err);
+		return rc;
 	}
 	sqlite3_reset(s);
 	if (src != SQLITE_DONE)
@@ -357,17 +364,17 @@ enum ct_status store_judges_add(struct store *st, const char *actor, const struc
 	if (rc != CT_OK)
 		return rc;
 	int64_t event_id = 0;
-	char state[16];
+	enum event_state state;
 	for (size_t i = 0; i < n && rc == CT_OK; i++) {
 		const struct judge_row *r = &rows[i];
 		int64_t judge_id = 0;
 		if (!same_event(i > 0 ? rows[i - 1].event : NULL, r->event)) {
-			rc = row_ref(st, r->event, (long)i, "event", &event_id, state, err);
+			rc = row_ref(st, r->event, (long)i, "event", &event_id, &state, err);
 			if (rc == CT_OK)
-				rc = need_state(r->event, state, "setup drawn", (long)i, err);
+				rc = need_action(r->event, state, WF_ASSIGN_JUDGE, (long)i, err);
 		}
 		if (rc == CT_OK)
-			rc = judge_ensure(st, r, (long)i, &judge_id, err);
+			rc = judge_ensure(st, actor, r, (long)i, &judge_id, err);
 		if (rc != CT_OK)
 			break;
 		sqlite3_stmt *s = store_stmt(st, SQL_ASSIGN_ADD, err);
@@ -412,11 +419,11 @@ static void describe_entry(char *buf, size_t size, const char *status, int64_t e
 		snprintf(buf + n, size - (size_t)n, ", reason %s", reason);
 }
 
-/* Applies a status/time/reason change to one contestant, checking the
- * event's state against `allowed`. *event_id is the contestant's event,
+/* Applies a status/time/reason change to one contestant, checking that
+ * the event's state allows action. *event_id is the contestant's event,
  * whose data_version the caller bumps. */
 static enum ct_status contestant_update(struct store *st, const char *actor, const char *reg_id,
-					const struct contestant_patch *p, const char *allowed, long i,
+					const struct contestant_patch *p, enum wf_action action, long i,
 					int64_t *event_id, struct ct_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_CONTESTANT_REF, err);
@@ -442,7 +449,13 @@ static enum ct_status contestant_update(struct store *st, const char *actor, con
 	char *event = store_col_dup(s, 5), *state = store_col_dup(s, 6);
 	sqlite3_reset(s);
 
-	enum ct_status rc = need_state(event, state, allowed, i, err);
+	enum event_state wf_state;
+	enum ct_status rc = event_state_parse(state, &wf_state, err);
+	if (rc != CT_OK) {
+		rc = ct_fail(err, CT_INTERNAL, "event %s has the unknown state \"%s\" in the database", event, state);
+		goto out;
+	}
+	rc = need_action(event, wf_state, action, i, err);
 	if (rc != CT_OK)
 		goto out;
 	const char *status = p->status ? p->status : old_status;
@@ -488,7 +501,7 @@ enum ct_status store_checkin(struct store *st, const char *actor, const struct c
 			.reason = rows[i].reason,
 		};
 		int64_t event_id = 0;
-		rc = contestant_update(st, actor, rows[i].reg_id, &p, "drawn", (long)i, &event_id, err);
+		rc = contestant_update(st, actor, rows[i].reg_id, &p, WF_CHECKIN, (long)i, &event_id, err);
 		if (rc == CT_OK && run_event != 0 && event_id != run_event)
 			rc = store_bump(st, run_event, err);
 		run_event = event_id;
@@ -505,7 +518,7 @@ enum ct_status store_contestant_patch(struct store *st, const char *actor, const
 	if (rc != CT_OK)
 		return rc;
 	int64_t event_id = 0;
-	rc = contestant_update(st, actor, reg_id, p, "setup drawn", -1, &event_id, err);
+	rc = contestant_update(st, actor, reg_id, p, WF_SET_STATUS, -1, &event_id, err);
 	if (rc == CT_OK)
 		rc = store_bump(st, event_id, err);
 	if (rc == CT_CONFLICT && err)

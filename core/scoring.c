@@ -418,6 +418,12 @@ struct rank_rec {
 	uint32_t nk;
 };
 
+/* An accepted discrepancy, by bucket. */
+struct accepted {
+	size_t bucket;
+	const struct sheet_accept *a;
+};
+
 struct engine {
 	const struct sheet *s;
 	struct result *r;
@@ -435,7 +441,7 @@ struct engine {
 	size_t *stamp;           /* [judge]: 1 + last bucket the judge gave a value in */
 	uint32_t *judge_orgs;    /* non-zero judge organizations, sorted */
 	uint32_t n_judge_orgs;
-	size_t *accepted;        /* bucket ids of accepted discrepancies, sorted */
+	struct accepted *accepted; /* accepted discrepancies, sorted by bucket */
 	size_t n_accepted;
 	int64_t *module_max_c;
 	size_t cap_disc;
@@ -446,6 +452,11 @@ static int cmp_size(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	return (x > y) - (x < y);
+}
+
+static int cmp_accepted(const void *a, const void *b)
+{
+	return cmp_size(&((const struct accepted *)a)->bucket, &((const struct accepted *)b)->bucket);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -692,16 +703,24 @@ static enum ct_status index_accepts(struct engine *e, struct ct_err *err)
 			return ct_fail(err, CT_INVALID,
 				       "accepted discrepancy #%zu names contestant #%u, criterion #%u: "
 				       "index out of range", i, a->contestant, a->criterion);
-		e->accepted[i] = bucket_of(e, a->contestant, a->criterion);
+		if (a->has_value && !value_in_range(&s->criteria[a->criterion], a->value_c))
+			return ct_fail(err, CT_INVALID,
+				       "accepted discrepancy #%zu names value %d hundredths, outside 0..max of "
+				       "criterion %.64s", i, a->value_c,
+				       s->criteria[a->criterion].code ? s->criteria[a->criterion].code : "");
+		e->accepted[i] = (struct accepted){ bucket_of(e, a->contestant, a->criterion), a };
 	}
-	qsort(e->accepted, s->n_accepts, sizeof *e->accepted, cmp_size);
+	qsort(e->accepted, s->n_accepts, sizeof *e->accepted, cmp_accepted);
 	e->n_accepted = s->n_accepts;
 	return CT_OK;
 }
 
-static bool is_accepted(const struct engine *e, size_t bucket)
+/* The acceptance of the discrepancy in bucket, or NULL. */
+static const struct sheet_accept *accepted_in(const struct engine *e, size_t bucket)
 {
-	return bsearch(&bucket, e->accepted, e->n_accepted, sizeof *e->accepted, cmp_size) != NULL;
+	struct accepted key = { bucket, NULL };
+	const struct accepted *hit = bsearch(&key, e->accepted, e->n_accepted, sizeof *e->accepted, cmp_accepted);
+	return hit ? hit->a : NULL;
 }
 
 /* Sorts the judges' non-zero organizations, to count a contestant's
@@ -848,14 +867,10 @@ static int64_t cell_mark(const struct cell *cell, const struct sheet_criterion *
 	return 0;
 }
 
-/* Whether a cell's values differ by more than the rules allow. */
-static bool cell_discrepant(const struct cell *cell, const struct sheet_criterion *c,
-			    int32_t pct)
+bool score_discrepant(enum method m, int32_t max_c, int32_t pct, int32_t low_c, int32_t high_c)
 {
-	if (cell->n < 2)
-		return false;
-	int64_t spread = (int64_t)cell->high_c - cell->low_c;
-	switch (c->method) {
+	int64_t spread = (int64_t)high_c - low_c;
+	switch (m) {
 	case METHOD_MEASUREMENT:
 	case METHOD_DEDUCTION:
 		return spread > 0;
@@ -864,9 +879,16 @@ static bool cell_discrepant(const struct cell *cell, const struct sheet_criterio
 	case METHOD_MEAN:
 	case METHOD_TRIMMED:
 	case METHOD_MEDIAN:
-		return spread * 100 > (int64_t)pct * c->max_c;
+		return spread * 100 > (int64_t)pct * max_c;
 	}
 	return false;
+}
+
+/* Whether a cell's values differ by more than the rules allow. */
+static bool cell_discrepant(const struct cell *cell, const struct sheet_criterion *c,
+			    int32_t pct)
+{
+	return cell->n >= 2 && score_discrepant(c->method, c->max_c, pct, cell->low_c, cell->high_c);
 }
 
 static void add_missing(struct engine *e, uint32_t contestant, uint32_t criterion, uint32_t judge)
@@ -879,8 +901,9 @@ static void add_missing(struct engine *e, uint32_t contestant, uint32_t criterio
 	r->missing[r->n_missing++] = (struct missing){ contestant, criterion, judge };
 }
 
-static void add_discrepancy(struct engine *e, size_t b, uint32_t contestant, uint32_t criterion,
-			    const struct cell *cell)
+/* Records a discrepancy; returns its acceptance, or NULL while open. */
+static const struct sheet_accept *add_discrepancy(struct engine *e, size_t b, uint32_t contestant,
+						  uint32_t criterion, const struct cell *cell)
 {
 	struct result *r = e->r;
 	if (r->n_discrepancies == e->cap_disc) {
@@ -888,7 +911,8 @@ static void add_discrepancy(struct engine *e, size_t b, uint32_t contestant, uin
 		r->discrepancies = xreallocarray(r->discrepancies, e->cap_disc,
 						 sizeof *r->discrepancies);
 	}
-	bool accepted = is_accepted(e, b);
+	const struct sheet_accept *acc = accepted_in(e, b);
+	bool accepted = acc != NULL;
 	r->discrepancies[r->n_discrepancies++] = (struct discrepancy){
 		.contestant = contestant,
 		.criterion = criterion,
@@ -898,6 +922,7 @@ static void add_discrepancy(struct engine *e, size_t b, uint32_t contestant, uin
 	};
 	if (!accepted)
 		r->n_open++;
+	return acc;
 }
 
 /* Records what a competed contestant still needs on one criterion; returns
@@ -910,13 +935,15 @@ static bool check_complete(struct engine *e, size_t b, uint32_t c, uint32_t k, u
 	uint32_t org = s->contestants[c].org;
 	enum method m = s->criteria[k].method;
 
-	if (panel == 0 || ((m == METHOD_MEASUREMENT || m == METHOD_DEDUCTION) && cell->n == 0)) {
+	if (m == METHOD_DEDUCTION)
+		return false; /* no value is no deduction (SPEC section 4) */
+	if (panel == 0 || (m == METHOD_MEASUREMENT && cell->n == 0)) {
 		/* Nobody has given the value, or nobody may: either way it is
 		 * missing, and no particular judge owes it. */
 		add_missing(e, c, k, UINT32_MAX);
 		return true;
 	}
-	if (m == METHOD_MEASUREMENT || m == METHOD_DEDUCTION || cell->n == panel)
+	if (m == METHOD_MEASUREMENT || cell->n == panel)
 		return false;
 	for (uint32_t j = 0; j < s->n_judges; j++)
 		if (e->stamp[j] != b + 1 && !recused(s, j, org))
@@ -944,11 +971,16 @@ static enum ct_status score_contestant(struct engine *e, uint32_t p, struct ct_e
 		rc = gather_cell(e, b, org, c->method == METHOD_MEDIAN, &cell, err);
 		if (rc != CT_OK)
 			return rc;
-		e->r->mark_c[(size_t)i * s->n_criteria + k] = cell_mark(&cell, c);
+		int64_t *mark = &e->r->mark_c[(size_t)i * s->n_criteria + k];
+		*mark = cell_mark(&cell, c);
 		if (!competed)
 			continue;
-		if (cell_discrepant(&cell, c, s->discrepancy_pct))
-			add_discrepancy(e, b, i, k, &cell);
+		if (cell_discrepant(&cell, c, s->discrepancy_pct)) {
+			const struct sheet_accept *acc = add_discrepancy(e, b, i, k, &cell);
+			/* The chief judge named the value that stands. */
+			if (acc && acc->has_value && (c->method == METHOD_MEASUREMENT || c->method == METHOD_DEDUCTION))
+				*mark = acc->value_c;
+		}
 		if (check_complete(e, b, i, k, panel, &cell))
 			complete = false;
 	}

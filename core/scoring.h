@@ -83,10 +83,14 @@ struct sheet_value {
 	int32_t value_c;         /* hundredths; for judgement 0, 100, 200 or 300 */
 };
 
-/* A discrepancy the chief judge accepted. */
+/* A discrepancy the chief judge accepted. For a measurement or deduction
+ * criterion the chief names the value that stands: while the discrepancy
+ * is there, that value is the criterion mark. */
 struct sheet_accept {
 	uint32_t contestant;
 	uint32_t criterion;
+	bool has_value;          /* value_c is given (measurement, deduction) */
+	int32_t value_c;         /* the value that stands, hundredths */
 };
 
 struct sheet {
@@ -125,7 +129,8 @@ struct discrepancy {
 };
 
 /* A value a competed contestant still needs. judge is UINT32_MAX for a
- * measurement/deduction criterion with no value at all (any judge may give it). */
+ * measurement criterion with no value at all (any judge may give it). A
+ * deduction criterion never needs a value: none means no deduction. */
 struct missing {
 	uint32_t contestant;
 	uint32_t criterion;
@@ -185,6 +190,12 @@ enum ct_status sheet_check(const struct sheet *s, struct sheet_warnings *warn, s
  * Criteria naming a module out of range are left out (sheet_check refuses
  * them). Never overflows: at most UINT32_MAX criteria of DEC_MAX_C each. */
 void sheet_module_max(const struct sheet *s, int64_t *max_c);
+
+/* Whether values from low_c to high_c on a criterion of method m and max
+ * max_c are a discrepancy (SPEC section 4): for measurement and deduction
+ * any difference, for judgement a spread over 1, otherwise a spread over
+ * pct per cent of the max. */
+bool score_discrepant(enum method m, int32_t max_c, int32_t pct, int32_t low_c, int32_t high_c);
 
 /* Computes the results of one event. Values from a judge recused from the
  * contestant (same non-zero org) are ignored. Fails with CT_INVALID and a

@@ -16,5 +16,20 @@ extern const struct cmd_entry cmd_contestant_set_entry;
 extern const struct cmd_entry cmd_score_entry;          /* cmd_score.c */
 extern const struct cmd_entry cmd_sheet_entry;
 extern const struct cmd_entry cmd_results_entry;        /* cmd_results.c */
+extern const struct cmd_entry cmd_progress_entry;       /* cmd_chief.c */
+extern const struct cmd_entry cmd_scores_entry;
+extern const struct cmd_entry cmd_accept_entry;
+extern const struct cmd_entry cmd_stats_entry;
+extern const struct cmd_entry cmd_unlock_entry;
+extern const struct cmd_entry cmd_judge_withdraw_entry;
+extern const struct cmd_entry cmd_judge_unlock_login_entry; /* cmd_auth.c */
+extern const struct cmd_entry cmd_organizer_add_entry;
+extern const struct cmd_entry cmd_organizer_list_entry;
+extern const struct cmd_entry cmd_organizer_disable_entry;
+extern const struct cmd_entry cmd_whoami_entry;
+extern const struct cmd_entry cmd_logout_entry;
+extern const struct cmd_entry cmd_audit_verify_entry;   /* cmd_audit.c */
+extern const struct cmd_entry cmd_audit_log_entry;
+extern const struct cmd_entry cmd_audit_checkpoint_entry;
 
 #endif

@@ -210,12 +210,15 @@ const struct cmd_entry cmd_draw_entry = {
 	.run = cmd_draw_run,
 };
 
-/* "2026003 (K7Q2MX) A1" */
+/* "2026003 (K7Q2MX) A1", or for a chief judge before the lock "K7Q2MX A1" */
 static void print_who(const json_t *b)
 {
 	char t[32];
-	fprintf(stderr, "  %s (%s) %s: ", json_text(b, "contestant", "?", t),
-		json_text(b, "code", "?", t), json_text(b, "criterion", "?", t));
+	if (!json_is_string(json_object_get(b, "contestant")))
+		fprintf(stderr, "  %s %s: ", json_text(b, "code", "?", t), json_text(b, "criterion", "?", t));
+	else
+		fprintf(stderr, "  %s (%s) %s: ", json_text(b, "contestant", "?", t), json_text(b, "code", "?", t),
+			json_text(b, "criterion", "?", t));
 }
 
 /* Lists what the 409 body of a refused lock says blocks it. */
@@ -229,8 +232,11 @@ static void print_blockers(const json_t *blockers)
 	json_array_foreach(missing, i, b) {
 		print_who(b);
 		const char *judge = json_str(b, "judge", NULL);
+		json_int_t values = json_integer_value(json_object_get(b, "values"));
 		if (judge)
 			fprintf(stderr, "no value from %s\n", judge);
+		else if (values > 0)
+			fprintf(stderr, "%lld value%s missing\n", (long long)values, values == 1 ? "" : "s");
 		else
 			fprintf(stderr, "no value yet\n");
 	}

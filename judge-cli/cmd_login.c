@@ -1,5 +1,6 @@
-/* `judge-cli login`: trades the admin secret or a judge's code and PIN for a
- * token and keeps it, with the server it came from, in the token file. */
+/* `judge-cli login`: trades an organizer account's secret or a judge's code
+ * and PIN for a token and keeps it, with the server it came from, in the
+ * token file. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,25 +41,28 @@ static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, s
 {
 	enum ct_status rc = CT_OK;
 	const char *judge = cmd_opt(a, "judge");
+	const char *organizer = cmd_opt(a, "organizer");
 	const char *secret_opt = cmd_opt(a, "secret");
 	const char *secret_file = cmd_opt(a, "secret-file");
 	const char *pin_opt = cmd_opt(a, "pin");
-	bool admin = cmd_opt(a, "admin") != NULL;
+	bool admin = cmd_opt(a, "admin") != NULL || organizer != NULL;
 	char *secret = NULL;
 	char *path = NULL;
 	json_t *body = json_object();
 	struct reply r = { 0 };
 	struct token_info ti = { 0 };
 
-	if (admin == (judge != NULL)) {
-		rc = cli_usage(cli, err, "give either --admin or --judge CODE");
+	if (admin == (judge != NULL) || (organizer && cmd_opt(a, "admin"))) {
+		rc = cli_usage(cli, err, "give one of --organizer NAME, --admin (the account admin) or --judge CODE");
 		goto out;
 	}
 	if ((admin && pin_opt) || (judge && (secret_opt || secret_file)) ||
 	    (secret_opt && secret_file)) {
-		rc = cli_usage(cli, err, "use --secret or --secret-file with --admin, --pin with --judge");
+		rc = cli_usage(cli, err, "use --secret or --secret-file with --organizer or --admin, --pin with --judge");
 		goto out;
 	}
+	if (!organizer)
+		organizer = "admin";
 	path = token_file_path();
 	if (!path) {
 		rc = ct_fail(err, CT_INVALID, "nowhere to keep the token: set HOME or JUDGE_CLI_TOKEN_FILE");
@@ -70,7 +74,7 @@ static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, s
 		else if (secret_file)
 			rc = read_first_line(secret_file, &secret, err);
 		else
-			rc = cli_read_secret("admin secret", &secret, err);
+			rc = cli_read_secret("organizer secret", &secret, err);
 	} else {
 		const char *env = getenv("CONTEST_PIN");
 		if (pin_opt)
@@ -83,10 +87,11 @@ static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, s
 	if (rc != CT_OK)
 		goto out;
 	if (!*secret) {
-		rc = ct_fail(err, CT_INVALID, "empty %s", admin ? "admin secret" : "PIN");
+		rc = ct_fail(err, CT_INVALID, "empty %s", admin ? "secret" : "PIN");
 		goto out;
 	}
 	if (admin) {
+		json_object_set_new(body, "organizer", json_string(organizer));
 		json_object_set_new(body, "secret", json_string(secret));
 	} else {
 		json_object_set_new(body, "judge", json_string(judge));
@@ -97,6 +102,7 @@ static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, s
 	const char *token = json_str(r.json, "token", NULL);
 	const char *role = json_str(r.json, "role", NULL);
 	const char *who = json_str(r.json, "judge", NULL);
+	const char *account = json_str(r.json, "organizer", organizer);
 	if (!token || !*token || !role) {
 		rc = ct_fail(err, CT_INTERNAL, "the server's login answer has no token");
 		goto out;
@@ -107,8 +113,8 @@ static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, s
 	ti.judge = who ? xstrdup(who) : judge ? xstrdup(judge) : NULL;
 	if ((rc = token_file_write(path, &ti, err)) != CT_OK)
 		goto out;
-	if (strcmp(role, "admin") == 0)
-		printf("logged in as admin");
+	if (strcmp(role, "organizer") == 0)
+		printf("logged in as organizer %s", account);
 	else
 		printf("logged in as %s %s", role, ti.judge ? ti.judge : "");
 	printf(" at %s", ti.server);
@@ -130,20 +136,25 @@ out:
 const struct cmd_entry cmd_login_entry = {
 	.name = "login",
 	.args = "",
-	.summary = "log in as the admin or as a judge and keep the token",
+	.summary = "log in as an organizer or as a judge and keep the token",
 	.help = "Logs in to the server and writes the token to the token file\n"
 		"($JUDGE_CLI_TOKEN_FILE, else $XDG_CONFIG_HOME/judge-cli/token or\n"
 		"~/.config/judge-cli/token, mode 0600), with the server it is for; with\n"
 		"--profile NAME to ~/.config/judge-cli/profiles/NAME instead, so that other\n"
 		"logins stay as they are.\n"
-		"The admin secret comes from --secret, --secret-file or a line on standard\n"
-		"input; a judge's PIN from --pin, $CONTEST_PIN or a line on standard input.",
+		"An organizer account's secret comes from --secret, --secret-file or a line\n"
+		"on standard input (--admin is the first account, admin, whose secret the\n"
+		"server's first start wrote to DB.admin-secret); a judge's PIN from --pin,\n"
+		"$CONTEST_PIN or a line on standard input. After 5 wrong attempts from one\n"
+		"computer within 15 minutes that account is refused from there until then\n"
+		"(an organizer can clear a judge's: judge-cli judge unlock-login CODE).",
 	.min_args = 0,
 	.max_args = 0,
 	.options = {
-		{ "admin", NULL, "log in as the admin" },
-		{ "secret", "S", "the admin secret" },
-		{ "secret-file", "FILE", "read the admin secret from FILE (first line)" },
+		{ "organizer", "NAME", "log in as the organizer account NAME" },
+		{ "admin", NULL, "log in as the organizer account admin" },
+		{ "secret", "S", "the account's secret" },
+		{ "secret-file", "FILE", "read the secret from FILE (first line)" },
 		{ "judge", "CODE", "log in as the judge CODE" },
 		{ "pin", "PIN", "the judge's PIN" },
 	},

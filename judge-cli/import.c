@@ -204,10 +204,13 @@ static enum ct_status check_folded(enum import_type type, const char *text, json
 				       text);
 		break;
 	case IMP_PIN: {
+		/* the PIN itself is never repeated in a message */
 		size_t chars = utf8_chars(text);
-		if (chars < 4 || chars > 32)
-			return ct_fail(err, CT_INVALID, "a PIN has 4 to 32 characters, this one has %zu",
+		if (chars < 6 || chars > 32)
+			return ct_fail(err, CT_INVALID, "a PIN is 6 to 32 digits; this one has %zu characters",
 				       chars);
+		if (strspn(text, "0123456789") != strlen(text))
+			return ct_fail(err, CT_INVALID, "a PIN is 6 to 32 digits; this one has other characters");
 		break;
 	}
 	}

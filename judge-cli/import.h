@@ -27,7 +27,7 @@ enum import_type {
 	IMP_RATIOS,      /* award ratios "10/20/30" */
 	IMP_TIEBREAK,    /* tie-break keys "module:B;time" */
 	IMP_ROLE,        /* "judge" or "chief" */
-	IMP_PIN,         /* 4 to 32 characters */
+	IMP_PIN,         /* 6 to 32 digits */
 	IMP_CODE,        /* a code: full-width forms folded to ASCII (input_fold) */
 };
 

@@ -25,6 +25,21 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_score_entry,
 	&cmd_sheet_entry,
 	&cmd_results_entry,
+	&cmd_progress_entry,
+	&cmd_scores_entry,
+	&cmd_accept_entry,
+	&cmd_stats_entry,
+	&cmd_unlock_entry,
+	&cmd_judge_withdraw_entry,
+	&cmd_judge_unlock_login_entry,
+	&cmd_organizer_add_entry,
+	&cmd_organizer_list_entry,
+	&cmd_organizer_disable_entry,
+	&cmd_whoami_entry,
+	&cmd_logout_entry,
+	&cmd_audit_verify_entry,
+	&cmd_audit_log_entry,
+	&cmd_audit_checkpoint_entry,
 	NULL,
 };
 
@@ -78,7 +93,7 @@ static void print_help(FILE *f)
 {
 	fprintf(f, "usage: judge-cli %s COMMAND [ARGS]\n\ncommands:\n", global_usage);
 	for (size_t i = 0; commands[i]; i++)
-		fprintf(f, "  %-16s %s\n", commands[i]->name, commands[i]->summary);
+		fprintf(f, "  %-19s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(f,
 		"\nRun 'judge-cli COMMAND --help' for the options of a command.\n"
 		"\nThe server is --server, else $CONTEST_SERVER, else the server of the\n"
@@ -126,7 +141,7 @@ static bool print_group(FILE *f, const char *group)
 	for (size_t i = 0; commands[i]; i++) {
 		const char *name = commands[i]->name;
 		if (strncmp(name, group, len) == 0 && name[len] == ' ') {
-			fprintf(f, "  %-16s %s\n", name, commands[i]->summary);
+			fprintf(f, "  %-19s %s\n", name, commands[i]->summary);
 			any = true;
 		}
 	}

@@ -265,6 +265,9 @@ As a judge (PINs in demo/judges.csv; a judge's login replaces the admin's):
   $jcli login --judge J04 --pin 112233
   $jcli sheet CARE
   $jcli score CARE CODE A2 9.5      a revision: CARE's results change
+As CARE's chief judge:
+  $jcli login --judge J08 --pin 808080
+  $jcli progress CARE               who owes what, discrepancies (also: scores, stats, accept, lock)
 Back to the admin:
   $jcli login --admin --secret-file $(rel "$secret_file")
 The demo data and its expected results, worked out by hand: demo/README.md.

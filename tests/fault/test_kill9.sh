@@ -8,6 +8,8 @@
 N_CONTESTANTS=30
 N_CRITERIA=8
 JUDGES="J01 J02 J03 J04"
+# A judge's six-digit PIN: J01 -> 800001.
+pin_of() { printf '%06d\n' "$((800000 + 10#${1#J}))"; }
 KILL_AFTER=150          # acknowledged submissions before the kill
 
 T_START=$(now_s)
@@ -25,7 +27,7 @@ printf 'code,name\nCNC,数控铣\n' >"$D/events.csv"
 } >"$D/contestants.csv"
 {
 	echo 'code,name,organization,pin,event,role'
-	for j in $JUDGES; do echo "$j,裁判$j,,pin-$j,CNC,judge"; done
+	for j in $JUDGES; do echo "$j,裁判$j,,$(pin_of "$j"),CNC,judge"; done
 } >"$D/judges.csv"
 for kind in events criteria contestants judges; do
 	run_ok "import $kind" jc import "$kind" "$D/$kind.csv"
@@ -81,10 +83,10 @@ cli_worker() {
 note "set up in $(elapsed_since "$T_START") s"
 declare -A TOKEN
 for j in $JUDGES; do
-	TOKEN[$j]=$(judge_token "$j" "pin-$j")
+	TOKEN[$j]=$(judge_token "$j" "$(pin_of "$j")")
 	: >"$T/acks.$j"
 done
-JUDGE_CLI_TOKEN_FILE="$T/token-J04" run_ok "login J04" jc login --judge J04 --pin pin-J04
+JUDGE_CLI_TOKEN_FILE="$T/token-J04" run_ok "login J04" jc login --judge J04 --pin "$(pin_of J04)"
 
 WORKERS=()
 curl_worker J01 "${TOKEN[J01]}" & WORKERS+=($!)

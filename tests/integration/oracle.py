@@ -275,7 +275,8 @@ def compute_event(contest, code):
                     vals.append(v)
                 elif ct["status"] == "competed" and crit["method"] not in ("measurement", "deduction"):
                     missing.append((reg, crit["code"], j))
-            if (ct["status"] == "competed" and crit["method"] in ("measurement", "deduction")
+            # a deduction with no value is no deduction, never missing
+            if (ct["status"] == "competed" and crit["method"] == "measurement"
                     and not vals and any(not recused(contest, j, reg) for j in scoring_judges)):
                 missing.append((reg, crit["code"], None))
             if ct["status"] == "competed" and is_discrepancy(crit["method"], crit["max_c"], ev.pct, vals):

@@ -50,10 +50,10 @@ cat >"$D/judges.csv" <<'EOF'
 code,name,organization,pin,event,role
 J01,王建国,市质检院,246810,WELD,judge
 J02,李秀英,第二技师学院,135790,WELD,judge
-J03,张志红,,1122,WELD,judge
-J03,张志红,,1122,TOUR,judge
+J03,张志红,,112200,WELD,judge
+J03,张志红,,112200,TOUR,judge
 J04,刘海波,旅游职业学校,998877,TOUR,judge
-C01,陈明,市焊接协会,5555,WELD,chief
+C01,陈明,市焊接协会,555555,WELD,chief
 EOF
 
 for kind in events criteria contestants judges; do
@@ -106,7 +106,7 @@ login_judge() {
 }
 login_judge J01 246810
 login_judge J02 135790
-login_judge J03 1122
+login_judge J03 112200
 login_judge J04 998877
 
 N_SCORES=0
@@ -202,13 +202,14 @@ n_logged=$(grep -cE 'POST /api/v1/events/(WELD|TOUR)/scores.* 201 ' "$LOG" || tr
 expect_fail 'W06' jc lock WELD
 grep -q 'W07' <<<"$FAIL_ERR" || fail "lock WELD does not list W07 among the blockers: $FAIL_ERR"
 note "lock refused as expected: $(head -n 3 <<<"$FAIL_ERR" | tr '\n' ' ')"
-# W06, W07: 6 criteria; A2 and A3 need one value, the others one per judge:
-# (3 + 1 + 1 + 3 + 3 + 3) x 2 = 28 missing values, 2 incomplete contestants
+# W06, W07: 6 criteria; A2 (measurement) needs one value, A3 (a deduction)
+# none (no value is no deduction), the others one per judge:
+# (3 + 1 + 0 + 3 + 3 + 3) x 2 = 26 missing values, 2 incomplete contestants
 api_admin POST /api/v1/events/WELD/lock
 [ "$LAST_STATUS" = 409 ] || fail "lock WELD via the API: expected 409, got $LAST_STATUS $LAST_BODY"
-[ "$(printf '%s' "$LAST_BODY" | json_get error.blockers.n_missing)" = 28 ] &&
+[ "$(printf '%s' "$LAST_BODY" | json_get error.blockers.n_missing)" = 26 ] &&
 	[ "$(printf '%s' "$LAST_BODY" | json_get error.blockers.n_incomplete)" = 2 ] ||
-	fail "lock WELD blockers: expected 28 missing values for 2 contestants: ${LAST_BODY:0:400}"
+	fail "lock WELD blockers: expected 26 missing values for 2 contestants: ${LAST_BODY:0:400}"
 api_admin GET /api/v1/events/WELD
 [ "$(printf '%s' "$LAST_BODY" | json_get state)" = drawn ] || fail "WELD left 'drawn' after a refused lock: $LAST_BODY"
 

@@ -130,11 +130,16 @@ static void test_cell_errors(void **state)
 	csv_free(t);
 
 	t = parse_kind("judges", "code,name,organization,pin,event,role\n"
-				 "J01,王伟,,一二三,CNC,chef\n");
+				 "J01,王伟,,一二三,CNC,chef\n"
+				 "J02,李强,,12345x,CNC,judge\n"
+				 "J03,张华,,24681,CNC,judge\n"
+				 "J04,赵敏,,246810,CNC,judge\n");
 	assert_int_equal(import_build(import_kind_find("judges"), "j.csv", t, &rows, &rep), CT_INVALID);
-	assert_int_equal(rep.n_errors, 2);
-	assert_string_equal(rep.lines[0], "j.csv:2:4: pin: a PIN has 4 to 32 characters, this one has 3");
+	assert_int_equal(rep.n_errors, 4);
+	assert_string_equal(rep.lines[0], "j.csv:2:4: pin: a PIN is 6 to 32 digits; this one has 3 characters");
 	assert_non_null(strstr(rep.lines[1], "j.csv:2:6: role: unknown role \"chef\""));
+	assert_string_equal(rep.lines[2], "j.csv:3:4: pin: a PIN is 6 to 32 digits; this one has other characters");
+	assert_string_equal(rep.lines[3], "j.csv:4:4: pin: a PIN is 6 to 32 digits; this one has 5 characters");
 	import_report_clear(&rep);
 	csv_free(t);
 

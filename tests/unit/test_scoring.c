@@ -131,7 +131,7 @@ static void add_accept(struct fx *f, uint32_t contestant, uint32_t criterion)
 {
 	size_t a = f->sheet.n_accepts++;
 	assert_true(a < FX_ACCEPTS);
-	f->accepts[a] = (struct sheet_accept){ contestant, criterion };
+	f->accepts[a] = (struct sheet_accept){ contestant, criterion, false, 0 };
 }
 
 /* Scores the event, which must succeed; the result stays in f->r. */
@@ -672,7 +672,8 @@ static void test_completeness(void **state)
 	add_value(f, a, 1, 2, 640);
 	add_value(f, a, 2, 1, 0);
 	VALUES(f, a, 3, 100, 200, 300);
-	/* b: A1 lacks J1, A2 has J1's value, A3 none at all, A4 nothing. */
+	/* b: A1 lacks J1, A2 has J1's value, A3 (a deduction) none at all,
+	 * which is no deduction and nothing missing, A4 nothing. */
 	add_value(f, b, 0, 0, 500);
 	add_value(f, b, 0, 2, 500);
 	add_value(f, b, 1, 1, 700);
@@ -683,10 +684,10 @@ static void test_completeness(void **state)
 	assert_false(entry(f, c)->complete);
 	assert_int_equal(f->r->n_incomplete, 1);
 	static const struct missing want[] = {
-		{ 0, 0, 1 }, { 0, 2, UINT32_MAX }, { 0, 3, 0 }, { 0, 3, 1 }, { 0, 3, 2 },
+		{ 0, 0, 1 }, { 0, 3, 0 }, { 0, 3, 1 }, { 0, 3, 2 },
 	};
-	assert_int_equal(f->r->n_missing, 5);
-	for (size_t i = 0; i < 5; i++) {
+	assert_int_equal(f->r->n_missing, 4);
+	for (size_t i = 0; i < 4; i++) {
 		assert_int_equal(f->r->missing[i].contestant, b);
 		assert_int_equal(f->r->missing[i].criterion, want[i].criterion);
 		assert_int_equal(f->r->missing[i].judge, want[i].judge);
@@ -846,6 +847,69 @@ static void test_discrepancy_accepts(void **state)
 	assert_discrepancy(&f->r->discrepancies[0], a, 0, 100, 900, true);
 	assert_discrepancy(&f->r->discrepancies[1], a, 1, 100, 900, false);
 	assert_discrepancy(&f->r->discrepancies[2], b, 0, 100, 900, false);
+	fx_free(f);
+}
+
+/* For a measurement or deduction criterion the chief judge names the value
+ * that stands: while the values disagree it is the mark. */
+static void test_accepted_value_stands(void **state)
+{
+	(void)state;
+	struct fx *f = fx_new();
+	add_module(f, "A", -1);
+	add_criterion(f, "A1", 0, METHOD_MEAN, 1000);
+	add_criterion(f, "A2", 0, METHOD_MEASUREMENT, 500);
+	add_criterion(f, "A3", 0, METHOD_DEDUCTION, 300);
+	add_judge(f, 0);
+	add_judge(f, 0);
+	uint32_t a = add_competed(f, "a"), b = add_competed(f, "b");
+	VALUES(f, a, 0, 800, 800);
+	VALUES(f, a, 1, 450, 400);   /* disagree: mean 4.25 until accepted */
+	VALUES(f, a, 2, 100, 200);   /* disagree: mean 1.50 */
+	VALUES(f, b, 0, 600, 600);
+	VALUES(f, b, 1, 300, 300);   /* agree: an acceptance changes nothing */
+	score(f);
+	assert_int_equal(mark(f, a, 1), 425);
+	assert_int_equal(mark(f, a, 2), 150);
+	assert_int_equal(f->r->n_open, 2);
+	fx_free(f);
+
+	f = fx_new();
+	add_module(f, "A", -1);
+	add_criterion(f, "A1", 0, METHOD_MEAN, 1000);
+	add_criterion(f, "A2", 0, METHOD_MEASUREMENT, 500);
+	add_criterion(f, "A3", 0, METHOD_DEDUCTION, 300);
+	add_judge(f, 0);
+	add_judge(f, 0);
+	a = add_competed(f, "a");
+	b = add_competed(f, "b");
+	VALUES(f, a, 0, 800, 800);
+	VALUES(f, a, 1, 450, 400);
+	VALUES(f, a, 2, 100, 200);
+	VALUES(f, b, 0, 600, 600);
+	VALUES(f, b, 1, 300, 300);
+	add_accept(f, a, 1);
+	f->accepts[0].has_value = true;
+	f->accepts[0].value_c = 420; /* a re-measurement: neither judge's value */
+	add_accept(f, a, 2);
+	f->accepts[1].has_value = true;
+	f->accepts[1].value_c = 200;
+	add_accept(f, b, 1);
+	f->accepts[2].has_value = true;
+	f->accepts[2].value_c = 100; /* no discrepancy there: the agreed 3.00 stands */
+	score(f);
+	assert_int_equal(f->r->n_open, 0);
+	assert_int_equal(mark(f, a, 1), 420);
+	assert_int_equal(mark(f, a, 2), 200);
+	assert_int_equal(mark(f, b, 1), 300);
+	/* a: 8.00 + 4.20 - 2.00 = 10.20; b: 6.00 + 3.00 = 9.00 */
+	assert_int_equal(module_score(f, a, 0), 1020);
+	assert_int_equal(module_score(f, b, 0), 900);
+	assert_int_equal(entry(f, a)->total_c, 1020);
+
+	/* A value that stands must be a value the criterion allows. */
+	f->accepts[0].value_c = 501;
+	score_invalid(f, "outside 0..max");
 	fx_free(f);
 }
 
@@ -2012,8 +2076,10 @@ static void check_event(const struct gen *g, const struct result *r)
 			uint32_t panel = 0;
 			for (uint32_t j = 0; j < s->n_judges; j++)
 				panel += !oracle_recused(s, j, c);
-			bool any = cr->method == METHOD_MEASUREMENT || cr->method == METHOD_DEDUCTION;
-			if ((any && nv == 0) || panel == 0) {
+			bool any = cr->method == METHOD_MEASUREMENT;
+			if (cr->method == METHOD_DEDUCTION) {
+				/* no value is no deduction: never missing */
+			} else if ((any && nv == 0) || panel == 0) {
 				assert_true(nm < r->n_missing);
 				assert_int_equal(r->missing[nm].contestant, c);
 				assert_int_equal(r->missing[nm].criterion, k);
@@ -2256,7 +2322,7 @@ static void test_many_blocks(void **state)
 	struct sheet_contestant *ct = calloc(N, sizeof *ct);
 	char (*keys)[12] = calloc(N, sizeof *keys);
 	struct sheet_value *values = calloc((size_t)N * K * J + 1, sizeof *values);
-	struct sheet_accept accepts[3] = { { 5, 0 }, { 2000, 2 }, { 2999, 1 } };
+	struct sheet_accept accepts[3] = { { 5, 0, false, 0 }, { 2000, 2, false, 0 }, { 2999, 1, false, 0 } };
 	uint64_t rng = UINT64_C(0xb10c);
 	size_t n = 0;
 	assert_non_null(ct);
@@ -2664,6 +2730,7 @@ int main(void)
 		cmocka_unit_test(test_discrepancy_thresholds),
 		cmocka_unit_test(test_discrepancy_other_limits),
 		cmocka_unit_test(test_discrepancy_accepts),
+		cmocka_unit_test(test_accepted_value_stands),
 		cmocka_unit_test(test_shared_ranks),
 		cmocka_unit_test(test_tiebreak_module),
 		cmocka_unit_test(test_tiebreak_criterion),

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 #include <sqlite3.h>
 
 #include "audit.h"
@@ -244,30 +245,30 @@ static int audit_scan(const char *path, const char *action, long long *broken)
 	sqlite3_stmt *s = NULL;
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT seq, at, actor, action, object, old_value, new_value, prev_hash, "
-					    "hash FROM audit ORDER BY seq",
+					    "SELECT seq, at, actor, action, object, old_value, new_value, role, reason, "
+					    "prev_hash, hash FROM audit ORDER BY seq",
 					    -1, &s, NULL),
 			 SQLITE_OK);
 	unsigned char prev[AUDIT_HASH_BYTES] = {0};
 	int n = 0, rc;
 	*broken = -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *t[6];
-		for (int i = 0; i < 6; i++)
+		const char *t[8];
+		for (int i = 0; i < 8; i++)
 			t[i] = (const char *)sqlite3_column_text(s, 1 + i);
-		struct audit_record r = {t[0], t[1], t[2], t[3], t[4], t[5]};
+		struct audit_record r = {t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]};
 		unsigned char want[AUDIT_HASH_BYTES];
 		audit_hash(prev, &r, want);
-		bool prev_ok = sqlite3_column_bytes(s, 7) == AUDIT_HASH_BYTES &&
-			       memcmp(sqlite3_column_blob(s, 7), prev, AUDIT_HASH_BYTES) == 0;
-		bool hash_ok = sqlite3_column_bytes(s, 8) == AUDIT_HASH_BYTES &&
-			       memcmp(sqlite3_column_blob(s, 8), want, AUDIT_HASH_BYTES) == 0;
+		bool prev_ok = sqlite3_column_bytes(s, 9) == AUDIT_HASH_BYTES &&
+			       memcmp(sqlite3_column_blob(s, 9), prev, AUDIT_HASH_BYTES) == 0;
+		bool hash_ok = sqlite3_column_bytes(s, 10) == AUDIT_HASH_BYTES &&
+			       memcmp(sqlite3_column_blob(s, 10), want, AUDIT_HASH_BYTES) == 0;
 		if ((!prev_ok || !hash_ok) && *broken < 0)
 			*broken = sqlite3_column_int64(s, 0);
 		/* Chain on the stored hash, as a verifier does, so only the
 		 * altered record itself is reported. */
-		if (sqlite3_column_bytes(s, 8) == AUDIT_HASH_BYTES)
-			memcpy(prev, sqlite3_column_blob(s, 8), AUDIT_HASH_BYTES);
+		if (sqlite3_column_bytes(s, 10) == AUDIT_HASH_BYTES)
+			memcpy(prev, sqlite3_column_blob(s, 10), AUDIT_HASH_BYTES);
 		if (!action || strcmp(r.action, action) == 0)
 			n++;
 	}
@@ -287,8 +288,9 @@ static int audit_rows(const char *path, const char *action)
 	return n;
 }
 
-/* The last audit record's actor, action, object, old and new value joined
- * with '|' ("-" for NULL), for comparing with a hand-written expectation. */
+/* The last audit record's actor, action, object, old and new value, role
+ * and reason joined with '|' ("-" for NULL), for comparing with a
+ * hand-written expectation. */
 static void audit_last(const char *path, char *buf, size_t len)
 {
 	sqlite3 *db = NULL;
@@ -296,12 +298,14 @@ static void audit_last(const char *path, char *buf, size_t len)
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db,
 					    "SELECT actor, action, object, coalesce(old_value, '-'), "
-					    "coalesce(new_value, '-') FROM audit ORDER BY seq DESC LIMIT 1",
+					    "coalesce(new_value, '-'), coalesce(role, '-'), coalesce(reason, '-') "
+					    "FROM audit ORDER BY seq DESC LIMIT 1",
 					    -1, &s, NULL),
 			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	snprintf(buf, len, "%s|%s|%s|%s|%s", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
-		 sqlite3_column_text(s, 2), sqlite3_column_text(s, 3), sqlite3_column_text(s, 4));
+	snprintf(buf, len, "%s|%s|%s|%s|%s|%s|%s", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
+		 sqlite3_column_text(s, 2), sqlite3_column_text(s, 3), sqlite3_column_text(s, 4),
+		 sqlite3_column_text(s, 5), sqlite3_column_text(s, 6));
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 }
@@ -463,9 +467,13 @@ static void test_contest_init_get(void **state)
 	assert_string_equal(info.public_url, "https://contest.example.cn");
 	assert_memory_equal(info.sign_pk, pk, 32);
 
-	char hash[128];
-	EXPECT(CT_OK, store_admin_hash(f->st, hash, sizeof hash, &err));
-	assert_string_equal(hash, "$argon2id$v=19$fake");
+	/* The secret hash is the first organizer account's, "admin". */
+	struct organizer_login o;
+	EXPECT(CT_OK, store_organizer_login(f->st, "admin", &o, &err));
+	assert_string_equal(o.secret_hash, "$argon2id$v=19$fake");
+	assert_string_equal(o.name, "admin");
+	assert_false(o.disabled);
+	EXPECT(CT_NOT_FOUND, store_organizer_login(f->st, "Admin", &o, &err));
 
 	/* One database holds one contest. */
 	EXPECT(CT_CONFLICT, store_contest_init(f->st, "OTHER", "另一个", "https://x.example", pk, sk, "h", &err));
@@ -1523,6 +1531,12 @@ static void test_judge_sheet(void **state)
 	assert_non_null(strstr(err.msg, "not assigned"));
 	EXPECT(CT_NOT_FOUND, store_judge_sheet(f->st, "NOPE", judge_id(f, "J01"), &sh, &err));
 	assert_null(sh);
+
+	/* A judge withdrawn from the event no longer gets its sheet. */
+	EXPECT(CT_OK, store_judge_withdraw(f->st, "organizer:admin", "CNC", "J02", "身体不适", &err));
+	EXPECT(CT_FORBIDDEN, store_judge_sheet(f->st, "CNC", judge_id(f, "J02"), &sh, &err));
+	assert_non_null(strstr(err.msg, "withdrawn"));
+	assert_null(sh);
 	judge_sheet_free(NULL);
 }
 
@@ -1628,7 +1642,10 @@ static void test_lock_closes_scoring(void **state)
 	const char *c01 = code_of(f, "C01");
 	assert_int_equal(judge_put(f, "J02", c01, "A1", 500, NULL, &err), CT_OK);
 	int64_t v = version(f, "CNC");
-	EXPECT(CT_OK, store_event_transition(f->st, "judge:H01", "CNC", "drawn", "locked", "lock", NULL, &err));
+	static const struct wf_facts ready = {0};
+	enum event_state to = EVENT_SETUP;
+	EXPECT(CT_OK, store_event_transition(f->st, "judge:H01", "chief", "CNC", WF_LOCK, &ready, NULL, &to, &err));
+	assert_int_equal(to, EVENT_LOCKED);
 	assert_true(version(f, "CNC") > v);
 	struct event_data *d = load(f, "CNC");
 	assert_string_equal(d->state, "locked");
@@ -1643,19 +1660,20 @@ static void test_lock_closes_scoring(void **state)
 	assert_msg_has(&err, "locked");
 	const struct checkin_row rows[] = {{"C01", ENTRY_ABSENT, -1, NULL}};
 	EXPECT(CT_CONFLICT, store_checkin(f->st, "admin", rows, 1, &err));
-	/* Locking twice, or from the wrong state, is refused. */
-	EXPECT(CT_CONFLICT,
-	       store_event_transition(f->st, "admin", "CNC", "drawn", "locked", "lock", NULL, &err));
-	assert_msg_has(&err, "locked");
-	EXPECT(CT_NOT_FOUND,
-	       store_event_transition(f->st, "admin", "LATHE", "drawn", "locked", "lock", NULL, &err));
+	/* Locking twice, or an unknown event, is refused. */
+	EXPECT(CT_CONFLICT, store_event_transition(f->st, "admin", NULL, "CNC", WF_LOCK, &ready, NULL, NULL, &err));
+	assert_string_equal(err.msg, "event CNC is locked; it is locked already");
+	EXPECT(CT_NOT_FOUND, store_event_transition(f->st, "admin", NULL, "LATHE", WF_LOCK, &ready, NULL, NULL, &err));
 	assert_int_equal(version(f, "CNC"), v);
 	d = load(f, "CNC");
 	assert_int_equal(value_in(d, "C01", "A1", "J02"), 500);
 	event_data_free(d);
 
-	/* Unlocking with a reason reopens scoring. */
-	EXPECT(CT_OK, store_event_transition(f->st, "admin", "CNC", "locked", "drawn", "unlock", "复核", &err));
+	/* Unlocking needs a reason, and reopens scoring. */
+	const struct wf_facts no_reason = {.reason = ""}, reason = {.reason = "复核"};
+	EXPECT(CT_INVALID, store_event_transition(f->st, "admin", NULL, "CNC", WF_UNLOCK, &no_reason, NULL, NULL, &err));
+	EXPECT(CT_OK, store_event_transition(f->st, "admin", NULL, "CNC", WF_UNLOCK, &reason, "复核", &to, &err));
+	assert_int_equal(to, EVENT_DRAWN);
 	d = load(f, "CNC");
 	assert_string_equal(d->state, "drawn");
 	assert_null(d->locked_at);
@@ -1682,9 +1700,9 @@ static void test_audit_chain(void **state)
 	assert_int_equal(audit_rows(f->path, "contestant.add"), 4);
 	assert_int_equal(audit_rows(f->path, "judge.assign"), 4);
 	audit_last(f->path, last, sizeof last);
-	assert_string_equal(last, "admin|judge.assign|WELD/J09|-|judge");
+	assert_string_equal(last, "admin|judge.assign|WELD/J09|-|judge|organizer|-");
 	int n = audit_rows(f->path, NULL);
-	assert_int_equal(n, 14);
+	assert_int_equal(n, 15); /* init, the organizer account admin, 13 registrations */
 
 	/* Refused batches append nothing. */
 	const struct contestant_row dup[] = {
@@ -1700,18 +1718,18 @@ static void test_audit_chain(void **state)
 
 	fx_draw(f);
 	audit_last(f->path, last, sizeof last);
-	assert_string_equal(last, "admin|draw|CNC|setup|4 contestants");
+	assert_string_equal(last, "admin|draw|CNC|setup|4 contestants|organizer|-");
 
 	/* A score and its revision name the anonymous code, never the reg_id. */
 	const char *c01 = code_of(f, "C01");
 	char want[512];
 	assert_int_equal(judge_put(f, "J02", c01, "A1", 500, NULL, &err), CT_OK);
 	audit_last(f->path, last, sizeof last);
-	snprintf(want, sizeof want, "judge:J02|score|CNC/%s/A1/J02|-|5.00", c01);
+	snprintf(want, sizeof want, "judge:J02|score|CNC/%s/A1/J02|-|5.00|judge|-", c01);
 	assert_string_equal(last, want);
 	assert_int_equal(put_as(f, true, "J02", "C01", "A1", 650, NULL, &err), CT_OK);
 	audit_last(f->path, last, sizeof last);
-	snprintf(want, sizeof want, "admin|score|CNC/%s/A1/J02|5.00|6.50", c01);
+	snprintf(want, sizeof want, "admin|score|CNC/%s/A1/J02|5.00|6.50|organizer|-", c01);
 	assert_string_equal(last, want);
 	n = audit_rows(f->path, NULL);
 
@@ -1733,18 +1751,20 @@ static void test_audit_chain(void **state)
 	const struct contestant_patch p = {NULL, 120, NULL};
 	EXPECT(CT_OK, store_contestant_patch(f->st, "admin", "C03", &p, &err));
 	assert_int_equal(audit_rows(f->path, "contestant.status"), 3);
-	EXPECT(CT_OK, store_event_transition(f->st, "admin", "CNC", "drawn", "locked", "lock", NULL, &err));
+	const struct wf_facts ready = {0}, reason = {.reason = "复核"};
+	EXPECT(CT_OK, store_event_transition(f->st, "admin", NULL, "CNC", WF_LOCK, &ready, NULL, NULL, &err));
 	audit_last(f->path, last, sizeof last);
-	assert_string_equal(last, "admin|lock|CNC|drawn|locked");
-	EXPECT(CT_OK, store_event_transition(f->st, "admin", "CNC", "locked", "drawn", "unlock", "复核", &err));
+	assert_string_equal(last, "admin|lock|CNC|drawn|locked|organizer|-");
+	EXPECT(CT_OK, store_event_transition(f->st, "organizer:admin", NULL, "CNC", WF_UNLOCK, &reason, "复核", NULL,
+					     &err));
 	audit_last(f->path, last, sizeof last);
-	assert_string_equal(last, "admin|unlock|CNC|locked|drawn reason 复核");
+	assert_string_equal(last, "organizer:admin|unlock|CNC|locked|drawn|organizer|复核");
 
 	unsigned char th[32] = {9};
-	const struct token_info t = {false, judge_id(f, "J02"), "J02", 4102444800};
+	const struct token_info t = {.judge_id = judge_id(f, "J02"), .judge_code = "J02", .expires = 4102444800};
 	EXPECT(CT_OK, store_token_put(f->st, th, &t, &err));
 	audit_last(f->path, last, sizeof last);
-	assert_string_equal(last, "judge:J02|login|judge:J02|-|-");
+	assert_string_equal(last, "judge:J02|login|judge:J02|-|-|judge|-");
 	/* Import 1 + check-in 2 + patch 1 + lock 1 + unlock 1 + login 1. */
 	assert_int_equal(audit_rows(f->path, NULL), n + 7);
 	assert_int_equal(audit_rows(f->path, "score"), 3);
@@ -1810,8 +1830,12 @@ static void test_tokens(void **state)
 	memset(unknown, 0x33, sizeof unknown);
 	const int64_t expires = 4102444800; /* 2100-01-01 */
 	const int64_t j02 = judge_id(f, "J02");
-	const struct token_info tj = {false, j02, "J02", expires};
-	const struct token_info ta = {true, 0, "", expires};
+	struct organizer_login admin;
+	unsigned char pk[32] = {1}, sk[64] = {2};
+	EXPECT(CT_OK, store_contest_init(f->st, "C", "大赛", "https://x.example", pk, sk, "h", &err));
+	EXPECT(CT_OK, store_organizer_login(f->st, "admin", &admin, &err));
+	const struct token_info tj = {.judge_id = j02, .judge_code = "J02", .expires = expires};
+	const struct token_info ta = {.admin = true, .expires = expires, .organizer_id = admin.id};
 	EXPECT(CT_OK, store_token_put(f->st, judge_hash, &tj, &err));
 	EXPECT(CT_OK, store_token_put(f->st, admin_hash, &ta, &err));
 
@@ -1825,6 +1849,8 @@ static void test_tokens(void **state)
 	assert_true(got.admin);
 	assert_int_equal(got.judge_id, 0);
 	assert_string_equal(got.judge_code, "");
+	assert_int_equal(got.organizer_id, admin.id);
+	assert_string_equal(got.organizer, "admin");
 
 	EXPECT(CT_UNAUTHORIZED, store_token_get(f->st, judge_hash, expires, &got, &err));
 	assert_msg_has(&err, "expired");
@@ -1848,6 +1874,447 @@ static void test_judge_login(void **state)
 	EXPECT(CT_OK, store_judge_login(f->st, "J01", &jl, &err));
 	assert_string_equal(jl.pin_hash, "y");
 	EXPECT(CT_NOT_FOUND, store_judge_login(f->st, "J99", &jl, &err));
+}
+
+/* ---- the chief judge's workflow ---- */
+
+/* A file-backed contest with keys, the fixture registered and drawn. */
+static int setup_file_drawn(void **state)
+{
+	struct fx *f = fx_new(true);
+	struct ct_err err;
+	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+	crypto_sign_keypair(pk, sk);
+	EXPECT(CT_OK, store_contest_init(f->st, "SZ2026", "大赛", "https://x.example", pk, sk, "h", &err));
+	fx_register(f);
+	fx_draw(f);
+	*state = f;
+	return 0;
+}
+
+/* Runs SQL on the database file through a second connection (a hand edit). */
+static void sql_on_file(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+static void test_accept(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const char *c01 = code_of(f, "C01"), *c02 = code_of(f, "C02");
+	assert_int_equal(judge_put(f, "J01", c01, "A1", 500, NULL, &err), CT_OK);
+	assert_int_equal(judge_put(f, "J02", c01, "A1", 600, NULL, &err), CT_OK);
+	int64_t v = version(f, "CNC");
+	/* A1 is a measurement: the value that stands is required, within the max. */
+	EXPECT(CT_INVALID, store_accept(f->st, "judge:H01", "chief", "CNC", c01, "A1", -1, "复核", &err));
+	assert_msg_has(&err, "--value");
+	EXPECT(CT_INVALID, store_accept(f->st, "judge:H01", "chief", "CNC", c01, "A1", 1001, "复核", &err));
+	assert_msg_has(&err, "over the max 10.00");
+	/* A2 is a mean: no value. No reason: refused. */
+	EXPECT(CT_INVALID, store_accept(f->st, "judge:H01", "chief", "CNC", c01, "A2", 500, "复核", &err));
+	EXPECT(CT_INVALID, store_accept(f->st, "judge:H01", "chief", "CNC", c01, "A1", 550, "", &err));
+	/* A chief names contestants by code only; an organizer may use the reg_id. */
+	EXPECT(CT_NOT_FOUND, store_accept(f->st, "judge:H01", "chief", "CNC", "C01", "A1", 550, "复核", &err));
+	EXPECT(CT_NOT_FOUND, store_accept(f->st, "judge:H01", "chief", "CNC", c01, "Z9", 550, "复核", &err));
+	assert_int_equal(version(f, "CNC"), v);
+
+	EXPECT(CT_OK, store_accept(f->st, "judge:H01", "chief", "CNC", c01, "A1", 550, "复核无误", &err));
+	assert_true(version(f, "CNC") > v);
+	char last[512], want[512];
+	audit_last(f->path, last, sizeof last);
+	snprintf(want, sizeof want, "judge:H01|accept|CNC/%s/A1|-|5.50|chief|复核无误", c01);
+	assert_string_equal(last, want);
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_accepts, 1);
+	assert_true(d->accepts[0].has_value);
+	assert_int_equal(d->accepts[0].value_c, 550);
+	assert_string_equal(d->accept_info[0].reason, "复核无误");
+	assert_string_equal(d->accept_info[0].by, "judge:H01");
+	event_data_free(d);
+
+	/* Accepting again replaces it; an organizer by reg_id; a mean without value. */
+	EXPECT(CT_OK, store_accept(f->st, "organizer:admin", "organizer", "CNC", "C01", "A1", 500, "以J01为准", &err));
+	EXPECT(CT_OK, store_accept(f->st, "organizer:admin", "organizer", "CNC", c02, "A2", -1, "差异合理", &err));
+	d = load(f, "CNC");
+	assert_int_equal(d->n_accepts, 2);
+	event_data_free(d);
+	/* A changed value reopens it. */
+	assert_int_equal(judge_put(f, "J02", c01, "A1", 500, NULL, &err), CT_OK);
+	d = load(f, "CNC");
+	assert_int_equal(d->n_accepts, 1);
+	assert_string_equal(d->criteria[d->accepts[0].criterion].code, "A2");
+	assert_false(d->accepts[0].has_value);
+	event_data_free(d);
+
+	/* Nothing is accepted after the lock. */
+	const struct wf_facts ready = {0};
+	EXPECT(CT_OK, store_event_transition(f->st, "organizer:admin", NULL, "CNC", WF_LOCK, &ready, NULL, NULL, &err));
+	EXPECT(CT_CONFLICT, store_accept(f->st, "judge:H01", "chief", "CNC", c01, "A1", 550, "复核", &err));
+	assert_string_equal(err.msg, "event CNC is locked; scores can no longer change (an organizer can unlock it: "
+				     "judge-cli unlock CNC --reason R)");
+}
+
+static void put_token(struct fx *f, unsigned char fill, const char *judge, unsigned char hash[32])
+{
+	struct ct_err err;
+	memset(hash, fill, 32);
+	struct token_info t = {.judge_id = judge_id(f, judge), .expires = 4102444800};
+	snprintf(t.judge_code, sizeof t.judge_code, "%s", judge);
+	EXPECT(CT_OK, store_token_put(f->st, hash, &t, &err));
+}
+
+static bool token_valid(struct fx *f, const unsigned char hash[32])
+{
+	struct token_info got;
+	return store_token_get(f->st, hash, 1, &got, NULL) == CT_OK;
+}
+
+static void test_withdraw(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	/* J02 also judges WELD (still in setup). */
+	const struct judge_row more[] = {{"J02", "吴裁判", "", NULL, "WELD", "judge"}};
+	EXPECT(CT_OK, store_judges_add(f->st, "organizer:admin", more, 1, &err));
+	unsigned char t01[32], t02[32];
+	put_token(f, 0x41, "J01", t01);
+	put_token(f, 0x42, "J02", t02);
+	const char *c01 = code_of(f, "C01");
+	assert_int_equal(judge_put(f, "J01", c01, "A2", 700, NULL, &err), CT_OK);
+
+	EXPECT(CT_INVALID, store_judge_withdraw(f->st, "organizer:admin", "CNC", "J01", "", &err));
+	EXPECT(CT_NOT_FOUND, store_judge_withdraw(f->st, "organizer:admin", "CNC", "J09", "病假", &err));
+	assert_string_equal(err.msg, "judge J09 is not assigned to event CNC");
+	EXPECT(CT_CONFLICT, store_judge_withdraw(f->st, "organizer:admin", "WELD", "J02", "病假", &err));
+	assert_msg_has(&err, "event WELD is in setup; a judge is withdrawn only after the draw");
+	int64_t v = version(f, "CNC");
+	EXPECT(CT_OK, store_judge_withdraw(f->st, "organizer:admin", "CNC", "J01", "病假", &err));
+	assert_true(version(f, "CNC") > v);
+	char last[512];
+	audit_last(f->path, last, sizeof last);
+	assert_string_equal(last, "organizer:admin|judge.withdraw|CNC/J01|judge|withdrawn|organizer|病假");
+	EXPECT(CT_CONFLICT, store_judge_withdraw(f->st, "organizer:admin", "CNC", "J01", "病假", &err));
+	assert_msg_has(&err, "withdrawn from event CNC already");
+	/* J01 has no assignment left: logged out. */
+	assert_false(token_valid(f, t01));
+	/* J01 scores no more; the old value stays in the history. */
+	assert_int_equal(judge_put(f, "J01", c01, "A2", 800, NULL, &err), CT_FORBIDDEN);
+	assert_msg_has(&err, "was withdrawn from event CNC");
+	assert_int_equal(put_as(f, true, "J01", "C01", "A2", 800, NULL, &err), CT_FORBIDDEN);
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(value_in(d, "C01", "A2", "J01"), 700);
+	for (uint32_t j = 0; j < d->n_judges; j++)
+		assert_int_equal(d->judges[j].withdrawn, strcmp(d->judges[j].code, "J01") == 0);
+	event_data_free(d);
+	/* J01's event list no longer has CNC. */
+	struct event_summary *list = NULL;
+	size_t n = 9;
+	EXPECT(CT_OK, store_events_list(f->st, judge_id(f, "J01"), &list, &n, &err));
+	assert_int_equal(n, 0);
+	event_summaries_free(list, n);
+
+	/* J02 is withdrawn from CNC but still judges WELD: keeps its token. */
+	EXPECT(CT_OK, store_judge_withdraw(f->st, "organizer:admin", "CNC", "J02", "回避", &err));
+	assert_true(token_valid(f, t02));
+	/* A judge can be added to the drawn event. */
+	const struct judge_row late[] = {{"J05", "新裁判", "", "x", "CNC", "judge"}};
+	EXPECT(CT_OK, store_judges_add(f->st, "organizer:admin", late, 1, &err));
+	assert_int_equal(judge_put(f, "J05", c01, "A2", 650, NULL, &err), CT_OK);
+}
+
+static void test_organizers(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	EXPECT(CT_OK, store_organizer_add(f->st, "organizer:admin", "alice", "h-alice", &err));
+	EXPECT(CT_CONFLICT, store_organizer_add(f->st, "organizer:admin", "alice", "h2", &err));
+	assert_string_equal(err.msg, "there is an organizer account alice already");
+	char last[512];
+	audit_last(f->path, last, sizeof last);
+	assert_string_equal(last, "organizer:admin|organizer.add|alice|-|-|organizer|-");
+	struct organizer_login o;
+	EXPECT(CT_OK, store_organizer_login(f->st, "alice", &o, &err));
+	assert_string_equal(o.secret_hash, "h-alice");
+	assert_false(o.disabled);
+	unsigned char th[32];
+	memset(th, 0x77, sizeof th);
+	struct token_info t = {.admin = true, .expires = 4102444800, .organizer_id = o.id, .organizer = "alice"};
+	EXPECT(CT_OK, store_token_put(f->st, th, &t, &err));
+	audit_last(f->path, last, sizeof last);
+	assert_string_equal(last, "organizer:alice|login|organizer:alice|-|-|organizer|-");
+	assert_true(token_valid(f, th));
+
+	EXPECT(CT_OK, store_organizer_disable(f->st, "organizer:admin", "alice", &err));
+	assert_false(token_valid(f, th));
+	EXPECT(CT_OK, store_organizer_login(f->st, "alice", &o, &err));
+	assert_true(o.disabled);
+	EXPECT(CT_CONFLICT, store_organizer_disable(f->st, "organizer:admin", "alice", &err));
+	/* The last active account stays. */
+	EXPECT(CT_CONFLICT, store_organizer_disable(f->st, "organizer:admin", "admin", &err));
+	assert_msg_has(&err, "last active organizer account");
+	EXPECT(CT_NOT_FOUND, store_organizer_disable(f->st, "organizer:admin", "bob", &err));
+
+	struct organizer_info *list = NULL;
+	size_t n = 0;
+	EXPECT(CT_OK, store_organizers_list(f->st, &list, &n, &err));
+	assert_int_equal(n, 2);
+	assert_string_equal(list[0].name, "admin");
+	assert_null(list[0].disabled_at);
+	assert_string_equal(list[0].created_by, "system");
+	assert_string_equal(list[1].name, "alice");
+	assert_non_null(list[1].disabled_at);
+	assert_string_equal(list[1].disabled_by, "organizer:admin");
+	organizers_free(list, n);
+}
+
+/* A new PIN, and a logout, end the sessions they should. */
+static void test_token_revocation(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	unsigned char t01[32], t02[32];
+	put_token(f, 0x11, "J01", t01);
+	put_token(f, 0x12, "J02", t02);
+	/* An assignment without a PIN keeps the PIN and the sessions. */
+	const struct judge_row keep[] = {{"J01", "周裁判", "第二中学", NULL, "WELD", "judge"}};
+	EXPECT(CT_OK, store_judges_add(f->st, "organizer:admin", keep, 1, &err));
+	assert_true(token_valid(f, t01));
+	/* A new PIN logs the judge out everywhere, audited. */
+	const struct judge_row repin[] = {{"J02", "吴裁判", "", "new-hash", "WELD", "judge"}};
+	EXPECT(CT_OK, store_judges_add(f->st, "organizer:admin", repin, 1, &err));
+	assert_false(token_valid(f, t02));
+	assert_true(token_valid(f, t01));
+	assert_int_equal(audit_rows(f->path, "judge.pin"), 1);
+	/* Logout. */
+	EXPECT(CT_OK, store_token_revoke(f->st, "judge:J01", t01, &err));
+	assert_false(token_valid(f, t01));
+	EXPECT(CT_UNAUTHORIZED, store_token_revoke(f->st, "judge:J01", t01, &err));
+	char last[512];
+	audit_last(f->path, last, sizeof last);
+	assert_string_equal(last, "judge:J01|logout|judge:J01|-|-|judge|-");
+}
+
+/* verify on the fixture, with a few scores, a lock and an unlock. */
+static void verify(struct fx *f, const struct audit_checkpoint *cp, struct audit_verdict *v)
+{
+	struct ct_err err;
+	EXPECT(CT_OK, store_audit_verify(f->st, cp, v, &err));
+}
+
+static void test_audit_verify(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct audit_verdict v;
+	const char *c01 = code_of(f, "C01");
+	assert_int_equal(judge_put(f, "J02", c01, "A1", 500, NULL, &err), CT_OK);
+	assert_int_equal(judge_put(f, "J02", c01, "A1", 650, NULL, &err), CT_OK);
+	const struct checkin_row absent[] = {{"C02", ENTRY_ABSENT, -1, "缺考"}};
+	EXPECT(CT_OK, store_checkin(f->st, "organizer:admin", absent, 1, &err));
+	verify(f, NULL, &v);
+	if (!v.ok)
+		fail_msg("an untouched database fails: %s", v.problem);
+	int64_t records = v.records;
+	assert_int_equal(records, audit_rows(f->path, NULL));
+
+	/* A score edited by hand. */
+	sql_on_file(f->path, "UPDATE scores SET value_c = 900");
+	verify(f, NULL, &v);
+	assert_false(v.ok);
+	char want[512];
+	snprintf(want, sizeof want, "score CNC/%s/A1/J02 is 9.00, revision 2, in the database, but the audit trail says "
+		 "6.50, revision 2 (record %lld)", c01, (long long)v.seq);
+	assert_string_equal(v.problem, want);
+	sql_on_file(f->path, "UPDATE scores SET value_c = 650");
+	verify(f, NULL, &v);
+	assert_true(v.ok);
+	/* A revision count, a deleted score. */
+	sql_on_file(f->path, "UPDATE scores SET revision = 1");
+	verify(f, NULL, &v);
+	assert_false(v.ok);
+	sql_on_file(f->path, "DELETE FROM scores");
+	verify(f, NULL, &v);
+	assert_false(v.ok);
+	assert_non_null(strstr(v.problem, "is in the audit trail"));
+	assert_non_null(strstr(v.problem, "but not in the database"));
+	EXPECT(CT_OK, store_begin(f->st, &err));
+	store_rollback(f->st);
+}
+
+static void test_audit_verify_states(void **state)
+{
+	struct fx *f = *state;
+	struct audit_verdict v;
+	sql_on_file(f->path, "UPDATE events SET state = 'locked' WHERE code = 'CNC'");
+	verify(f, NULL, &v);
+	assert_false(v.ok);
+	/* records: init, admin, 2 events, 3 criteria, 4 contestants, 4 assignments, the draw (16) */
+	assert_string_equal(v.problem, "event CNC is locked in the database, but the audit trail says drawn "
+				       "(record 16)");
+	sql_on_file(f->path, "UPDATE events SET state = 'drawn' WHERE code = 'CNC';"
+			     "UPDATE contestants SET status = 'disqualified' WHERE reg_id = 'C03'");
+	verify(f, NULL, &v);
+	assert_false(v.ok);
+	assert_string_equal(v.problem, "contestant C03 of event CNC is disqualified in the database, but the audit "
+				       "trail says competed (record 16)");
+	sql_on_file(f->path, "UPDATE contestants SET status = 'competed' WHERE reg_id = 'C03'");
+	verify(f, NULL, &v);
+	assert_true(v.ok);
+}
+
+static void test_audit_record_edited(void **state)
+{
+	struct fx *f = *state;
+	struct audit_verdict v;
+	/* record 3 registered event CNC, 数控铣 */
+	sql_on_file(f->path, "UPDATE audit SET new_value = '铣床' WHERE seq = 3");
+	verify(f, NULL, &v);
+	assert_false(v.ok);
+	assert_int_equal(v.seq, 3);
+	assert_string_equal(v.problem, "audit record 3 (admin event.add CNC) was altered: its hash does not match its "
+				       "fields");
+	sql_on_file(f->path, "UPDATE audit SET new_value = '数控铣' WHERE seq = 3; DELETE FROM audit WHERE seq = 9");
+	verify(f, NULL, &v);
+	assert_false(v.ok);
+	assert_int_equal(v.seq, 10);
+	assert_non_null(strstr(v.problem, "does not follow record 8"));
+}
+
+/* Rewrites the whole chain after changing record seq's new value, as an
+ * attacker with the file and the algorithm would. */
+static void rewrite_chain(const char *path, int64_t seq, const char *new_value)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL, *u = NULL;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE audit SET new_value = '%s' WHERE seq = %lld", new_value, (long long)seq);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT seq, at, actor, action, object, old_value, new_value, role, "
+						"reason FROM audit ORDER BY seq", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE audit SET prev_hash = ?1, hash = ?2 WHERE seq = ?3", -1, &u, NULL),
+			 SQLITE_OK);
+	unsigned char prev[AUDIT_HASH_BYTES] = {0}, hash[AUDIT_HASH_BYTES];
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *t[8];
+		for (int i = 0; i < 8; i++)
+			t[i] = (const char *)sqlite3_column_text(s, 1 + i);
+		struct audit_record r = {t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7]};
+		audit_hash(prev, &r, hash);
+		sqlite3_bind_blob(u, 1, prev, AUDIT_HASH_BYTES, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(u, 2, hash, AUDIT_HASH_BYTES, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(u, 3, sqlite3_column_int64(s, 0));
+		assert_int_equal(sqlite3_step(u), SQLITE_DONE);
+		sqlite3_reset(u);
+		memcpy(prev, hash, sizeof prev);
+	}
+	sqlite3_finalize(s);
+	sqlite3_finalize(u);
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void test_audit_checkpoint(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct audit_verdict v;
+	struct audit_checkpoint cp;
+	EXPECT(CT_OK, store_audit_checkpoint(f->st, "organizer:admin", &cp, &err));
+	assert_string_equal(cp.contest, "SZ2026");
+	char last[512];
+	audit_last(f->path, last, sizeof last);
+	assert_string_equal(last, "organizer:admin|audit.checkpoint|SZ2026|-|-|organizer|-");
+	assert_int_equal(cp.seq, audit_rows(f->path, NULL));
+	verify(f, &cp, &v);
+	if (!v.ok)
+		fail_msg("a fresh checkpoint fails: %s", v.problem);
+	/* Later records do not matter to it. */
+	assert_int_equal(judge_put(f, "J02", code_of(f, "C01"), "A1", 500, NULL, &err), CT_OK);
+	verify(f, &cp, &v);
+	assert_true(v.ok);
+
+	/* An altered checkpoint does not verify. */
+	struct audit_checkpoint bad = cp;
+	bad.seq--;
+	verify(f, &bad, &v);
+	assert_false(v.ok);
+	assert_non_null(strstr(v.problem, "signature does not verify"));
+	bad = cp;
+	snprintf(bad.contest, sizeof bad.contest, "OTHER");
+	verify(f, &bad, &v);
+	assert_false(v.ok);
+
+	/* A rewritten chain is whole again, but not the one the checkpoint signed. */
+	rewrite_chain(f->path, 3, "铣床");
+	verify(f, NULL, &v);
+	assert_true(v.ok);
+	verify(f, &cp, &v);
+	assert_false(v.ok);
+	assert_int_equal(v.seq, cp.seq);
+	assert_non_null(strstr(v.problem, "the trail up to it was rewritten"));
+
+	/* A trail cut before the checkpoint's record. */
+	rewrite_chain(f->path, 3, "数控铣");
+	verify(f, &cp, &v);
+	assert_true(v.ok);
+	char sql[96];
+	snprintf(sql, sizeof sql, "DELETE FROM audit WHERE seq >= %lld; DELETE FROM scores", (long long)cp.seq);
+	sql_on_file(f->path, sql);
+	verify(f, &cp, &v);
+	assert_false(v.ok);
+	assert_non_null(strstr(v.problem, "records were removed"));
+}
+
+static void test_audit_log(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const char *c01 = code_of(f, "C01");
+	assert_int_equal(judge_put(f, "J02", c01, "A1", 500, NULL, &err), CT_OK);
+	const struct wf_facts reason = {.reason = "复核"}, ready = {0};
+	EXPECT(CT_OK, store_event_transition(f->st, "organizer:admin", NULL, "CNC", WF_LOCK, &ready, NULL, NULL, &err));
+	EXPECT(CT_OK, store_event_transition(f->st, "organizer:admin", NULL, "CNC", WF_UNLOCK, &reason, "复核", NULL, &err));
+	struct audit_row *rows = NULL;
+	size_t n = 0;
+	struct audit_filter by_judge = {.actor = "judge:J02", .limit = 100};
+	EXPECT(CT_OK, store_audit_log(f->st, &by_judge, &rows, &n, &err));
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].action, "score");
+	assert_string_equal(rows[0].role, "judge");
+	assert_string_equal(rows[0].new_value, "5.00");
+	assert_null(rows[0].old_value);
+	audit_rows_free(rows, n);
+	/* About one event: CNC and CNC/..., not CNCX or WELD. */
+	struct audit_filter cnc = {.event = "CNC", .limit = 1000};
+	EXPECT(CT_OK, store_audit_log(f->st, &cnc, &rows, &n, &err));
+	/* event.add, 3 criteria, 4 contestants, 3 assignments, draw, score, lock, unlock */
+	assert_int_equal(n, 15);
+	assert_string_equal(rows[n - 1].action, "unlock");
+	assert_string_equal(rows[n - 1].reason, "复核");
+	assert_string_equal(rows[n - 1].old_value, "locked");
+	int64_t unlock_seq = rows[n - 1].seq;
+	/* records before schema 2 have no role: the log derives it from the actor */
+	assert_string_equal(rows[0].role, "organizer");
+	audit_rows_free(rows, n);
+	/* Paging: after and limit. */
+	struct audit_filter page = {.event = "CNC", .after = unlock_seq - 2, .limit = 1};
+	EXPECT(CT_OK, store_audit_log(f->st, &page, &rows, &n, &err));
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].action, "lock");
+	audit_rows_free(rows, n);
+	struct audit_filter later = {.since = "2999-01-01", .limit = 10};
+	EXPECT(CT_OK, store_audit_log(f->st, &later, &rows, &n, &err));
+	assert_int_equal(n, 0);
+	audit_rows_free(rows, n);
 }
 
 int main(void)
@@ -1900,6 +2367,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_chain_detects_change, setup_file, teardown),
 		cmocka_unit_test_setup_teardown(test_idempotency, setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(test_tokens, setup_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_accept, setup_file_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_withdraw, setup_file_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_organizers, setup_file_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_token_revocation, setup_file_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_verify, setup_file_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_verify_states, setup_file_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_record_edited, setup_file_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_checkpoint, setup_file_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_log, setup_file_drawn, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
