@@ -179,6 +179,7 @@ int main(int argc, char **argv)
 {
 	struct app app;
 	memset(&app, 0, sizeof app);
+	xmalloc_json();
 	parse_flags(argc, argv, &app.cfg);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "contestd: libsodium failed to initialise\n");
