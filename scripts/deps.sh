@@ -10,6 +10,7 @@ packages=(
 	libqrencode-dev libpng-dev libcmocka-dev
 	sqlite3 curl python3 zbar-tools
 	chromium fonts-noto-cjk python3-cryptography
+	clang libclang-rt-14-dev
 )
 
 missing=()
