@@ -21,7 +21,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Largest input read from a file or grown by mutation. */
+/* Largest input read from a file (the rest of a longer file is ignored) or
+ * grown by mutation. */
 #define FUZZ_INPUT_MAX (256u * 1024)
 
 struct input {

@@ -17,6 +17,7 @@
 #include "csv.h"
 #include "import.h"
 #include "oracle.h"
+#include "xmalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -181,6 +182,11 @@ static void check_encoding(const uint8_t *data, size_t size, const char *encodin
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static bool started;
+	if (!started) {
+		xmalloc_json(); /* as judge-cli's main does */
+		started = true;
+	}
 	check_encoding(data, size, NULL);
 	check_encoding(data, size, "GBK");
 	return 0;

@@ -18,6 +18,7 @@
 #include "decimal.h"
 #include "jin.h"
 #include "oracle.h"
+#include "xmalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -235,9 +236,11 @@ static void check_row(json_t *obj, long row)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!known_keys[0])
+	if (!known_keys[0]) {
+		xmalloc_json(); /* as contestd's main does */
 		for (size_t f = 0; f < N_FIELDS; f++)
 			known_keys[f] = api_fields[f].key;
+	}
 	json_error_t jerr;
 	json_t *body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, &jerr);
 	if (!body) {
