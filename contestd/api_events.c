@@ -55,7 +55,7 @@ static enum ct_status decode_event(json_t *o, long i, struct event_row *r, struc
 	static const char *const known[] = {"code", "name", "award_ratios", "min_award_score", "tiebreak",
 					    "discrepancy_pct", NULL};
 	const char *ratios = NULL;
-	int64_t pct;
+	int64_t pct = 20; /* stored below even when decoding failed */
 	enum ct_status rc = jin_known(o, known, i, err);
 	if (rc == CT_OK)
 		rc = jin_code(o, "code", i, &r->code, err);
@@ -194,7 +194,7 @@ static enum ct_status decode_criterion(json_t *o, long i, struct criterion_row *
 	static const char *const known[] = {"event", "module", "module_name", "module_weight", "code",
 					    "description", "max", "method", NULL};
 	const char *method = NULL;
-	int64_t weight, max_c;
+	int64_t weight = -1, max_c = 0; /* stored below even when decoding failed */
 	enum ct_status rc = jin_known(o, known, i, err);
 	if (rc == CT_OK)
 		rc = jin_code(o, "event", i, &r->event, err);

@@ -272,6 +272,7 @@ int main(int argc, char **argv)
 {
 	struct app app;
 	memset(&app, 0, sizeof app);
+	xmalloc_json();
 	parse_flags(argc, argv, &app.cfg);
 	/* The database, its -wal/-shm, the admin secret and any copy made by a
 	 * backup hold the signing key and national id numbers: nobody else may

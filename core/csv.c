@@ -91,7 +91,9 @@ enum ct_status csv_decode(const char *buf, size_t len, const char *encoding, cha
 		rc = ct_fail(err, CT_INTERNAL, "iconv cannot convert GB18030: %s", strerror(errno));
 		goto out;
 	}
-	/* A GB18030 character of n bytes becomes at most 3n/2 bytes of UTF-8. */
+	/* Most GB18030 characters of n bytes become at most 3n/2 bytes of
+	 * UTF-8, but some two-byte ones (FE51, FE76...) are in plane 2 and
+	 * take four: the buffer grows on E2BIG below. */
 	size_t cap = len + len / 2 + 16;
 	dst = xmalloc(cap);
 	char *in = (char *)buf; /* iconv's prototype is not const-correct */
@@ -334,6 +336,14 @@ static enum ct_status take_header(struct parser *ps, struct csv_table *t, uint32
 		if (h->len == 0) {
 			set_loc(loc, h->line, i + 1);
 			return ct_fail(err, CT_INVALID, "empty column name in the header");
+		}
+		/* A second BOM (a file saved as UTF-8 twice) would otherwise
+		 * make "unknown column "code"" of a header that reads "code". */
+		if (strstr(h->text, "\xEF\xBB\xBF")) {
+			set_loc(loc, h->line, i + 1);
+			return ct_fail(err, CT_INVALID,
+				       "column name contains an invisible byte order mark (U+FEFF); "
+				       "remove it (was the file saved as UTF-8 twice?)");
 		}
 		for (uint32_t j = 0; j < i; j++) {
 			if (strcmp(ps->rec[j].text, h->text) == 0) {

@@ -68,7 +68,8 @@ enum ct_status csv_decode(const char *buf, size_t len, const char *encoding, cha
  * quoted fields may hold ',', '"' (doubled) and line breaks. A leading UTF-8
  * BOM is skipped. The first record is the header; when cols is not NULL,
  * every header name must be one of cols[0..n_cols) and every required one
- * must be present. Header names must be non-empty and distinct. Every record
+ * must be present. Header names must be non-empty, distinct and without
+ * U+FEFF (an invisible byte order mark would make "code" unknown). Every record
  * must have as many fields as the header, except that empty lines and
  * records whose fields are all empty are skipped. On success *out is a new
  * table; caller frees with csv_free. On failure *loc says where (the line of

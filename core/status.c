@@ -32,6 +32,9 @@ void ct_err_clear(struct ct_err *err)
 }
 
 static void set_msg(struct ct_err *err, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void set_msg(struct ct_err *err, const char *fmt, va_list ap)
 {
 	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 }

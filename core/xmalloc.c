@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <sodium.h>
 
 static void oom(size_t n)
@@ -74,4 +75,9 @@ void xfree_secret(char *s)
 		return;
 	sodium_memzero(s, strlen(s));
 	free(s);
+}
+
+void xmalloc_json(void)
+{
+	json_set_alloc_funcs(xmalloc, free);
 }

@@ -15,5 +15,10 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Overwrites the string s (a secret: a token, a PIN) with zeros in a way the
  * compiler cannot drop, then frees it; NULL is a no-op. */
 void xfree_secret(char *s);
+/* Makes jansson allocate through xmalloc, so that running out of memory in
+ * the JSON code aborts as it does everywhere else instead of returning NULL
+ * from constructors few callers check. Call once at start-up, before any
+ * JSON value exists. */
+void xmalloc_json(void);
 
 #endif

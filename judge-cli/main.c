@@ -266,6 +266,7 @@ int main(int argc, char **argv)
 	struct cli cli = { 0 };
 	int c;
 
+	xmalloc_json();
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", global_options, NULL)) != -1) {
 		if (c == 'h') {

@@ -3,7 +3,7 @@
  * for the replay driver used under ctest. Invariants checked: no crash or
  * sanitizer report, decoded texts within their limits, and no mutated
  * payload verifies as genuine unless it decodes to the same fields as a
- * seed. */
+ * genuine payload below. Seeds: tests/fuzz/corpus/cert_payload/. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,8 +18,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Valid payloads signed by the key of seed 42 (typical, UTF-8, holder as a
- * digest, both names as one digest): starting points for mutation. */
-const char *const fuzz_seeds[] = {
+ * digest, both names as one digest); also the first seeds of the corpus. */
+static const char *const genuine[] = {
 	"HTTPS://RESULTS.EXAMPLE.ORG/V/G3DFJ6S6E:O24X790DE8IECN4MQSW$D60AAAI8AVMW.OUSI3X2R6ZP6WVCDXYOS2-QURRWUSZH**MP0IS"
 	"0D4QZ*-XFRLMRPKFTQ7N0TM$7CW*H2$T0HAVUTIODY*VG7-*FF6YQR5:$SB30HGZFXG:W4M0$S8K3MC7V7I3D7KQSBMM$60",
 	"HTTPS://RESULTS.EXAMPLE.ORG/V/3VEFJ6S6E:O24X790DE8IFCNESQSW$D60AAAN8AKVDEYE*SFPSC6VG*VTZ5FXKGG05YGL6YY99QDDCHS0"
@@ -29,10 +29,10 @@ const char *const fuzz_seeds[] = {
 	"HTTPS://RESULTS.EXAMPLE.ORG/V/YOEFJ6S6E:O24X790DE8IHCNY:QSW$D60AAA69AK26F3WCX25S2**DJV$IEAR3O50ZE5NDFH-XJG:X*KQJ"
 	"B-2PZD0TCNLWYZWL9HD*GC53ZIP-6DK7PYRS$9111Z-FH9VJ3IDS90UM*MMQSKO$Y497:*IS3*70",
 };
-const size_t fuzz_n_seeds = sizeof fuzz_seeds / sizeof *fuzz_seeds;
+#define N_GENUINE (sizeof genuine / sizeof *genuine)
 
 static struct cert_key key;
-static struct cert_claim seeds[sizeof fuzz_seeds / sizeof *fuzz_seeds];
+static struct cert_claim decoded[N_GENUINE];
 
 static void init(void)
 {
@@ -47,10 +47,10 @@ static void init(void)
 	crypto_sign_seed_keypair(pk, sk, seed);
 	if (cert_key_set(&key, pk, "CITY2026", NULL) != CT_OK)
 		abort();
-	for (size_t i = 0; i < fuzz_n_seeds; i++)
-		if (cert_claim_decode(fuzz_seeds[i], strlen(fuzz_seeds[i]), &seeds[i], NULL) != CT_OK ||
-		    cert_claim_verify(&seeds[i], &key, 1) != CERT_GENUINE)
-			abort(); /* the seeds must stay valid */
+	for (size_t i = 0; i < N_GENUINE; i++)
+		if (cert_claim_decode(genuine[i], strlen(genuine[i]), &decoded[i], NULL) != CT_OK ||
+		    cert_claim_verify(&decoded[i], &key, 1) != CERT_GENUINE)
+			abort(); /* the genuine payloads must stay valid */
 }
 
 static bool same_fields(const struct cert_claim *a, const struct cert_claim *b)
@@ -75,8 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (cert_claim_verify(&cl, &key, 1) == CERT_GENUINE) {
 			bool known = false;
-			for (size_t i = 0; i < fuzz_n_seeds && !known; i++)
-				known = same_fields(&cl, &seeds[i]);
+			for (size_t i = 0; i < N_GENUINE && !known; i++)
+				known = same_fields(&cl, &decoded[i]);
 			if (!known)
 				abort(); /* a forgery verified */
 		}

@@ -193,6 +193,15 @@ static void test_header(void **state)
 	parse_fail(s, 0, NULL, 0, CT_INVALID, 1, 0, "header row is required");
 	s = "\n\r\n";
 	parse_fail(s, strlen(s), NULL, 0, CT_INVALID, 1, 0, "header row is required");
+	/* a second BOM (found by fuzz_csv: writing the header back lost it) */
+	s = "\xEF\xBB\xBF\xEF\xBB\xBF" "code,name\r\nCNC,x\r\n";
+	parse_fail(s, strlen(s), NULL, 0, CT_INVALID, 1, 1, "byte order mark (U+FEFF)");
+	s = "code,na\xEF\xBB\xBFme\n";
+	parse_fail(s, strlen(s), NULL, 0, CT_INVALID, 1, 2, "byte order mark (U+FEFF)");
+	/* ...which data cells may hold */
+	struct csv_table *t = parse_ok("code\n\xEF\xBB\xBF" "x\n");
+	assert_string_equal(cell(t, 0, "code"), "\xEF\xBB\xBF" "x");
+	csv_free(t);
 	/* header names are exact: no case folding, no trimming */
 	s = "Event,contestant,criterion,judge,value\n";
 	parse_fail(s, strlen(s), score_cols, N_SCORE_COLS, CT_INVALID, 1, 1, "unknown column \"Event\"");
@@ -201,7 +210,6 @@ static void test_header(void **state)
 	static const struct csv_column ev_cols[] = {
 		{ "code", 1 }, { "name", 1 }, { "award_ratios", 0 }, { "tiebreak", 0 },
 	};
-	struct csv_table *t = NULL;
 	struct csv_loc loc;
 	struct ct_err err;
 	s = "\n\ntiebreak,name,code\ntime,数控铣,CNC\n";
@@ -270,6 +278,20 @@ static void test_decode_gbk(void **state)
 	u = NULL;
 	assert_int_equal(csv_decode("a\n\x95\x32\x82\x36\n", 8, "gb18030", &u, &ulen, &loc, &err), CT_OK);
 	assert_string_equal(u, "a\n\xF0\xA0\x80\x80\n");
+	free(u);
+
+	/* two-byte codes of plane 2 characters (FE76 = U+2298F), four bytes of
+	 * UTF-8 each: more than the first buffer holds (found by fuzz_csv) */
+	char plane2[2 * 100 + 1], want[4 * 100 + 1];
+	for (int i = 0; i < 100; i++) {
+		memcpy(plane2 + 2 * i, "\xFE\x76", 2);
+		memcpy(want + 4 * i, "\xF0\xA2\xA6\x8F", 4);
+	}
+	plane2[200] = want[400] = '\0';
+	u = NULL;
+	assert_int_equal(csv_decode(plane2, 200, "GBK", &u, &ulen, &loc, &err), CT_OK);
+	assert_int_equal(ulen, 400);
+	assert_string_equal(u, want);
 	free(u);
 
 	/* UTF-8 input is copied as is */
