@@ -63,11 +63,23 @@ static void check_table(const struct csv_table *t, const char *text, size_t len)
 	fuzz_check(bytes <= len + 1); /* the arena holds unquoted text and NULs */
 }
 
-static bool same_cells(const struct csv_cell *a, const struct csv_cell *b, size_t n)
+/* Whether a cell starting like this is written with a "'" in front (the
+ * CSV-injection rule of csv_write_row, from OWASP's list). */
+static bool formula_start(const struct csv_cell *c)
 {
-	for (size_t i = 0; i < n; i++)
-		if (a[i].len != b[i].len || memcmp(a[i].text, b[i].text, a[i].len) != 0)
+	return c->len > 0 && c->text[0] != '\0' && strchr("=+-@\t\r", c->text[0]) != NULL;
+}
+
+/* Whether the cells back (parsed again) are the cells a as written: the same
+ * text, with a "'" in front of those that start like a formula. */
+static bool same_cells(const struct csv_cell *back, const struct csv_cell *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t quote = formula_start(&a[i]) ? 1 : 0;
+		if (back[i].len != a[i].len + quote || (quote && back[i].text[0] != '\'') ||
+		    memcmp(back[i].text + quote, a[i].text, a[i].len) != 0)
 			return false;
+	}
 	return true;
 }
 

@@ -60,8 +60,11 @@ static void check_format(int64_t c)
 
 static void check_div(int64_t num, int64_t den)
 {
-	if (den == 0)
+	if (den == 0) {
+		int64_t got = 0;
+		fuzz_check(dec_div_round(num, den, &got, NULL) == CT_INVALID);
 		return;
+	}
 	/* |num| / |den| rounded half up is floor((2|num| + |den|) / (2|den|));
 	 * exact in 128 bits for 64-bit operands. */
 	__int128 n = num < 0 ? -(__int128)num : num;
@@ -69,9 +72,13 @@ static void check_div(int64_t num, int64_t den)
 	__int128 q = (2 * n + d) / (2 * d);
 	if ((num < 0) != (den < 0))
 		q = -q;
+	int64_t got = 0;
+	enum ct_status rc = dec_div_round(num, den, &got, NULL);
+	/* A quotient outside int64_t (-INT64_MIN / 1) is reported, never wrapped. */
 	if (q < INT64_MIN || q > INT64_MAX)
-		return; /* -INT64_MIN / 1: not representable, not a use */
-	fuzz_check(dec_div_round(num, den) == (int64_t)q);
+		fuzz_check(rc == CT_INVALID);
+	else
+		fuzz_check(rc == CT_OK && got == (int64_t)q);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -8,6 +8,7 @@
  * lines, each "FILE:LINE:COLUMN: column: message" on a line of the file;
  * import_locate places a server error on the file. Seeds:
  * tests/fuzz/corpus/import/. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,16 +32,53 @@ static bool number_cell(json_t *v, const char *cell, long long max)
 	       json_integer_value(v) == want;
 }
 
+/* What a person typed as the server expects it, written apart from
+ * judge-cli's input_fold: full-width forms U+FF01..U+FF5E (UTF-8 EF BC 81 ..
+ * EF BD 9E) become ASCII 0x21..0x7E, the ideographic space U+3000 (E3 80 80)
+ * a space and, in a mark, the ideographic full stop U+3002 (E3 80 82) a
+ * point; spaces at both ends are dropped. Returns a new string. */
+static char *fold(const char *s, bool mark)
+{
+	size_t n = strlen(s), o = 0;
+	char *out = xmalloc(n + 1);
+	for (size_t i = 0; i < n;) {
+		const unsigned char *u = (const unsigned char *)s + i;
+		if (i + 2 < n && u[0] == 0xEF && ((u[1] == 0xBC && u[2] >= 0x81) || (u[1] == 0xBD && u[2] <= 0x9E))) {
+			unsigned cp = 0xF000u + ((u[1] & 0x3Fu) << 6) + (u[2] & 0x3Fu);
+			out[o++] = (char)(cp - 0xFEE0u); /* U+FF01 is "!" */
+			i += 3;
+		} else if (i + 2 < n && u[0] == 0xE3 && u[1] == 0x80 && (u[2] == 0x80 || (mark && u[2] == 0x82))) {
+			out[o++] = u[2] == 0x80 ? ' ' : '.';
+			i += 3;
+		} else {
+			out[o++] = s[i++];
+		}
+	}
+	size_t start = 0;
+	while (start < o && out[start] == ' ')
+		start++;
+	while (o > start && out[o - 1] == ' ')
+		o--;
+	memmove(out, out + start, o - start);
+	out[o - start] = '\0';
+	return out;
+}
+
 /* The checks of one cell value in a batch accepted by import_build. */
-static void check_value(const struct import_col *ic, json_t *v, const char *cell)
+static void check_value(const struct import_col *ic, json_t *v, const char *typed)
 {
 	int64_t c;
+	bool folded = ic->type == IMP_CODE || ic->type == IMP_MARK || ic->type == IMP_MAX_MARK ||
+		      ic->type == IMP_SECONDS || ic->type == IMP_PERCENT || ic->type == IMP_WEIGHT;
+	char *cell = folded ? fold(typed, ic->type != IMP_CODE) : xstrdup(typed);
 	switch (ic->type) {
 	case IMP_SECONDS:
 		fuzz_check(number_cell(v, cell, INT32_MAX));
+		free(cell);
 		return;
 	case IMP_PERCENT:
 		fuzz_check(number_cell(v, cell, 100));
+		free(cell);
 		return;
 	default:
 		break;
@@ -62,6 +100,7 @@ static void check_value(const struct import_col *ic, json_t *v, const char *cell
 	default: /* method, status, ratios, tie-break, PIN: their own targets */
 		break;
 	}
+	free(cell);
 }
 
 static void check_batch(const struct import_kind *k, const struct csv_table *t, json_t *rows)

@@ -33,7 +33,38 @@ static const struct code *find(const struct code *codes, size_t n, const char *c
 	return NULL;
 }
 
-/* Whether text is a tie-break list. *codes_known tells whether every code
+/* Whether code[0..len) is a code as the API takes it: 1 to 32 of A-Z a-z
+ * 0-9 '-' '_' '.'. */
+static bool code_ok(const char *code, size_t len)
+{
+	if (len == 0 || len > 32)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = code[i];
+		if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+		      ch == '_' || ch == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* Whether the key p[0..len) stands earlier in text (whole keys only). */
+static bool seen_before(const char *text, const char *p, size_t len)
+{
+	for (const char *q = text; q < p;) {
+		const char *semi = strchr(q, ';');
+		size_t n = semi ? (size_t)(semi - q) : strlen(q);
+		if (n == len && memcmp(q, p, len) == 0)
+			return true;
+		if (!semi)
+			break;
+		q = semi + 1;
+	}
+	return false;
+}
+
+/* Whether text is a tie-break list: keys time, module:CODE, criterion:CODE
+ * separated by ';', each at most once. *codes_known tells whether every code
  * in it is one of the sheet's, and then *winner which contestant the first
  * deciding key ranks first (-1: no key decides). */
 static bool oracle_tiebreak(const char *text, bool *codes_known, int *winner)
@@ -50,15 +81,17 @@ static bool oracle_tiebreak(const char *text, bool *codes_known, int *winner)
 		int favours = -1;
 		if (len == 4 && strncmp(p, "time", 4) == 0) {
 			favours = 1; /* the faster one */
-		} else if (len > 7 && strncmp(p, "module:", 7) == 0) {
+		} else if (len > 7 && strncmp(p, "module:", 7) == 0 && code_ok(p + 7, len - 7)) {
 			c = find(module_codes, 2, p + 7, len - 7);
 			*codes_known = *codes_known && c;
-		} else if (len > 10 && strncmp(p, "criterion:", 10) == 0) {
+		} else if (len > 10 && strncmp(p, "criterion:", 10) == 0 && code_ok(p + 10, len - 10)) {
 			c = find(criterion_codes, 3, p + 10, len - 10);
 			*codes_known = *codes_known && c;
 		} else {
 			return false; /* also an empty key, as in "time;;time" or "time;" */
 		}
+		if (seen_before(text, p, len))
+			return false;
 		if (c)
 			favours = c->favours;
 		if (*winner < 0)
