@@ -30,20 +30,32 @@ bool api_event_role(struct request *req, enum wf_action action, struct event_acc
 	return true;
 }
 
+/* A view being answered: its key and version in the kept answers. */
+struct view {
+	char key[320];
+	char etag[48];
+	uint64_t v[2];
+};
+
 /* The start of a view of the event: may the caller see it (action), is
  * it unchanged since the caller's copy (304 without computing anything),
- * the event computed. False when already answered. */
-static bool view_start(struct request *req, enum wf_action action, struct event_access *acc,
-		       const struct computed **comp)
+ * is its answer kept (answered from memory), else the event computed.
+ * False when already answered. */
+static bool view_start(struct request *req, enum wf_action action, const char *kind, struct event_access *acc,
+		       struct view *view, const struct computed **comp)
 {
 	if (!api_event_role(req, action, acc))
 		return false;
-	char etag[48];
-	snprintf(etag, sizeof etag, "\"%lld.%c\"", (long long)acc->version, acc->identities ? 'i' : 'a');
-	if (http_etag_matches(req, etag)) {
-		http_reply_not_modified(req, etag);
+	snprintf(view->etag, sizeof view->etag, "\"%lld.%c\"", (long long)acc->version, acc->identities ? 'i' : 'a');
+	if (http_etag_matches(req, view->etag)) {
+		http_reply_not_modified(req, view->etag);
 		return false;
 	}
+	snprintf(view->key, sizeof view->key, "%s/%s/%c", kind, req->param[0], acc->identities ? 'i' : 'a');
+	view->v[0] = (uint64_t)acc->version;
+	view->v[1] = 0;
+	if (api_reply_kept(req, view->key, view->v))
+		return false;
 	struct ct_err err;
 	ct_err_clear(&err);
 	enum ct_status rc = results_get(req->app->results, req->app->store, req->param[0], comp, &err);
@@ -51,7 +63,10 @@ static bool view_start(struct request *req, enum wf_action action, struct event_
 		http_reply_error(req, rc, &err);
 		return false;
 	}
-	http_set_header(req, "ETag", etag);
+	/* kept under the version it was computed at, which may be newer */
+	view->v[0] = (uint64_t)(*comp)->data->version;
+	snprintf(view->etag, sizeof view->etag, "\"%lld.%c\"", (long long)(*comp)->data->version,
+		 acc->identities ? 'i' : 'a');
 	return true;
 }
 
@@ -282,8 +297,9 @@ static json_t *discrepancies_json(const struct computed *comp, const uint32_t *r
 void api_progress_get(struct request *req)
 {
 	struct event_access acc;
+	struct view view;
 	const struct computed *comp = NULL;
-	if (!view_start(req, WF_VIEW_PROGRESS, &acc, &comp))
+	if (!view_start(req, WF_VIEW_PROGRESS, "progress", &acc, &view, &comp))
 		return;
 	struct ct_err err;
 	ct_err_clear(&err);
@@ -311,7 +327,7 @@ void api_progress_get(struct request *req)
 	free(order);
 	free(rank);
 	progress_free(p);
-	http_reply_json(req, 200, body);
+	api_reply_keep(req, view.key, view.v, view.etag, body);
 }
 
 /* ---- every value ---- */
@@ -347,8 +363,9 @@ static json_t *criteria_json(const struct event_data *d)
 void api_scores_get(struct request *req)
 {
 	struct event_access acc;
+	struct view view;
 	const struct computed *comp = NULL;
-	if (!view_start(req, WF_VIEW_SCORES, &acc, &comp))
+	if (!view_start(req, WF_VIEW_SCORES, "scores", &acc, &view, &comp))
 		return;
 	const struct event_data *d = comp->data;
 	uint32_t *order = api_code_order(d), *rank = code_rank(d, order);
@@ -379,7 +396,7 @@ void api_scores_get(struct request *req)
 	free(refs);
 	free(order);
 	free(rank);
-	http_reply_json(req, 200, body);
+	api_reply_keep(req, view.key, view.v, view.etag, body);
 }
 
 /* ---- judge statistics ---- */
@@ -397,8 +414,9 @@ static json_t *stat_json(const struct judge_stat *s, bool with_deviation)
 void api_judge_stats_get(struct request *req)
 {
 	struct event_access acc;
+	struct view view;
 	const struct computed *comp = NULL;
-	if (!view_start(req, WF_VIEW_STATS, &acc, &comp))
+	if (!view_start(req, WF_VIEW_STATS, "stats", &acc, &view, &comp))
 		return;
 	struct ct_err err;
 	ct_err_clear(&err);
@@ -425,9 +443,9 @@ void api_judge_stats_get(struct request *req)
 		json_array_append_new(judges, o);
 	}
 	judge_stats_free(st);
-	http_reply_json(req, 200, json_pack("{s:s,s:s,s:s,s:I,s:o,s:o}", "event", d->code, "name", d->name, "state",
-					    d->state, "data_version", (json_int_t)d->version, "criteria", criteria_json(d),
-					    "judges", judges));
+	api_reply_keep(req, view.key, view.v, view.etag,
+		       json_pack("{s:s,s:s,s:s,s:I,s:o,s:o}", "event", d->code, "name", d->name, "state", d->state,
+				 "data_version", (json_int_t)d->version, "criteria", criteria_json(d), "judges", judges));
 }
 
 /* ---- accepting a discrepancy ---- */
