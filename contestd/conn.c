@@ -269,12 +269,15 @@ static void decide(struct conn *c, const struct reqhead *h, struct evbuffer *dst
 		pre = ct_fail(&err, CT_INVALID, "send the body with a Content-Length; Transfer-Encoding is not accepted");
 	else if (cl > 0 && !method_has_body(h))
 		pre = ct_fail(&err, CT_INVALID, "a %.*s request has no body", (int)h->method_len, h->method);
-	else if (cs->buffered + need > cs->lim.max_buffered)
-		pre = ct_fail(&err, CT_UNAVAILABLE,
-			      "contestd holds %zu MiB of requests already, its limit; retry in a moment",
-			      cs->buffered >> 20);
 	size_t max_body = 0;
 	enum ct_status rc = cs->admit(cs->arg, c->adm, h, pre, &err, &max_body);
+	/* admitted (the caller may send it, the route takes it): is there room? */
+	if (rc == CT_OK && cs->buffered + need > cs->lim.max_buffered)
+		rc = cs->admit(cs->arg, c->adm, h,
+			       ct_fail(&err, CT_UNAVAILABLE,
+				       "contestd holds %zu kB of requests already, near its limit; retry in a moment",
+				       cs->buffered >> 10),
+			       &err, &max_body);
 	size_t n = 0;
 	if (rc == CT_OK && (uint64_t)cl > max_body) /* admit checks it; never pass more than it said */
 		rc = cs->admit(cs->arg, c->adm, h, ct_fail(&err, CT_TOO_LARGE, "the body is over %zu bytes", max_body),

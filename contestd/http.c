@@ -381,12 +381,11 @@ static int hex(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* Matches path (len bytes) against pattern, capturing {} segments
- * percent-decoded into param. */
-static bool match(const char *pattern, const char *path, size_t len, char param[2][256])
+bool http_path_match(const char *pattern, const char *path, size_t len, char param[2][256])
 {
 	const char *end = path + len;
 	int n = 0;
+	param[0][0] = param[1][0] = '\0'; /* a pattern without {} captures nothing */
 	while (*pattern && path < end) {
 		if (pattern[0] == '{' && pattern[1] == '}') {
 			const char *slash = memchr(path, '/', (size_t)(end - path));
@@ -478,7 +477,7 @@ static enum ct_status http_admit(void *arg, void *record, const struct reqhead *
 	const struct route *found = NULL;
 	bool path_known = false;
 	for (size_t i = 0; i < N_ROUTES; i++) {
-		if (!match(routes[i].pattern, h->path, h->path_len, adm->param))
+		if (!http_path_match(routes[i].pattern, h->path, h->path_len, adm->param))
 			continue;
 		path_known = true;
 		if (known && (routes[i].method == method || (method == EVHTTP_REQ_HEAD && routes[i].method == EVHTTP_REQ_GET))) {

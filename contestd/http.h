@@ -70,6 +70,12 @@ enum ct_status http_start(struct app *app, int *port_out, struct ct_err *err);
  * drain). */
 void http_stop(struct app *app);
 
+/* Whether path (len bytes, not NUL-terminated) matches the route pattern
+ * ("/api/v1/events/{}/scores"): each {} takes one non-empty segment of at
+ * most 255 bytes, percent-decoded into param[0], param[1] (those it does
+ * not capture are left ""). */
+bool http_path_match(const char *pattern, const char *path, size_t len, char param[2][256]);
+
 /* The number of routes (for the metrics made before the server starts). */
 size_t http_route_count(void);
 

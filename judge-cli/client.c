@@ -344,8 +344,8 @@ enum ct_status client_request_body(struct client *c, const char *method, const c
 	if (c->progress) {
 		struct timeval every = { 0, 100000 };
 		tick = event_new(c->base, -1, EV_PERSIST, on_tick, &pd);
-		if (tick)
-			event_add(tick, &every);
+		if (tick && event_add(tick, &every) == 0)
+			on_tick(-1, 0, &pd); /* shown at once, even for a request over in less than a tick */
 	}
 	errno = 0;
 	event_base_dispatch(c->base);
