@@ -6,7 +6,8 @@
 # the event loop keeps answering (/healthz within 0.5 s throughout; before,
 # a 200,000-row import blocked it for 2.6 s) and a judge's submission made
 # meanwhile is stored; a bad last row stores nothing and is named by
-# file:line:column; on a terminal judge-cli shows a progress bar.
+# file:line:column; on a terminal judge-cli shows a progress bar; an import
+# being committed when SIGTERM comes is finished and answered.
 . "$(dirname "$0")/lib.sh"
 
 N_CONTESTANTS=1000
@@ -137,6 +138,29 @@ grep -aq 'import scores: \[' "$T/typescript" || fail "no progress bar on a termi
 grep -aq 'imported 600 scores' "$T/typescript" || fail "the import under a terminal did not finish: $(tail -c 300 "$T/typescript" | cat -v)"
 run_ok "an import without a terminal" jc import scores "$D/small.csv"
 case $RUN_OUT in *'import scores: ['*) fail "a progress bar went to a file" ;; esac
+
+# ---------------------------------------------------------------- SIGTERM finishes in-flight work
+# The same file again (every value's second revision) is being committed
+# when SIGTERM comes: it is finished and answered, then contestd exits.
+jc import scores "$D/scores.csv" >"$T/again.out" 2>"$T/again.err" &
+IMPORT=$!
+for i in $(seq 1 200); do
+	http GET /healthz
+	printf '%s' "$LAST_BODY" | grep -q '"import"' && break
+	sleep 0.02
+done
+printf '%s' "$LAST_BODY" | grep -q '"import"' || fail "the second import was not seen in progress: $LAST_BODY"
+kill -TERM "$CONTESTD_PID"
+rc=0
+wait "$IMPORT" || rc=$?
+[ $rc = 0 ] || fail "an import in flight at SIGTERM failed (exit $rc): $(cat "$T/again.err")"
+grep -q "imported $ROWS scores" "$T/again.out" || fail "an import in flight at SIGTERM: $(cat "$T/again.out" "$T/again.err")"
 stop_contestd
 [ "$CONTESTD_EXIT" = 0 ] || fail "contestd exited with status $CONTESTD_EXIT on SIGTERM"
-note "ok: too large reported, all or nothing, the loop answered throughout, progress bar on a terminal"
+setup_server
+api_admin GET /api/v1/events/BIG/scores
+revs=$(printf '%s' "$LAST_BODY" | python3 -c 'import json, sys; print(sorted({s["revision"] for s in json.load(sys.stdin)["scores"]}))')
+[ "$revs" = "[2]" ] || fail "after the import finished at SIGTERM the revisions are $revs, want [2]"
+stop_contestd
+[ "$CONTESTD_EXIT" = 0 ] || fail "contestd exited with status $CONTESTD_EXIT on SIGTERM"
+note "ok: too large reported, all or nothing, the loop answered throughout, progress bar on a terminal, finished at SIGTERM"
