@@ -42,6 +42,7 @@ void api_metrics_get(struct request *req)
 	metrics_counter(out, "commit_imports_total", "Imports committed (or refused) by the writer.", cs.calls);
 	metrics_gauge(out, "import_rows_stored", "Rows stored so far by the import being committed.", (double)cs.run_done);
 	metrics_gauge(out, "import_rows", "Rows of the import being committed (0: none).", (double)cs.run_total);
+	metrics_gauge(out, "wal_pages", "Pages in the write-ahead log at the last checkpoint.", (double)cs.wal_frames);
 	uint64_t computed = 0, hits = 0;
 	results_stats(app->results, &computed, &hits);
 	metrics_counter(out, "results_computations_total", "Events scored again after a change.", computed);

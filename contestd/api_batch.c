@@ -4,6 +4,7 @@
  * import may come as CSV (text/csv, the columns of a paper score sheet),
  * which needs far less memory than the same rows in JSON. */
 #include <event2/buffer.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,9 @@ static enum ct_status run_scores(struct store *st, void *arg, struct ct_err *err
 		}
 		if (rc == CT_OK && t->n_rows == 0)
 			rc = ct_fail(err, CT_INVALID, "no rows to import");
+		/* the table holds its own copy of the text */
+		evbuffer_free(b->raw);
+		b->raw = NULL;
 		if (rc == CT_OK) {
 			b->n = t->n_rows;
 			rows = xcalloc(b->n, sizeof *rows);
@@ -143,7 +147,7 @@ static enum ct_status run_scores(struct store *st, void *arg, struct ct_err *err
 			rc = decode_score(jin_row(body, i), (long)i, &rows[i], err);
 	}
 	/* the body is parsed: give its memory back before the commit */
-	if (!b->csv) {
+	if (b->raw) {
 		evbuffer_free(b->raw);
 		b->raw = NULL;
 	}
@@ -159,6 +163,8 @@ static enum ct_status run_scores(struct store *st, void *arg, struct ct_err *err
 	free(rows);
 	csv_free(t);
 	json_decref(body);
+	/* what the import's many small allocations left in the writer's heap */
+	malloc_trim(0);
 	return rc;
 }
 

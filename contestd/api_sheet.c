@@ -38,7 +38,8 @@ struct kept {
 	int64_t *crit_id;         /* [k] */
 	char **crit_code;         /* [k] */
 	struct row_id *by_id;     /* n_rows, by contestant id */
-	struct body *body;        /* the whole answer, NULL when a row changed */
+	struct body *body;        /* the whole answer (NULL before the first) */
+	bool stale;               /* a row changed since body was made */
 	size_t bytes;             /* about what this holds, for the bound */
 	uint64_t used;            /* when last asked for, in asks */
 	struct kept *next;
@@ -204,7 +205,8 @@ static void encode_row(struct kept *k, uint32_t r)
 	k->text_len[r] = o;
 }
 
-/* The whole answer, from the head and the rows (encoding rows that changed). */
+/* The whole answer, from the head and the rows (encoding rows that
+ * changed), into k's previous body when nobody is sending it any more. */
 static struct body *assemble(struct app *app, struct kept *k)
 {
 	size_t len = k->head_len + 3;
@@ -213,7 +215,8 @@ static struct body *assemble(struct app *app, struct kept *k)
 			encode_row(k, r);
 		len += k->text_len[r] + 1;
 	}
-	struct body *b = body_new(len);
+	struct body *b = body_renew(k->body, len);
+	k->body = NULL;
 	char *o = b->data;
 	memcpy(o, k->head, k->head_len);
 	o += k->head_len;
@@ -339,8 +342,10 @@ void api_sheet_get(struct request *req)
 		s->hits++;
 	}
 	k->used = s->asks;
-	if (!k->body)
+	if (!k->body || k->stale) {
 		k->body = assemble(app, k);
+		k->stale = false;
+	}
 	trim(s, k);
 	if (http_etag_matches(req, k->body->etag)) {
 		http_reply_not_modified(req, k->body->etag);
@@ -375,8 +380,7 @@ void api_sheet_note(struct app *app, const struct score_ack *ack, uint64_t gen)
 			memcpy(k->updated[hit->row], ack->at, sizeof k->updated[hit->row]);
 		free(k->text[hit->row]);
 		k->text[hit->row] = NULL;
-		body_unref(k->body);
-		k->body = NULL;
+		k->stale = true;
 		k->judge_gen = gen;
 		return;
 	}

@@ -7,14 +7,33 @@
 
 #include "xmalloc.h"
 
-struct body *body_new(size_t len)
+static struct body *body_alloc(size_t len, size_t cap)
 {
-	struct body *b = xmalloc(sizeof *b + len + 1);
+	struct body *b = xmalloc(sizeof *b + cap + 1);
 	b->refs = 1;
 	b->len = len;
+	b->cap = cap;
 	b->etag[0] = '\0';
 	b->data[len] = '\0';
 	return b;
+}
+
+struct body *body_new(size_t len)
+{
+	return body_alloc(len, len);
+}
+
+struct body *body_renew(struct body *b, size_t len)
+{
+	if (b && b->refs == 1 && b->cap >= len) {
+		/* nobody is sending it: fill it again rather than touch new pages */
+		b->len = len;
+		b->etag[0] = '\0';
+		b->data[len] = '\0';
+		return b;
+	}
+	body_unref(b);
+	return body_alloc(len, len + len / 8);
 }
 
 struct body *body_ref(struct body *b)

@@ -12,12 +12,18 @@
 struct body {
 	unsigned refs;
 	size_t len;
+	size_t cap;               /* bytes data has room for */
 	char etag[64];            /* quoted entity tag, or "" */
 	char data[];              /* len bytes */
 };
 
 /* A body of len bytes to fill in, with one reference (the caller's). */
 struct body *body_new(size_t len);
+
+/* b itself if nobody else holds it (refs 1: the caller's) and it has room
+ * for len bytes, to be filled again; otherwise a new body of len bytes with
+ * some room to spare, and b's reference dropped. */
+struct body *body_renew(struct body *b, size_t len);
 
 /* Takes a reference; returns b. */
 struct body *body_ref(struct body *b);

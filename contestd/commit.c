@@ -53,6 +53,7 @@ struct commit_queue {
 	bool call_next;               /* fairness: after a group, a waiting call goes first */
 
 	_Atomic uint64_t batches, jobs, n_run;
+	_Atomic int wal_frames;       /* pages in the WAL after the last commit or checkpoint */
 	_Atomic size_t run_done, run_total;
 	size_t unanswered;            /* handed over, done not yet run (loop thread) */
 	struct commit_job *free_jobs; /* the loop's free list */
@@ -169,6 +170,26 @@ static void wake_loop(struct commit_queue *q)
 	/* EAGAIN: the pipe is full of wake-ups already; the loop drains them all */
 }
 
+/* A checkpoint copies the WAL into the database once it has grown this
+ * many pages. The writer makes it itself, between groups, after their
+ * answers are on their way (not inside a COMMIT, as SQLite's automatic
+ * checkpoint would): under continuous commits only the writer can find the
+ * WAL entirely copied when it starts a transaction, and so start it over
+ * instead of letting it grow without end. */
+#define CHECKPOINT_PAGES 2000
+
+static void checkpoint(struct commit_queue *q)
+{
+	int frames = store_wal_frames(q->store), copied = 0;
+	if (frames >= CHECKPOINT_PAGES) {
+		struct ct_err err;
+		ct_err_clear(&err);
+		if (store_checkpoint(q->store, &frames, &copied, &err) != CT_OK)
+			log_msg("checkpoint of the WAL failed: %s", err.msg);
+	}
+	atomic_store(&q->wal_frames, frames);
+}
+
 static void *writer_main(void *arg)
 {
 	struct commit_queue *q = arg;
@@ -225,6 +246,7 @@ static void *writer_main(void *arg)
 		q->busy = false;
 		pthread_mutex_unlock(&q->lock);
 		wake_loop(q);
+		checkpoint(q);
 		pthread_mutex_lock(&q->lock);
 	}
 	pthread_mutex_unlock(&q->lock);
@@ -276,6 +298,11 @@ enum ct_status commit_new(struct event_base *base, const char *db_path, int max_
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->wake, NULL);
 	enum ct_status rc = store_open(db_path, &q->store, err);
+	if (rc == CT_OK)
+		rc = store_no_autocheckpoint(q->store, err);
+	if (rc == CT_OK)
+		rc = store_gather_wal(q->store, err);
+
 	if (rc == CT_OK) {
 		if (v)
 			store_on_commit(q->store, versions_note, v);
@@ -289,8 +316,11 @@ enum ct_status commit_new(struct event_base *base, const char *db_path, int max_
 		int e = pthread_create(&q->thread, NULL, writer_main, q);
 		if (e != 0)
 			rc = ct_fail(err, CT_INTERNAL, "cannot start the writer thread: %s", strerror(e));
+		else
+			pthread_setname_np(q->thread, "contestd-writer"); /* for top and perf */
 		q->started = e == 0;
 	}
+
 	if (rc != CT_OK) {
 		commit_free(q);
 		return rc;
@@ -378,6 +408,7 @@ void commit_stats(struct commit_queue *q, struct commit_stats *out)
 	out->calls = atomic_load(&q->n_run);
 	out->run_done = atomic_load(&q->run_done);
 	out->run_total = atomic_load(&q->run_total);
+	out->wal_frames = atomic_load(&q->wal_frames);
 }
 
 bool commit_idle(struct commit_queue *q)

@@ -7,7 +7,8 @@
  * same transaction; a failed commit fails its whole group (CT_UNAVAILABLE).
  * Outcomes go back to the event loop through each job's callback, called
  * on the loop thread after the commit: the queue never answers a request
- * and picks no HTTP status. */
+ * and picks no HTTP status. The writer also copies the WAL into the
+ * database (a checkpoint) between groups, once it has grown. */
 #ifndef CONTESTD_COMMIT_H
 #define CONTESTD_COMMIT_H
 
@@ -78,6 +79,7 @@ struct commit_stats {
 	size_t queued;               /* submissions and calls waiting */
 	bool busy;                   /* the writer is committing now */
 	size_t run_done, run_total;  /* rows of the run in progress (0, 0: none) */
+	int wal_frames;              /* pages in the WAL after the last commit or checkpoint */
 };
 
 /* Counts, from any thread. */

@@ -116,11 +116,26 @@ static void append(const char *text)
 {
 	struct timeval tv;
 	gettimeofday(&tv, NULL);
-	struct tm tm;
-	gmtime_r(&tv.tv_sec, &tm);
+	/* the date and time formatted once a second (lock held) */
+	static time_t last = (time_t)-1;
+	static char stamp[32];
+	static size_t stamp_len;
+	if (tv.tv_sec != last) {
+		struct tm tm;
+		gmtime_r(&tv.tv_sec, &tm);
+		stamp_len = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+		last = tv.tv_sec;
+	}
 	char line[2048 * 4 + 64];
-	size_t o = strftime(line, 32, "%Y-%m-%dT%H:%M:%S", &tm);
-	o += (size_t)snprintf(line + o, sizeof line - o, ".%03ldZ contestd: ", (long)(tv.tv_usec / 1000));
+	memcpy(line, stamp, stamp_len);
+	size_t o = stamp_len;
+	long ms = (long)(tv.tv_usec / 1000);
+	line[o++] = '.';
+	line[o++] = (char)('0' + ms / 100);
+	line[o++] = (char)('0' + ms / 10 % 10);
+	line[o++] = (char)('0' + ms % 10);
+	memcpy(line + o, "Z contestd: ", 12);
+	o += 12;
 	for (const unsigned char *p = (const unsigned char *)text; *p && o + 8 < sizeof line; p++) {
 		if (*p < 0x20 || *p == 0x7F || *p == '\\')
 			o += (size_t)snprintf(line + o, sizeof line - o, "\\x%02X", *p);

@@ -4,6 +4,7 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -353,6 +354,11 @@ int main(int argc, char **argv)
 {
 	struct app app;
 	memset(&app, 0, sizeof app);
+	/* Large blocks (an import's body and rows, an event's values, encoded
+	 * answers) come and go: mapped on their own and given back when freed,
+	 * rather than left in the heap to raise the resident set for good
+	 * (glibc would otherwise raise this threshold as they are freed). */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	xmalloc_json();
 	parse_flags(argc, argv, &app.cfg);
 	/* The database, its -wal/-shm, the admin secret and any copy made by a
@@ -377,6 +383,11 @@ int main(int argc, char **argv)
 	app.versions = versions_new();
 	store_on_commit(app.store, versions_note, app.versions);
 	store_set_busy_ms(app.store, LOOP_BUSY_MS);
+	/* the writer's checkpointer copies the WAL: not the event loop */
+	if (store_no_autocheckpoint(app.store, &err) != CT_OK) {
+		fprintf(stderr, "contestd: %s: %s\n", app.cfg.db_path, err.msg);
+		return 1;
+	}
 	app.base = event_base_new();
 	if (!app.base) {
 		fprintf(stderr, "contestd: cannot create the event loop\n");

@@ -4,6 +4,7 @@
 
 #include <assert.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,13 +69,37 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct ct_err *err)
 	return NULL;
 }
 
+/* Statements are finalized only when their connection closes; this counts
+ * the closes, so that no remembered parameter index outlives its statement
+ * (whose address may be reused). */
+static _Atomic unsigned closes;
+
+/* The index of parameter name (a string constant) of s. sqlite3's lookup
+ * compares every name of the statement; a small table per thread remembers
+ * where it was found. */
+#define PARAM_SLOTS 512
+
 static int param(sqlite3_stmt *s, const char *name)
 {
+	static _Thread_local struct {
+		const sqlite3_stmt *stmt;
+		const char *name;
+		unsigned closes;
+		int index;
+	} seen[PARAM_SLOTS];
+	size_t h = (size_t)((((uintptr_t)s >> 4) ^ ((uintptr_t)name >> 2)) * 2654435761u) % PARAM_SLOTS;
+	unsigned now = atomic_load_explicit(&closes, memory_order_acquire);
+	if (seen[h].stmt == s && seen[h].name == name && seen[h].closes == now)
+		return seen[h].index;
 	int i = sqlite3_bind_parameter_index(s, name);
 	if (i == 0) {
 		fprintf(stderr, "contestd: bug: no SQL parameter %s in: %s\n", name, sqlite3_sql(s));
 		abort();
 	}
+	seen[h].stmt = s;
+	seen[h].name = name;
+	seen[h].closes = now;
+	seen[h].index = i;
 	return i;
 }
 
@@ -207,46 +232,138 @@ static enum ct_status migrate(struct store *st, struct ct_err *err)
 	return CT_OK;
 }
 
-/* ---- timing syncs ----
- * A VFS that passes everything to the default one (unix) and times xSync,
- * the fdatasync of every commit, for /metrics. Registered as the default
- * before the first database is opened. */
+/* ---- the VFS: timed syncs, gathered WAL writes ----
+ * A VFS that passes everything to the default one (unix) but for two
+ * things. It times xSync, the fdatasync of every commit, for /metrics.
+ * And on a connection that asks for it (store_gather_wal), the writes of
+ * WAL frames (a 24-byte header, then the page: two system calls a frame)
+ * are gathered in memory and written in one call when they must reach the
+ * file: before its sync (so a commit is as durable as before), before a
+ * read, size or truncation of the WAL, before a write elsewhere in it, when
+ * the buffer is full, at close, and before the connection gives up the
+ * WAL's write lock (so that no frame of a transaction that rolled back is
+ * written once another connection may be writing there). Registered as the
+ * default before the first database is opened. */
 
 static sqlite3_vfs *real_vfs;
 static store_sync_fn sync_observer;
 static sqlite3_vfs timed_vfs;
 static pthread_once_t timed_once = PTHREAD_ONCE_INIT;
 
+#define GATHER_BYTES (1u << 20)
+
 struct timed_file {
 	sqlite3_file base;        /* pMethods: timed_methods */
 	sqlite3_file *real;       /* the default VFS's file, allocated right after */
+	char *buf;                /* a WAL whose writes are gathered: GATHER_BYTES, or NULL */
+	size_t len;               /* bytes gathered */
+	sqlite3_int64 off;        /* where buf[0] goes in the file */
+	struct timed_file *wal;   /* a database file: its connection's gathering WAL, or NULL */
 };
 
-#define REAL(f) (((struct timed_file *)(f))->real)
+#define TF(f) ((struct timed_file *)(f))
+#define REAL(f) (TF(f)->real)
 
-static int t_close(sqlite3_file *f) { return REAL(f)->pMethods->xClose(REAL(f)); }
-static int t_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o) { return REAL(f)->pMethods->xRead(REAL(f), b, n, o); }
-static int t_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o) { return REAL(f)->pMethods->xWrite(REAL(f), b, n, o); }
-static int t_truncate(sqlite3_file *f, sqlite3_int64 n) { return REAL(f)->pMethods->xTruncate(REAL(f), n); }
-static int t_size(sqlite3_file *f, sqlite3_int64 *n) { return REAL(f)->pMethods->xFileSize(REAL(f), n); }
+/* The most the default VFS writes in one call: it masks a write's length
+ * to 17 bits (os_unix.c seekAndWriteFd). */
+#define WRITE_MAX (124u * 1024)
+
+/* Writes what is gathered. */
+static int flush(struct timed_file *f)
+{
+	int rc = SQLITE_OK;
+	for (size_t done = 0; done < f->len && rc == SQLITE_OK;) {
+		size_t n = f->len - done < WRITE_MAX ? f->len - done : WRITE_MAX;
+		rc = f->real->pMethods->xWrite(f->real, f->buf + done, (int)n, f->off + (sqlite3_int64)done);
+		done += n;
+	}
+	f->len = 0;
+	return rc;
+}
+
+static int t_close(sqlite3_file *f)
+{
+	int rc = flush(TF(f));
+	free(TF(f)->buf);
+	TF(f)->buf = NULL;
+	int rc2 = REAL(f)->pMethods->xClose(REAL(f));
+	return rc != SQLITE_OK ? rc : rc2;
+}
+
+static int t_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
+{
+	int rc = flush(TF(f));
+	return rc != SQLITE_OK ? rc : REAL(f)->pMethods->xRead(REAL(f), b, n, o);
+}
+
+static int t_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
+{
+	struct timed_file *tf = TF(f);
+	if (!tf->buf)
+		return tf->real->pMethods->xWrite(tf->real, b, n, o);
+	if (tf->len && (o != tf->off + (sqlite3_int64)tf->len || tf->len + (size_t)n > GATHER_BYTES)) {
+		int rc = flush(tf);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	if ((size_t)n > WRITE_MAX)
+		return tf->real->pMethods->xWrite(tf->real, b, n, o);
+	if (!tf->len)
+		tf->off = o;
+	memcpy(tf->buf + tf->len, b, (size_t)n);
+	tf->len += (size_t)n;
+	return SQLITE_OK;
+}
+
+static int t_truncate(sqlite3_file *f, sqlite3_int64 n)
+{
+	int rc = flush(TF(f));
+	return rc != SQLITE_OK ? rc : REAL(f)->pMethods->xTruncate(REAL(f), n);
+}
+
+static int t_size(sqlite3_file *f, sqlite3_int64 *n)
+{
+	int rc = flush(TF(f));
+	return rc != SQLITE_OK ? rc : REAL(f)->pMethods->xFileSize(REAL(f), n);
+}
+
+static int t_control(sqlite3_file *f, int op, void *a)
+{
+	int rc = flush(TF(f));
+	return rc != SQLITE_OK ? rc : REAL(f)->pMethods->xFileControl(REAL(f), op, a);
+}
+
 static int t_lock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xLock(REAL(f), l); }
 static int t_unlock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xUnlock(REAL(f), l); }
 static int t_reserved(sqlite3_file *f, int *r) { return REAL(f)->pMethods->xCheckReservedLock(REAL(f), r); }
-static int t_control(sqlite3_file *f, int op, void *a) { return REAL(f)->pMethods->xFileControl(REAL(f), op, a); }
 static int t_sector(sqlite3_file *f) { return REAL(f)->pMethods->xSectorSize(REAL(f)); }
 static int t_device(sqlite3_file *f) { return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f)); }
 static int t_shm_map(sqlite3_file *f, int pg, int sz, int ext, void volatile **p) { return REAL(f)->pMethods->xShmMap(REAL(f), pg, sz, ext, p); }
-static int t_shm_lock(sqlite3_file *f, int o, int n, int fl) { return REAL(f)->pMethods->xShmLock(REAL(f), o, n, fl); }
 static void t_shm_barrier(sqlite3_file *f) { REAL(f)->pMethods->xShmBarrier(REAL(f)); }
 static int t_shm_unmap(sqlite3_file *f, int del) { return REAL(f)->pMethods->xShmUnmap(REAL(f), del); }
 static int t_fetch(sqlite3_file *f, sqlite3_int64 o, int n, void **p) { return REAL(f)->pMethods->xFetch(REAL(f), o, n, p); }
 static int t_unfetch(sqlite3_file *f, sqlite3_int64 o, void *p) { return REAL(f)->pMethods->xUnfetch(REAL(f), o, p); }
 
+/* The WAL's write lock is the first of the shared-memory locks (wal.c's
+ * WAL_WRITE_LOCK): its frames are written before it is given up. */
+static int t_shm_lock(sqlite3_file *f, int ofst, int n, int flags)
+{
+	struct timed_file *tf = TF(f);
+	if (tf->wal && (flags & SQLITE_SHM_UNLOCK) && ofst == 0 && n >= 1) {
+		int rc = flush(tf->wal);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return tf->real->pMethods->xShmLock(tf->real, ofst, n, flags);
+}
+
 static int t_sync(sqlite3_file *f, int flags)
 {
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	int rc = REAL(f)->pMethods->xSync(REAL(f), flags);
+	int rc = flush(TF(f));
+	if (rc == SQLITE_OK)
+		rc = REAL(f)->pMethods->xSync(REAL(f), flags);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	store_sync_fn fn = sync_observer;
 	if (fn)
@@ -270,8 +387,8 @@ static int t_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags
 {
 	(void)vfs;
 	struct timed_file *tf = (struct timed_file *)f;
+	memset(tf, 0, sizeof *tf);
 	tf->real = (sqlite3_file *)&tf[1];
-	tf->base.pMethods = NULL;
 	int rc = real_vfs->xOpen(real_vfs, name, tf->real, flags, out_flags);
 	const sqlite3_io_methods *m = tf->real->pMethods;
 	if (m) {
@@ -281,8 +398,31 @@ static int t_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags
 	return rc;
 }
 
+/* Whether f is one of this VFS's files. */
+static bool ours(const sqlite3_file *f)
+{
+	return f && f->pMethods >= &timed_methods[1] && f->pMethods <= &timed_methods[3];
+}
+
+enum ct_status store_gather_wal(struct store *st, struct ct_err *err)
+{
+	sqlite3_file *db = NULL, *wal = NULL;
+	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_FILE_POINTER, &db) != SQLITE_OK ||
+	    sqlite3_file_control(st->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK)
+		return ct_fail(err, CT_INTERNAL, "cannot find the database's files");
+	if (!ours(db) || !ours(wal))
+		return CT_OK; /* not opened through this VFS, or no WAL open yet: written as they come */
+	if (!TF(wal)->buf)
+		TF(wal)->buf = xmalloc(GATHER_BYTES);
+	TF(db)->wal = TF(wal);
+	return CT_OK;
+}
+
 static void timed_register(void)
 {
+	/* no memory statistics: they take a global mutex on every allocation
+	 * (before the library initializes, which sqlite3_vfs_find does) */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	real_vfs = sqlite3_vfs_find(NULL);
 	if (!real_vfs)
 		return;
@@ -365,6 +505,7 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
+	atomic_fetch_add_explicit(&closes, 1, memory_order_release);
 	for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
 		sqlite3_finalize(st->stmts[i].stmt);
 	sqlite3_close(st->db);
@@ -437,6 +578,34 @@ enum ct_status store_begin(struct store *st, struct ct_err *err)
 enum ct_status store_read_begin(struct store *st, struct ct_err *err)
 {
 	return run(st, SQL_BEGIN_READ, err);
+}
+
+static int on_wal(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	(void)db;
+	(void)name;
+	((struct store *)arg)->wal_frames = frames;
+	return SQLITE_OK;
+}
+
+enum ct_status store_no_autocheckpoint(struct store *st, struct ct_err *err)
+{
+	(void)err;
+	/* our hook replaces SQLite's automatic checkpoint (which is one) */
+	sqlite3_wal_hook(st->db, on_wal, st);
+	return CT_OK;
+}
+
+int store_wal_frames(struct store *st)
+{
+	return st->wal_frames;
+}
+
+enum ct_status store_checkpoint(struct store *st, int *wal_frames, int *copied, struct ct_err *err)
+{
+	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, wal_frames, copied);
+	/* BUSY: another checkpoint runs, or a writer holds what it needs; next time */
+	return rc == SQLITE_OK || rc == SQLITE_BUSY ? CT_OK : store_fail(st, rc, err);
 }
 
 int64_t store_total_changes(struct store *st)

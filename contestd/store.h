@@ -35,6 +35,24 @@ enum ct_status store_open_reader(const char *path, struct store **out, struct ct
  * error; safe to call from any thread while st is open. */
 void store_interrupt(struct store *st);
 
+/* Commits on st no longer checkpoint the WAL themselves (the writer thread
+ * does, store_checkpoint): a checkpoint copies pages into the database
+ * file and fsyncs it, no work for a COMMIT or for the event loop. */
+enum ct_status store_no_autocheckpoint(struct store *st, struct ct_err *err);
+
+/* Pages in the WAL after st's last commit (0 before the first). */
+int store_wal_frames(struct store *st);
+
+/* A passive checkpoint: copies what it can of the WAL into the database
+ * without waiting for anyone. *wal_frames: frames in the WAL; *copied:
+ * how many of them are in the database now. */
+enum ct_status store_checkpoint(struct store *st, int *wal_frames, int *copied, struct ct_err *err);
+
+/* Gathers the WAL writes of st's transactions in memory and writes them
+ * in one system call at the commit's sync (or earlier when they must reach
+ * the file): for the connection that commits most, the writer. */
+enum ct_status store_gather_wal(struct store *st, struct ct_err *err);
+
 /* Rows inserted, updated or deleted through st since it was opened. */
 int64_t store_total_changes(struct store *st);
 

@@ -36,6 +36,7 @@ struct store {
 	size_t savepoint_changes; /* n_changes when the savepoint was set */
 	store_commit_fn on_commit;
 	void *on_commit_arg;
+	int wal_frames;           /* pages in the WAL after the last commit (sqlite3_wal_hook) */
 };
 
 /* Returns the statement prepared once from the constant sql (identified by

@@ -439,7 +439,17 @@ static enum ct_status write_value(struct store *st, const char *actor, const str
 		/* the event's data_version is bumped once, at the commit */
 		store_note(st, STORE_CHANGE_VALUES, e->id, j->id);
 		char object[256], before[DEC_TEXT_MAX], after[DEC_TEXT_MAX];
-		snprintf(object, sizeof object, "%s/%s/%s/%s", e->code, c->code, k->code, j->code);
+		/* "E/CODE/K/J": codes are at most CODE_MAX bytes each */
+		const char *parts[4] = {e->code, c->code, k->code, j->code};
+		size_t o = 0;
+		for (int i = 0; i < 4; i++) {
+			size_t n = strnlen(parts[i], CODE_MAX);
+			if (i)
+				object[o++] = '/';
+			memcpy(object + o, parts[i], n);
+			o += n;
+		}
+		object[o] = '\0';
 		rc = store_audit(st, actor, "score", object, had ? dec_format(old_value, before) : NULL,
 				 dec_format(p->value_c, after), err);
 	}
