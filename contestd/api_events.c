@@ -545,6 +545,8 @@ void api_criterion_patch(struct request *req)
 		rc = decode_max_method(req->body, -1, false, &max_c, &p.has_method, &p.method, &err);
 	if (rc == CT_OK && json_object_get(req->body, "max") && max_c < 0)
 		rc = jin_bad(&err, -1, "max", "cannot be empty");
+	if (rc == CT_OK && json_object_get(req->body, "method") && !p.has_method)
+		rc = jin_bad(&err, -1, "method", "cannot be empty");
 	p.max_c = (int32_t)max_c;
 	if (rc == CT_OK && !p.description && p.max_c < 0 && !p.has_method)
 		rc = ct_fail(&err, CT_INVALID, "nothing to change: give description, max or method");

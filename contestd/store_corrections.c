@@ -242,20 +242,23 @@ struct module_ref {
 	uint32_t criteria;
 };
 
-/* The row of sql (binding :event and :code) naming the kind ("module")
- * code of event: CT_OK with *out ready to read (the caller resets it),
- * CT_NOT_FOUND saying there is no such thing. */
+/* The row of sql naming the kind ("module") code (bound as :code) of
+ * event (its id bound as :event; NULL for a contestant or a judge, who
+ * are named in the whole contest): CT_OK with *out ready to read (the
+ * caller resets it), CT_NOT_FOUND saying there is no such thing. */
 static enum ct_status code_row(struct store *st, const char *sql, int64_t event_id, const char *event,
 			       const char *kind, const char *code, sqlite3_stmt **out, struct ct_err *err)
 {
 	sqlite3_stmt *s = *out = store_stmt(st, sql, err);
 	if (!s)
 		return CT_INTERNAL;
-	store_bind_int(s, ":event", event_id);
+	if (event)
+		store_bind_int(s, ":event", event_id);
 	store_bind_text(s, ":code", code);
 	enum ct_status rc = store_row(st, s, err);
 	if (rc == CT_NOT_FOUND)
-		return ct_fail(err, CT_NOT_FOUND, "no %s %s in event %s", kind, code, event);
+		return ct_fail(err, CT_NOT_FOUND, "no %s %s%s%s", kind, code, event ? " in event " : "",
+			       event ? event : "");
 	return rc;
 }
 
@@ -562,7 +565,7 @@ static const char SQL_PERSON[] =
 	"SELECT c.id, c.name, coalesce(o.name, ''), coalesce(c.organization_id, 0), c.members, c.id_number, "
 	"c.status, coalesce(c.anon_code, ''), e.id, e.code, e.state FROM contestants c "
 	"JOIN events e ON e.id = c.event_id LEFT JOIN organizations o ON o.id = c.organization_id "
-	"WHERE c.reg_id = :reg";
+	"WHERE c.reg_id = :code";
 static const char SQL_PERSON_SET[] =
 	"UPDATE contestants SET name = :name, organization_id = nullif(:org, 0), members = :members, "
 	"id_number = :idn WHERE id = :id";
@@ -578,13 +581,8 @@ static void person_free(struct person *p)
 
 static enum ct_status person_ref(struct store *st, const char *reg_id, struct person *p, struct ct_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_PERSON, err);
-	if (!s)
-		return CT_INTERNAL;
-	store_bind_text(s, ":reg", reg_id);
-	enum ct_status rc = store_row(st, s, err);
-	if (rc == CT_NOT_FOUND)
-		return ct_fail(err, CT_NOT_FOUND, "no contestant %s", reg_id);
+	sqlite3_stmt *s;
+	enum ct_status rc = code_row(st, SQL_PERSON, 0, NULL, "contestant", reg_id, &s, err);
 	if (rc != CT_OK)
 		return rc;
 	p->id = sqlite3_column_int64(s, 0);
@@ -718,13 +716,8 @@ struct judge_ref {
 
 static enum ct_status judge_ref(struct store *st, const char *code, struct judge_ref *j, struct ct_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_JUDGE_REF, err);
-	if (!s)
-		return CT_INTERNAL;
-	store_bind_text(s, ":code", code);
-	enum ct_status rc = store_row(st, s, err);
-	if (rc == CT_NOT_FOUND)
-		return ct_fail(err, CT_NOT_FOUND, "no judge %s", code);
+	sqlite3_stmt *s;
+	enum ct_status rc = code_row(st, SQL_JUDGE_REF, 0, NULL, "judge", code, &s, err);
 	if (rc != CT_OK)
 		return rc;
 	j->id = sqlite3_column_int64(s, 0);
@@ -735,10 +728,11 @@ static enum ct_status judge_ref(struct store *st, const char *code, struct judge
 	return CT_OK;
 }
 
-/* Which contestants judge j is recused from once the judge's organization
- * is new_org, in each event the judge scores, each event allowing it. */
-static enum ct_status judge_recusals(struct store *st, const char *code, const struct judge_ref *j, int64_t new_org,
-				     struct recusals *r, struct ct_err *err)
+/* Which contestants judge j (code, called name) is recused from once the
+ * judge's organization is new_org, in each event the judge scores, each
+ * event allowing it. */
+static enum ct_status judge_recusals(struct store *st, const char *code, const char *name, const struct judge_ref *j,
+				     int64_t new_org, struct recusals *r, struct ct_err *err)
 {
 	if (new_org == j->org)
 		return CT_OK;
@@ -761,7 +755,7 @@ static enum ct_status judge_recusals(struct store *st, const char *code, const s
 		store_col_copy(s, 2, c->reg_id, sizeof c->reg_id);
 		store_col_copy(s, 3, c->code, sizeof c->code);
 		snprintf(c->judge, sizeof c->judge, "%s", code);
-		snprintf(c->judge_name, sizeof c->judge_name, "%s", j->name);
+		snprintf(c->judge_name, sizeof c->judge_name, "%s", name);
 		c->recused = sqlite3_column_int(s, 4) != 0;
 		c->values = sqlite3_column_int64(s, 5);
 	}
@@ -783,9 +777,9 @@ enum ct_status store_judge_set(struct store *st, const char *actor, const char *
 	int64_t org = j.org;
 	if (rc == CT_OK && p->organization)
 		rc = store_org_ensure(st, p->organization, &org, err);
-	if (rc == CT_OK)
-		rc = judge_recusals(st, code, &j, org, &r, err);
 	const char *name = p->name ? p->name : j.name;
+	if (rc == CT_OK)
+		rc = judge_recusals(st, code, name, &j, org, &r, err);
 	const char *organization = p->organization ? p->organization : j.organization;
 	sqlite3_stmt *s = rc == CT_OK ? store_stmt(st, SQL_JUDGE_SET, err) : NULL;
 	if (rc == CT_OK && !s)

@@ -208,7 +208,8 @@ void audit_replay_feed(struct audit_replay *r, int64_t seq, const struct audit_r
 	} else if (strcmp(action, workflow_action_name(WF_UNREGISTER)) == 0) {
 		const char *slash = strchr(object, '/');
 		struct entry *c = slash ? find(&r->contestants, slash + 1) : NULL;
-		if (c && strlen(c->event) == (size_t)(slash - object) && strncmp(c->event, object, (size_t)(slash - object)) == 0) {
+		size_t len = slash ? (size_t)(slash - object) : 0;
+		if (c && strlen(c->event) == len && strncmp(c->event, object, len) == 0) {
 			c->state = NULL;
 			c->seq = seq;
 		}

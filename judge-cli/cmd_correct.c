@@ -129,7 +129,7 @@ out:
 const struct cmd_entry cmd_event_set_entry = {
 	.name = "event set",
 	.args = "EVENT",
-	.summary = "correct an event's name or settings while it is in setup (organizer)",
+	.summary = "correct an event's name or settings (before its draw)",
 	.help = "Only while the event is in setup (before its draw). The score sheet is\n"
 		"checked again: a change the draw could never accept (a tie-break that is\n"
 		"not valid) is refused; what the draw would still refuse is printed as a\n"
@@ -164,7 +164,7 @@ static enum ct_status cmd_event_delete_run(struct cli *cli, const struct cmd_arg
 const struct cmd_entry cmd_event_delete_entry = {
 	.name = "event delete",
 	.args = "EVENT",
-	.summary = "delete an event in setup with its sheet, contestants and assignments",
+	.summary = "delete an event and all it holds (before its draw)",
 	.help = "Only while the event is in setup (before its draw). Its score sheet, its\n"
 		"contestants and its judges' assignments go with it; the judges stay\n"
 		"registered. Audited. To register it again: judge-cli import events, then\n"
@@ -208,7 +208,7 @@ out:
 const struct cmd_entry cmd_module_set_entry = {
 	.name = "module set",
 	.args = "EVENT MODULE",
-	.summary = "correct a module's name or weight while its event is in setup",
+	.summary = "correct a module's name or weight (before the draw)",
 	.help = "The score sheet is checked again as a whole: a change the draw could\n"
 		"never accept (a weight among modules without, weights over 100) is\n"
 		"refused; weights that do not add up to 100 yet are printed as a warning.\n"
@@ -240,7 +240,7 @@ static enum ct_status cmd_module_delete_run(struct cli *cli, const struct cmd_ar
 const struct cmd_entry cmd_module_delete_entry = {
 	.name = "module delete",
 	.args = "EVENT MODULE",
-	.summary = "delete a module with its criteria while its event is in setup",
+	.summary = "delete a module and its criteria (before the draw)",
 	.help = "The score sheet is checked again: what the draw would still refuse (a\n"
 		"tie-break naming the module, weights short of 100) is printed as a\n"
 		"warning. Audited.",
@@ -271,7 +271,7 @@ out:
 const struct cmd_entry cmd_criterion_set_entry = {
 	.name = "criterion set",
 	.args = "EVENT CRITERION",
-	.summary = "correct a criterion's description, max or method while its event is in setup",
+	.summary = "correct a criterion's description, max or method (before the draw)",
 	.help = "The score sheet is checked again as a whole: a change that leaves a\n"
 		"module without a criterion that gives marks (a deduction) is refused.\n"
 		"A module's name and weight: judge-cli module set. A code cannot change:\n"
@@ -303,7 +303,7 @@ static enum ct_status cmd_criterion_delete_run(struct cli *cli, const struct cmd
 const struct cmd_entry cmd_criterion_delete_entry = {
 	.name = "criterion delete",
 	.args = "EVENT CRITERION",
-	.summary = "delete a criterion while its event is in setup",
+	.summary = "delete a criterion (before the draw)",
 	.help = "The last criterion of a module takes the module with it. Refused when it\n"
 		"would leave a module of deductions only. Audited.",
 	.min_args = 2,
@@ -328,7 +328,7 @@ static enum ct_status cmd_contestant_delete_run(struct cli *cli, const struct cm
 const struct cmd_entry cmd_contestant_delete_entry = {
 	.name = "contestant delete",
 	.args = "REG_ID",
-	.summary = "delete a contestant while the event is in setup (organizer)",
+	.summary = "delete a contestant (before the draw)",
 	.help = "Only before the draw; after it a contestant who does not compete gets a\n"
 		"status: judge-cli contestant set REG_ID --status withdrawn --reason R.\n"
 		"Audited.",
@@ -417,7 +417,7 @@ static enum ct_status cmd_judge_delete_run(struct cli *cli, const struct cmd_arg
 const struct cmd_entry cmd_judge_delete_entry = {
 	.name = "judge delete",
 	.args = "CODE",
-	.summary = "delete a judge assigned to events in setup only (organizer)",
+	.summary = "delete a judge (whose events are all before their draw)",
 	.help = "Refused when an event the judge is assigned to is drawn or later (withdraw\n"
 		"the judge from it instead: judge-cli judge withdraw) or the judge has\n"
 		"entered a value. Ends the judge's logins. Audited.",
@@ -444,7 +444,7 @@ static enum ct_status cmd_judge_unassign_run(struct cli *cli, const struct cmd_a
 const struct cmd_entry cmd_judge_unassign_entry = {
 	.name = "judge unassign",
 	.args = "CODE EVENT",
-	.summary = "remove a judge's assignment to an event in setup (organizer)",
+	.summary = "remove a judge's assignment to an event (before its draw)",
 	.help = "Only before the event's draw; after it: judge-cli judge withdraw. To\n"
 		"change a judge's role, remove the assignment and import the judge's row\n"
 		"with the new role. The judge stays registered; a judge left without an\n"

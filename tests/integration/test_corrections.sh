@@ -208,6 +208,9 @@ judge_token J04 24682468 >/dev/null
 audit_has judge.set J04 'name 刘海波' 'name 刘海涛'
 audit_has judge.pin J04 - -
 expect_fail 'pin: must be 6 to 32 digits' jc judge set J04 --pin 12
+# --pin - reads the new PIN from standard input (never on the command line)
+printf '13572468\n' | jc judge set J04 --pin - >"$T/pin.out" || fail "judge set --pin -: $(cat "$T/pin.out")"
+judge_token J04 13572468 >/dev/null
 
 # ---------------------------------------------- an event deleted and again
 # TOUR's provisional results and progress are computed (results cached, the
