@@ -75,12 +75,15 @@ char *store_sheet_text(const struct event_data *d)
 }
 
 /* Audits one field of object as "FIELD OLD" -> "FIELD NEW" ("none" for
- * NULL or ""); an unchanged field is not audited. */
+ * NULL or ""), counting it in *n; an unchanged field is not audited. A
+ * correction that changes nothing bumps no data_version either: every bump
+ * comes with an audit record (see SQL_EVENT_ADD in store_setup.c). */
 static enum ct_status audit_field(struct store *st, const char *actor, const char *action, const char *object,
-				  const char *field, const char *old, const char *now, struct ct_err *err)
+				  const char *field, const char *old, const char *now, unsigned *n, struct ct_err *err)
 {
 	if (strcmp(old ? old : "", now ? now : "") == 0)
 		return CT_OK;
+	(*n)++;
 	char *a = xasprintf("%s %s", field, old && *old ? old : "none");
 	char *b = xasprintf("%s %s", field, now && *now ? now : "none");
 	enum ct_status rc = store_audit(st, actor, action, object, a, b, err);
@@ -110,6 +113,15 @@ static enum ct_status event_open(struct store *st, const char *event, enum wf_ac
 	return rc;
 }
 
+/* The end of every sheet change: the sheet checked whole, the event's
+ * data_version bumped when anything changed. */
+static enum ct_status sheet_changed(struct store *st, const char *event, int64_t event_id, bool changed,
+				    struct sheet_warnings *warn, struct ct_err *err)
+{
+	enum ct_status rc = store_sheet_check(st, event, warn, err);
+	return rc == CT_OK && changed ? store_bump(st, event_id, err) : rc;
+}
+
 /* ---- events ---- */
 
 static const char SQL_EVENT_SET[] =
@@ -131,7 +143,7 @@ static const char *mark_text(int64_t c, char buf[DEC_TEXT_MAX])
 /* Audits every changed setting of event d against its new values. */
 static enum ct_status audit_settings(struct store *st, const char *actor, const struct event_data *d,
 				     const char *name, const int32_t ratio_c[3], int64_t min_c, const char *tiebreak,
-				     int32_t pct, struct ct_err *err)
+				     int32_t pct, unsigned *n, struct ct_err *err)
 {
 	char r0[3 * DEC_TEXT_MAX + 3], r1[3 * DEC_TEXT_MAX + 3], m0[DEC_TEXT_MAX], m1[DEC_TEXT_MAX], p0[16], p1[16];
 	ratios_text(d->ratio_c, r0, sizeof r0);
@@ -147,7 +159,7 @@ static enum ct_status audit_settings(struct store *st, const char *actor, const 
 	};
 	enum ct_status rc = CT_OK;
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0] && rc == CT_OK; i++)
-		rc = audit_field(st, actor, "event.set", d->code, fields[i][0], fields[i][1], fields[i][2], err);
+		rc = audit_field(st, actor, "event.set", d->code, fields[i][0], fields[i][1], fields[i][2], n, err);
 	return rc;
 }
 
@@ -183,12 +195,11 @@ enum ct_status store_event_set(struct store *st, const char *actor, const char *
 	store_bind_int(s, ":pct", pct);
 	store_bind_int(s, ":id", d->id);
 	rc = store_exec_stmt(st, s, err);
+	unsigned changed = 0;
 	if (rc == CT_OK)
-		rc = store_sheet_check(st, event, warn, err);
+		rc = audit_settings(st, actor, d, name, ratio_c, min_c, tiebreak, pct, &changed, err);
 	if (rc == CT_OK)
-		rc = audit_settings(st, actor, d, name, ratio_c, min_c, tiebreak, pct, err);
-	if (rc == CT_OK)
-		rc = store_bump(st, d->id, err);
+		rc = sheet_changed(st, event, d->id, changed > 0, warn, err);
 out:
 	event_data_free(d);
 	return store_finish(st, rc, err);
@@ -285,14 +296,6 @@ static const char *weight_text(int32_t w, char buf[16])
 	return buf;
 }
 
-/* The end of every sheet change: the sheet checked whole, the event's
- * data_version bumped. */
-static enum ct_status sheet_changed(struct store *st, const char *event, int64_t event_id,
-				    struct sheet_warnings *warn, struct ct_err *err)
-{
-	enum ct_status rc = store_sheet_check(st, event, warn, err);
-	return rc == CT_OK ? store_bump(st, event_id, err) : rc;
-}
 
 enum ct_status store_module_set(struct store *st, const char *actor, const char *event, const char *module,
 				const struct module_patch *p, struct sheet_warnings *warn, struct ct_err *err)
@@ -319,13 +322,14 @@ enum ct_status store_module_set(struct store *st, const char *actor, const char 
 	rc = store_exec_stmt(st, s, err);
 	char object[80], w0[16], w1[16];
 	snprintf(object, sizeof object, "%s/%s", event, module);
+	unsigned changed = 0;
 	if (rc == CT_OK)
-		rc = sheet_changed(st, event, event_id, warn, err);
-	if (rc == CT_OK)
-		rc = audit_field(st, actor, "module.set", object, "name", m.name, name, err);
+		rc = audit_field(st, actor, "module.set", object, "name", m.name, name, &changed, err);
 	if (rc == CT_OK)
 		rc = audit_field(st, actor, "module.set", object, "weight", weight_text(m.weight, w0),
-				 weight_text(weight, w1), err);
+				 weight_text(weight, w1), &changed, err);
+	if (rc == CT_OK)
+		rc = sheet_changed(st, event, event_id, changed > 0, warn, err);
 	return store_finish(st, rc, err);
 }
 
@@ -362,7 +366,7 @@ enum ct_status store_module_delete(struct store *st, const char *actor, const ch
 	if (rc == CT_OK)
 		rc = module_drop(st, actor, event, module, &m, err);
 	if (rc == CT_OK)
-		rc = sheet_changed(st, event, event_id, warn, err);
+		rc = sheet_changed(st, event, event_id, true, warn, err);
 	if (rc == CT_OK)
 		*n_criteria = m.criteria;
 	return store_finish(st, rc, err);
@@ -432,16 +436,18 @@ enum ct_status store_criterion_set(struct store *st, const char *actor, const ch
 	store_bind_text(s, ":method", method_name(method));
 	store_bind_int(s, ":id", k.id);
 	rc = store_exec_stmt(st, s, err);
-	if (rc == CT_OK)
-		rc = sheet_changed(st, event, event_id, warn, err);
 	char m0[DEC_TEXT_MAX], m1[DEC_TEXT_MAX];
 	const char *fields[][3] = {
 		{"description", k.description, descr},
 		{"max", dec_format(k.max_c, m0), dec_format(max_c, m1)},
 		{"method", method_name(k.method), method_name(method)},
 	};
+	unsigned changed = 0;
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0] && rc == CT_OK; i++)
-		rc = audit_field(st, actor, "criterion.set", k.object, fields[i][0], fields[i][1], fields[i][2], err);
+		rc = audit_field(st, actor, "criterion.set", k.object, fields[i][0], fields[i][1], fields[i][2], &changed,
+				 err);
+	if (rc == CT_OK)
+		rc = sheet_changed(st, event, event_id, changed > 0, warn, err);
 	return store_finish(st, rc, err);
 }
 
@@ -473,7 +479,7 @@ enum ct_status store_criterion_delete(struct store *st, const char *actor, const
 		*module_deleted = rc == CT_OK;
 	}
 	if (rc == CT_OK)
-		rc = sheet_changed(st, event, event_id, warn, err);
+		rc = sheet_changed(st, event, event_id, true, warn, err);
 	if (rc != CT_OK)
 		*module_deleted = false;
 	return store_finish(st, rc, err);
@@ -603,10 +609,11 @@ static enum ct_status person_ref(struct store *st, const char *reg_id, struct pe
 /* Audits a changed id number, masked (never in full): also one corrected
  * in the digits the mask hides, so both sides may read the same. */
 static enum ct_status audit_id_number(struct store *st, const char *actor, const char *object, const char *old,
-				      const char *now, struct ct_err *err)
+				      const char *now, unsigned *n, struct ct_err *err)
 {
 	if (strcmp(old ? old : "", now ? now : "") == 0)
 		return CT_OK;
+	(*n)++;
 	char m0[ID_NUMBER_MAX * 2], m1[ID_NUMBER_MAX * 2];
 	char *a = xasprintf("id_number %s", old && *old ? id_number_mask(old, m0, sizeof m0) : "none");
 	char *b = xasprintf("id_number %s", now && *now ? id_number_mask(now, m1, sizeof m1) : "none");
@@ -654,10 +661,14 @@ enum ct_status store_contestant_identity(struct store *st, const char *actor, co
 		{"organization", c.organization, organization},
 		{"members", c.members, members},
 	};
+	unsigned changed = 0;
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0] && rc == CT_OK; i++)
-		rc = audit_field(st, actor, "contestant.identity", object, fields[i][0], fields[i][1], fields[i][2], err);
+		rc = audit_field(st, actor, "contestant.identity", object, fields[i][0], fields[i][1], fields[i][2],
+				 &changed, err);
 	if (rc == CT_OK)
-		rc = audit_id_number(st, actor, object, c.id_number, id_number, err);
+		rc = audit_id_number(st, actor, object, c.id_number, id_number, &changed, err);
+	if (rc == CT_OK && changed)
+		rc = store_bump(st, c.event_id, err);
 	*event_id = c.event_id;
 out:
 	person_free(&c);
@@ -790,12 +801,15 @@ enum ct_status store_judge_set(struct store *st, const char *actor, const char *
 		store_bind_int(s, ":id", j.id);
 		rc = store_exec_stmt(st, s, err);
 	}
+	unsigned changed = 0;
 	if (rc == CT_OK)
+		rc = audit_field(st, actor, "judge.set", code, "name", j.name, name, &changed, err);
+	if (rc == CT_OK)
+		rc = audit_field(st, actor, "judge.set", code, "organization", j.organization, organization, &changed,
+				 err);
+	/* the name shows in the chief's views, the organization decides recusal */
+	if (rc == CT_OK && changed)
 		rc = exec_id(st, SQL_JUDGE_BUMP, j.id, err);
-	if (rc == CT_OK)
-		rc = audit_field(st, actor, "judge.set", code, "name", j.name, name, err);
-	if (rc == CT_OK)
-		rc = audit_field(st, actor, "judge.set", code, "organization", j.organization, organization, err);
 	if (rc == CT_OK && p->pin_hash)
 		rc = store_judge_pin_set(st, actor, j.id, code, p->pin_hash, err);
 	return store_finish(st, recusals_done(&r, rc, changes, n_changes), err);

@@ -98,7 +98,8 @@ enum ct_status store_judge_pin_set(struct store *st, const char *actor, int64_t 
 
 /* The identity part of store_contestant_correct (name, organization,
  * members, id number) of the contestant reg_id, inside the caller's
- * transaction; *event_id is the contestant's event, for the caller's bump. */
+ * transaction, bumping the data_version of the contestant's event (its id
+ * in *event_id) when anything changed. */
 enum ct_status store_contestant_identity(struct store *st, const char *actor, const char *reg_id,
 					 const struct identity_patch *p, struct recusal_change **changes,
 					 size_t *n_changes, int64_t *event_id, struct ct_err *err);

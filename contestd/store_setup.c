@@ -640,10 +640,10 @@ enum ct_status store_contestant_correct(struct store *st, const char *actor, con
 	int64_t event_id = 0;
 	if (p)
 		rc = contestant_update(st, actor, reg_id, p, WF_SET_STATUS, -1, &event_id, err);
-	if (rc == CT_OK && id)
-		rc = store_contestant_identity(st, actor, reg_id, id, changes, n_changes, &event_id, err);
-	if (rc == CT_OK)
+	if (rc == CT_OK && p)
 		rc = store_bump(st, event_id, err);
+	if (rc == CT_OK && id) /* bumps when it changes anything */
+		rc = store_contestant_identity(st, actor, reg_id, id, changes, n_changes, &event_id, err);
 	if (rc == CT_CONFLICT && err)
 		err->index = -1;
 	return store_finish(st, rc, err);

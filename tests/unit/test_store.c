@@ -2379,6 +2379,12 @@ static void test_event_set(void **state)
 	assert_audited(f->path, "event.set|CNC|tiebreak module:B;time|tiebreak module:Z;time");
 	/* unchanged fields are not audited */
 	assert_int_equal(audit_rows(f->path, "event.set"), 4);
+	/* a correction that changes nothing changes no data_version either */
+	v = version(f, "CNC");
+	const struct event_patch same = {.name = "数控铣削", .min_award_c = -2, .discrepancy_pct = 20};
+	EXPECT(CT_OK, store_event_set(f->st, "organizer:admin", "CNC", &same, &warn, &err));
+	assert_int_equal(version(f, "CNC"), v);
+	assert_int_equal(audit_rows(f->path, "event.set"), 4);
 
 	/* an error of the sheet refuses the change whole */
 	struct event_patch bad = {.name = "不该改", .min_award_c = -2, .tiebreak = "time;time", .discrepancy_pct = -2};
