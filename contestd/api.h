@@ -70,6 +70,19 @@ void api_criteria_post(struct request *req);
 void api_draw_post(struct request *req);
 void api_lock_post(struct request *req);
 void api_unlock_post(struct request *req);
+void api_event_patch(struct request *req);
+void api_event_delete(struct request *req);
+void api_module_patch(struct request *req);
+void api_module_delete(struct request *req);
+void api_criterion_patch(struct request *req);
+void api_criterion_delete(struct request *req);
+void api_criteria_put(struct request *req);
+
+struct sheet_warnings;
+
+/* A score sheet's warnings as GET /api/v1/events/{event} lists them; new
+ * reference. */
+json_t *api_warnings_json(const struct sheet_warnings *warn);
 
 /* api_people.c */
 void api_contestants_post(struct request *req);
@@ -78,6 +91,10 @@ void api_contestant_patch(struct request *req);
 void api_judges_post(struct request *req);
 void api_checkin_post(struct request *req);
 void api_judge_withdraw_post(struct request *req);
+void api_contestant_delete(struct request *req);
+void api_judge_patch(struct request *req);
+void api_judge_delete(struct request *req);
+void api_judge_unassign(struct request *req);
 
 /* api_scores.c */
 void api_scores_post(struct request *req);

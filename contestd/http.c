@@ -54,6 +54,17 @@ static const struct route routes[] = {
 	{EVHTTP_REQ_GET, "/api/v1/audit", ACCESS_ADMIN, false, api_audit_get},
 	{EVHTTP_REQ_POST, "/api/v1/audit/verify", ACCESS_ADMIN, true, api_audit_verify_post},
 	{EVHTTP_REQ_POST, "/api/v1/audit/checkpoint", ACCESS_ADMIN, false, api_audit_checkpoint_post},
+	{EVHTTP_REQ_PATCH, "/api/v1/events/{}", ACCESS_ADMIN, true, api_event_patch},
+	{EVHTTP_REQ_DELETE, "/api/v1/events/{}", ACCESS_ADMIN, false, api_event_delete},
+	{EVHTTP_REQ_PATCH, "/api/v1/events/{}/modules/{}", ACCESS_ADMIN, true, api_module_patch},
+	{EVHTTP_REQ_DELETE, "/api/v1/events/{}/modules/{}", ACCESS_ADMIN, false, api_module_delete},
+	{EVHTTP_REQ_PATCH, "/api/v1/events/{}/criteria/{}", ACCESS_ADMIN, true, api_criterion_patch},
+	{EVHTTP_REQ_DELETE, "/api/v1/events/{}/criteria/{}", ACCESS_ADMIN, false, api_criterion_delete},
+	{EVHTTP_REQ_PUT, "/api/v1/criteria", ACCESS_ADMIN, true, api_criteria_put},
+	{EVHTTP_REQ_DELETE, "/api/v1/contestants/{}", ACCESS_ADMIN, false, api_contestant_delete},
+	{EVHTTP_REQ_PATCH, "/api/v1/judges/{}", ACCESS_ADMIN, true, api_judge_patch},
+	{EVHTTP_REQ_DELETE, "/api/v1/judges/{}", ACCESS_ADMIN, false, api_judge_delete},
+	{EVHTTP_REQ_DELETE, "/api/v1/events/{}/judges/{}", ACCESS_ADMIN, false, api_judge_unassign},
 };
 
 int http_status_of(enum ct_status st)

@@ -219,6 +219,21 @@ enum ct_status store_judges_add(struct store *st, const char *actor, const struc
 enum ct_status store_checkin(struct store *st, const char *actor, const struct checkin_row *rows,
 			     size_t n, struct ct_err *err);
 
+/* How an organization correction changes recusal (SPEC section 5: a judge
+ * never scores contestants of the judge's own organization) for a competed
+ * contestant of an event: one judge and one contestant each. */
+struct recusal_change {
+	char event[CODE_MAX + 1];
+	char reg_id[CODE_MAX + 1];
+	char code[CODE_MAX + 1];  /* anonymous code; "" before the draw */
+	char judge[CODE_MAX + 1];
+	char judge_name[256];
+	bool recused;             /* true: now recused, the judge's values on the contestant no longer
+				   * count (they stay stored and audited); false: no longer recused,
+				   * the judge now owes its values */
+	int64_t values;           /* the judge's current values on the contestant */
+};
+
 /* Changes one contestant (PATCH). status NULL / elapsed_s -2 / reason NULL
  * leave that field as is; elapsed_s -1 clears it. */
 struct contestant_patch {
@@ -228,6 +243,27 @@ struct contestant_patch {
 };
 enum ct_status store_contestant_patch(struct store *st, const char *actor, const char *reg_id,
 				      const struct contestant_patch *p, struct ct_err *err);
+
+/* A correction of a contestant's identity: NULL leaves a field as is; ""
+ * clears organization, members or id_number (a name cannot be empty). */
+struct identity_patch {
+	const char *name;
+	const char *organization;
+	const char *members;
+	const char *id_number;
+};
+
+/* store_contestant_patch with an identity correction (either may be NULL),
+ * in one transaction, each part as the workflow allows it in the event's
+ * state (status, time and reason: WF_SET_STATUS; the identity:
+ * WF_CORRECT_IDENTITY), every changed field audited old -> new (the id
+ * number masked). An organization change of a competed contestant that
+ * alters which scoring judges are recused from it needs WF_CHANGE_RECUSAL
+ * too; *changes (may be NULL) is then a new array of *n_changes such
+ * changes (caller frees), empty when none. */
+enum ct_status store_contestant_correct(struct store *st, const char *actor, const char *reg_id,
+					const struct contestant_patch *p, const struct identity_patch *id,
+					struct recusal_change **changes, size_t *n_changes, struct ct_err *err);
 
 /* ---- workflow ---- */
 
@@ -438,6 +474,118 @@ struct event_summary {
 enum ct_status store_events_list(struct store *st, int64_t judge_id, struct event_summary **out,
 				 size_t *n, struct ct_err *err);
 void event_summaries_free(struct event_summary *list, size_t n);
+
+/* ---- corrections (store_corrections.c; the criteria replacement is in
+ * store_setup.c). Each is one transaction: checked against the workflow in
+ * the event's state, audited old -> new, and bumping the data_version of
+ * the events whose results or views it changes. A change of a score sheet
+ * is checked whole with sheet_check: its errors refuse the change
+ * (CT_INVALID), its warnings go to *warn (may be NULL). ---- */
+
+/* A change of an event's settings: NULL, false or -2 leave a field as is. */
+struct event_patch {
+	const char *name;
+	bool ratios;              /* ratio_c holds new award ratios */
+	int32_t ratio_c[3];       /* hundredths of a per cent */
+	int64_t min_award_c;      /* -2 as is, -1 none */
+	const char *tiebreak;     /* "" none */
+	int32_t discrepancy_pct;  /* -2 as is */
+};
+
+/* Changes event's settings while it is in setup (WF_EDIT_SHEET). */
+enum ct_status store_event_set(struct store *st, const char *actor, const char *event,
+			       const struct event_patch *p, struct sheet_warnings *warn, struct ct_err *err);
+
+/* What an event held when it was deleted. */
+struct event_counts {
+	uint32_t modules, criteria, contestants, assignments;
+};
+
+/* Deletes event with its score sheet, contestants and judge assignments
+ * (WF_DELETE_EVENT: in setup only); the judges stay registered. */
+enum ct_status store_event_delete(struct store *st, const char *actor, const char *event,
+				  struct event_counts *out, struct ct_err *err);
+
+/* A change of a module: name NULL / weight -2 leave it as is; weight -1
+ * means none. */
+struct module_patch {
+	const char *name;
+	int32_t weight;
+};
+
+enum ct_status store_module_set(struct store *st, const char *actor, const char *event, const char *module,
+				const struct module_patch *p, struct sheet_warnings *warn, struct ct_err *err);
+
+/* Deletes a module with its criteria; *n_criteria is how many went. */
+enum ct_status store_module_delete(struct store *st, const char *actor, const char *event, const char *module,
+				   uint32_t *n_criteria, struct sheet_warnings *warn, struct ct_err *err);
+
+/* A change of a criterion: description NULL / max_c -1 / has_method false
+ * leave it as is. */
+struct criterion_patch {
+	const char *description;
+	int32_t max_c;
+	bool has_method;
+	enum method method;
+};
+
+enum ct_status store_criterion_set(struct store *st, const char *actor, const char *event, const char *criterion,
+				   const struct criterion_patch *p, struct sheet_warnings *warn,
+				   struct ct_err *err);
+
+/* Deletes a criterion; the last criterion of a module takes the module with
+ * it (*module_deleted). */
+enum ct_status store_criterion_delete(struct store *st, const char *actor, const char *event,
+				      const char *criterion, bool *module_deleted, struct sheet_warnings *warn,
+				      struct ct_err *err);
+
+/* The score sheet of one event after store_criteria_replace. */
+struct sheet_replaced {
+	char event[CODE_MAX + 1];
+	uint32_t modules, criteria;
+	struct sheet_warnings warn;
+};
+
+/* Replaces the whole score sheet (modules and criteria) of every event the
+ * rows name by the rows, all events or none: each event must be in setup
+ * (WF_EDIT_SHEET), the rows are checked as store_criteria_add checks them,
+ * each old and new sheet is audited (sheet.replace). *out is a new array of
+ * *n_out events in the order the rows first name them (caller frees). */
+enum ct_status store_criteria_replace(struct store *st, const char *actor, const struct criterion_row *rows,
+				      size_t n, struct sheet_replaced **out, size_t *n_out, struct ct_err *err);
+
+/* Deletes a contestant (WF_UNREGISTER: its event in setup). event (may be
+ * NULL) gets the contestant's event code. */
+enum ct_status store_contestant_delete(struct store *st, const char *actor, const char *reg_id,
+				       char event[CODE_MAX + 1], struct ct_err *err);
+
+/* A change of a judge: NULL leaves a field as is; organization "" means
+ * none; pin_hash is crypto_pwhash_str of a new PIN. */
+struct judge_patch {
+	const char *name;
+	const char *organization;
+	const char *pin_hash;
+};
+
+/* Changes a judge. A new PIN revokes the judge's tokens (audited as
+ * judge.pin). An organization change that alters which contestants the
+ * judge is recused from in an event past setup needs WF_CHANGE_RECUSAL in
+ * each such event; *changes (may be NULL) is a new array of *n_changes
+ * (caller frees). */
+enum ct_status store_judge_set(struct store *st, const char *actor, const char *code, const struct judge_patch *p,
+			       struct recusal_change **changes, size_t *n_changes, struct ct_err *err);
+
+/* Deletes a judge with its assignments and tokens: only while every event
+ * the judge is assigned to is in setup (WF_UNASSIGN_JUDGE) and the judge
+ * has never entered a value. *n_assignments is how many went. */
+enum ct_status store_judge_delete(struct store *st, const char *actor, const char *code, uint32_t *n_assignments,
+				  struct ct_err *err);
+
+/* Removes the judge's assignment to event (WF_UNASSIGN_JUDGE: in setup);
+ * role (may be NULL) gets the role it had. Revokes the judge's tokens when
+ * no active assignment is left. */
+enum ct_status store_judge_unassign(struct store *st, const char *actor, const char *event, const char *code,
+				    char role[16], struct ct_err *err);
 
 /* ---- the audit trail ---- */
 

@@ -163,6 +163,9 @@ static enum ct_status check_states(struct store *st, const struct audit_replay *
 		int64_t seq;
 		if (!audit_replay_event(replay, code, &want, &seq))
 			problem(v, 0, "event %s (%s) has no audit record of its registration", code, state);
+		else if (!want)
+			problem(v, seq, "event %s (%s) is in the database, but the audit trail says it was deleted (record "
+				"%lld)", code, state, (long long)seq);
 		else if (strcmp(state, want) != 0)
 			problem(v, seq, "event %s is %s in the database, but the audit trail says %s (record %lld)", code,
 				state, want, (long long)seq);
@@ -180,6 +183,9 @@ static enum ct_status check_states(struct store *st, const struct audit_replay *
 		int64_t seq;
 		if (!audit_replay_contestant(replay, reg, &want_event, &want, &seq))
 			problem(v, 0, "contestant %s of event %s has no audit record of its registration", reg, event);
+		else if (!want)
+			problem(v, seq, "contestant %s of event %s is in the database, but the audit trail says it was "
+				"deleted (record %lld)", reg, event, (long long)seq);
 		else if (strcmp(event, want_event) != 0)
 			problem(v, seq, "contestant %s is in event %s in the database, but in %s in the audit trail (record "
 				"%lld)", reg, event, want_event, (long long)seq);

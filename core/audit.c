@@ -71,7 +71,7 @@ bool audit_checkpoint_verify(const struct audit_checkpoint *c, const unsigned ch
 struct entry {
 	char *key;               /* event code, or reg_id */
 	char *event;             /* a contestant's event code; NULL for an event */
-	const char *state;       /* a state or status name (static text) */
+	const char *state;       /* a state or status name (static text); NULL once deleted */
 	int64_t seq;
 };
 
@@ -188,10 +188,30 @@ void audit_replay_feed(struct audit_replay *r, int64_t seq, const struct audit_r
 		/* The draw makes every registered contestant of the event competed. */
 		for (size_t i = 0; i < r->contestants.cap; i++) {
 			struct entry *c = &r->contestants.slots[i];
-			if (c->key && strcmp(c->event, object) == 0 && strcmp(c->state, statuses[0]) == 0) {
+			if (c->key && c->state && strcmp(c->event, object) == 0 && strcmp(c->state, statuses[0]) == 0) {
 				c->state = statuses[1];
 				c->seq = seq;
 			}
+		}
+	} else if (strcmp(action, workflow_action_name(WF_DELETE_EVENT)) == 0) {
+		/* The event goes with its contestants (before its draw). */
+		struct entry *e = insert(&r->events, object);
+		e->state = NULL;
+		e->seq = seq;
+		for (size_t i = 0; i < r->contestants.cap; i++) {
+			struct entry *c = &r->contestants.slots[i];
+			if (c->key && c->state && strcmp(c->event, object) == 0) {
+				c->state = NULL;
+				c->seq = seq;
+			}
+		}
+	} else if (strcmp(action, workflow_action_name(WF_UNREGISTER)) == 0) {
+		const char *slash = strchr(object, '/');
+		struct entry *c = slash ? find(&r->contestants, slash + 1) : NULL;
+		size_t len = slash ? (size_t)(slash - object) : 0;
+		if (c && strlen(c->event) == len && strncmp(c->event, object, len) == 0) {
+			c->state = NULL;
+			c->seq = seq;
 		}
 	} else if (strcmp(action, "contestant.add") == 0 || strcmp(action, "contestant.status") == 0) {
 		const char *slash = strchr(object, '/');

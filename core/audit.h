@@ -57,18 +57,22 @@ void audit_replay_free(struct audit_replay *r); /* NULL is a no-op */
 /* Applies one record (in sequence order): event.add (object EVENT) puts an
  * event in setup; a workflow transition (draw, lock, unlock, publish,
  * finalize; object EVENT) moves it to where the transition leads, and the
- * draw makes its registered contestants competed; contestant.add (object
+ * draw makes its registered contestants competed; event.delete (object
+ * EVENT) deletes the event and its contestants; contestant.add (object
  * EVENT/REG_ID) registers a contestant; contestant.status sets the status
- * to the first word of the new value. Other records change nothing here. */
+ * to the first word of the new value; contestant.delete (object
+ * EVENT/REG_ID) deletes it. A later event.add or contestant.add of the same
+ * code registers it anew. Other records change nothing here. */
 void audit_replay_feed(struct audit_replay *r, int64_t seq, const struct audit_record *rec);
 
 /* The state of event as replayed and the sequence number of the record
  * that set it; false when no record mentions the event. *state is
- * borrowed from r. */
+ * borrowed from r; NULL when the last record deleted the event. */
 bool audit_replay_event(const struct audit_replay *r, const char *event, const char **state, int64_t *seq);
 
 /* The status of contestant reg_id as replayed and the record that set it;
- * false when no record registered it. *status and *event are borrowed. */
+ * false when no record registered it. *status and *event are borrowed;
+ * *status is NULL when the last record deleted the contestant. */
 bool audit_replay_contestant(const struct audit_replay *r, const char *reg_id, const char **event,
 			     const char **status, int64_t *seq);
 

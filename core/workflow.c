@@ -81,6 +81,18 @@ static const struct rule rules[WF_ACTIONS] = {
 	[WF_VIEW_STATS] = {"view.stats", ALL_STATES, ORGANIZER | CHIEF, "see its judge statistics", NULL, NULL, NULL,
 			   false, PRE_NONE},
 	[WF_VIEW_SHEET] = {"view.sheet", ALL_STATES, JUDGE, "have a score sheet", NULL, NULL, NULL, false, PRE_NONE},
+	[WF_DELETE_EVENT] = {"event.delete", ST(EVENT_SETUP), ORGANIZER, "delete it", NULL, NULL,
+			     "an event is deleted only before its draw", false, PRE_NONE},
+	[WF_UNREGISTER] = {"contestant.delete", ST(EVENT_SETUP), ORGANIZER, "delete a contestant", NULL, NULL,
+			   "a contestant is deleted only before the draw; after it, change the status "
+			   "(judge-cli contestant set REG_ID --status withdrawn --reason R)", false, PRE_NONE},
+	[WF_UNASSIGN_JUDGE] = {"judge.unassign", ST(EVENT_SETUP), ORGANIZER, "remove a judge's assignment", NULL,
+			       NULL, "a judge's assignment is removed only before the draw; after it, withdraw the "
+			       "judge (judge-cli judge withdraw CODE EVENT --reason R)", false, PRE_NONE},
+	[WF_CHANGE_RECUSAL] = {"recusal", ST(EVENT_SETUP) | ST(EVENT_DRAWN), ORGANIZER,
+			       "change which judges are recused from whom", NULL, NULL,
+			       "an organization change that alters whose values count needs the scores open", true,
+			       PRE_NONE},
 };
 
 /* The transitions. pending marks one the table knows but this contestd

@@ -468,6 +468,40 @@ const char *json_str(const json_t *obj, const char *key, const char *dflt)
 	return s ? s : dflt;
 }
 
+void json_wipe_member(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (json_is_string(v))
+		sodium_memzero((char *)json_string_value(v), json_string_length(v));
+}
+
+void cli_print_recusal(const json_t *changes)
+{
+	size_t i;
+	const json_t *c;
+	json_array_foreach(changes, i, c) {
+		char b[32];
+		const char *code = json_str(c, "code", NULL);
+		char who[128];
+		snprintf(who, sizeof who, "%s%s%s%s", json_str(c, "contestant", "?"), code ? " (" : "", code ? code : "",
+			 code ? ")" : "");
+		const char *event = json_str(c, "event", "?"), *judge = json_str(c, "judge", "?");
+		const char *name = json_str(c, "judge_name", "");
+		json_int_t values = json_integer_value(json_object_get(c, "values"));
+		if (!json_is_true(json_object_get(c, "recused")))
+			printf("note: %s: judge %s %s is no longer recused from contestant %s and now owes its values\n",
+			       event, judge, name, who);
+		else if (values == 0)
+			printf("note: %s: judge %s %s is now recused from contestant %s (same organization); the judge "
+			       "has no value on it\n", event, judge, name, who);
+		else
+			printf("warning: %s: judge %s %s is now of the same organization as contestant %s: the judge's "
+			       "%s value%s on it no longer count (results leave out the values of a recused judge; "
+			       "they stay in the history and the audit trail)\n", event, judge, name, who,
+			       json_text(c, "values", "?", b), values == 1 ? "" : "s");
+	}
+}
+
 void cli_print_json(const json_t *v)
 {
 	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -145,6 +145,16 @@ const char *json_text(const json_t *obj, const char *key, const char *dflt, char
 /* Member key of obj when it is a string, else dflt. Borrowed. */
 const char *json_str(const json_t *obj, const char *key, const char *dflt);
 
+/* Overwrites the string member key of obj with zeros in place (jansson
+ * owns the copy, so this is the only way to wipe a secret before
+ * json_decref). */
+void json_wipe_member(json_t *obj, const char *key);
+
+/* Prints what an organization correction changed in recusal (the
+ * "recusal" list of a contestant or judge PATCH answer), one line each:
+ * a warning for a judge whose values on a contestant no longer count. */
+void cli_print_recusal(const json_t *changes);
+
 /* Prints a JSON value to stdout, indented, UTF-8 unescaped. */
 void cli_print_json(const json_t *v);
 

@@ -31,5 +31,15 @@ extern const struct cmd_entry cmd_logout_entry;
 extern const struct cmd_entry cmd_audit_verify_entry;   /* cmd_audit.c */
 extern const struct cmd_entry cmd_audit_log_entry;
 extern const struct cmd_entry cmd_audit_checkpoint_entry;
+extern const struct cmd_entry cmd_event_set_entry;      /* cmd_correct.c */
+extern const struct cmd_entry cmd_event_delete_entry;
+extern const struct cmd_entry cmd_module_set_entry;
+extern const struct cmd_entry cmd_module_delete_entry;
+extern const struct cmd_entry cmd_criterion_set_entry;
+extern const struct cmd_entry cmd_criterion_delete_entry;
+extern const struct cmd_entry cmd_contestant_delete_entry;
+extern const struct cmd_entry cmd_judge_set_entry;
+extern const struct cmd_entry cmd_judge_delete_entry;
+extern const struct cmd_entry cmd_judge_unassign_entry;
 
 #endif

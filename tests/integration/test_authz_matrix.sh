@@ -75,6 +75,10 @@ declare -A BODY=(
 	[reason]='{"reason":"测试"}'
 	[accept_w03]="{\"contestant\":\"${CODE[W03]}\",\"criterion\":\"A1\",\"reason\":\"测试\"}"
 	[score_w02]="{\"contestant\":\"${CODE[W02]}\",\"criterion\":\"A1\",\"value\":\"5\"}"
+	[rename]='{"name":"改名"}'
+	[weight]='{"weight":50}'
+	[max]='{"max":"5"}'
+	[name_empty]='{"name":""}'
 )
 
 # METHOD PATH BODY: expected status for anon judge other_judge recused chief other_chief organizer disabled
@@ -111,6 +115,18 @@ POST /api/v1/events/WELD/unlock                 reason          401 403 403 403 
 GET  /api/v1/audit                              -               401 403 403 403 403 403 200 401
 POST /api/v1/audit/verify                       empty           401 403 403 403 403 403 200 401
 POST /api/v1/audit/checkpoint                   -               401 403 403 403 403 403 201 401
+PATCH /api/v1/events/WELD                       rename          401 403 403 403 403 403 409 401
+DELETE /api/v1/events/WELD                      -               401 403 403 403 403 403 409 401
+PATCH /api/v1/events/WELD/modules/A             weight          401 403 403 403 403 403 409 401
+DELETE /api/v1/events/WELD/modules/A            -               401 403 403 403 403 403 409 401
+PATCH /api/v1/events/WELD/criteria/A1           max             401 403 403 403 403 403 409 401
+DELETE /api/v1/events/WELD/criteria/A1          -               401 403 403 403 403 403 409 401
+PUT  /api/v1/criteria                           crit_weld       401 403 403 403 403 403 409 401
+PATCH /api/v1/contestants/W01                   name_empty      401 403 403 403 403 403 400 401
+DELETE /api/v1/contestants/W01                  -               401 403 403 403 403 403 409 401
+PATCH /api/v1/judges/NOONE                      rename          401 403 403 403 403 403 404 401
+DELETE /api/v1/judges/J02                       -               401 403 403 403 403 403 409 401
+DELETE /api/v1/events/WELD/judges/J02           -               401 403 403 403 403 403 409 401
 EOF
 )
 
