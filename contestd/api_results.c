@@ -6,7 +6,7 @@
 #include "jin.h"
 #include "results.h"
 
-static const char *award_name(uint8_t award)
+const char *api_award_code(unsigned award)
 {
 	static const char *const names[] = {NULL, "first", "second", "third"};
 	return award <= 3 ? names[award] : NULL;
@@ -47,7 +47,7 @@ void api_results_get(struct request *req)
 		for (uint32_t m = 0; m < d->n_modules; m++)
 			json_array_append_new(mods, scored ? jin_mark_json(r->module_c[(size_t)e->contestant *
 										 d->n_modules + m]) : json_null());
-		const char *award = award_name(e->award);
+		const char *award = api_award_code(e->award);
 		json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:b,s:o}", "reg_id", c->reg_id, "name", c->name,
 					"organization", c->organization, "status", entry_status_name(c->status),
 					"modules", mods, "total", scored ? jin_mark_json(e->total_c) : json_null(), "rank",

@@ -18,6 +18,8 @@ struct commit_queue;
 struct auth;
 struct results_cache;
 struct verifier;
+struct pubcache;
+struct rate_limiter;
 
 struct config {
 	const char *db_path;
@@ -31,6 +33,7 @@ struct config {
 	int max_batch;            /* submissions per group commit */
 	int token_hours;
 	const char *pid_file;     /* --pid-file, or NULL */
+	int public_rate;          /* public requests per second per address; 0: no limit */
 };
 
 struct app {
@@ -42,6 +45,8 @@ struct app {
 	struct auth *auth;
 	struct results_cache *results;
 	struct verifier *verifier; /* audit verify, off the loop */
+	struct pubcache *pub;     /* the public pages' documents */
+	struct rate_limiter *visitors; /* the public pages' requests per address */
 	struct config cfg;
 	uint64_t requests;        /* served, for the log and metrics */
 	bool draining;            /* SIGTERM seen: no new work */
@@ -74,6 +79,7 @@ struct request {
 
 enum access {
 	ACCESS_PUBLIC,            /* no token */
+	ACCESS_VISITOR,           /* no token; rate-limited per client address (the public pages) */
 	ACCESS_ANY,               /* admin or judge */
 	ACCESS_ADMIN,
 	ACCESS_JUDGE,
