@@ -245,16 +245,17 @@ static const char *method_text(enum evhttp_cmd_type m)
 }
 
 /* Matches path against pattern, capturing {} segments (URL-decoded). */
-static bool match(const char *pattern, const char *path, char param[2][256])
+static bool match(const char *pattern, const char *path, char param[2][HTTP_PARAM_MAX])
 {
 	int n = 0;
+	param[0][0] = param[1][0] = '\0';
 	while (*pattern && *path) {
 		if (pattern[0] == '{' && pattern[1] == '}') {
 			const char *end = strchr(path, '/');
 			size_t len = end ? (size_t)(end - path) : strlen(path);
 			if (len == 0 || n >= 2)
 				return false;
-			char raw[256];
+			char raw[HTTP_PARAM_MAX];
 			if (len >= sizeof raw)
 				return false;
 			memcpy(raw, path, len);
@@ -262,7 +263,7 @@ static bool match(const char *pattern, const char *path, char param[2][256])
 			char *dec = evhttp_uridecode(raw, 0, NULL);
 			if (!dec)
 				return false;
-			snprintf(param[n++], 256, "%s", dec);
+			snprintf(param[n++], HTTP_PARAM_MAX, "%s", dec);
 			free(dec);
 			pattern += 2;
 			path += len;
@@ -377,7 +378,7 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	bool path_known = false;
 	enum evhttp_cmd_type method = evhttp_request_get_command(ev);
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		char param[2][256] = {{0}};
+		char param[2][HTTP_PARAM_MAX]; /* match() sets what it captures */
 		if (!match(routes[i].pattern, req->path, param))
 			continue;
 		path_known = true;

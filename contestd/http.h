@@ -52,6 +52,11 @@ struct app {
 	bool draining;            /* SIGTERM seen: no new work */
 };
 
+/* Longest path segment a route captures, with its NUL, as long as the
+ * path (struct request's path): a certificate's QR payload (/V/PAYLOAD)
+ * has up to about 300 characters (a version-10 QR code holds 311). */
+#define HTTP_PARAM_MAX 512
+
 /* Who made a request, after authentication. */
 struct who {
 	bool admin;               /* an organizer account (SPEC's admin role) */
@@ -67,7 +72,7 @@ struct request {
 	struct evhttp_request *ev;
 	struct app *app;
 	struct who who;
-	char param[2][256];       /* path segments captured by {} in the route pattern */
+	char param[2][HTTP_PARAM_MAX]; /* path segments captured by {} in the route pattern */
 	json_t *body;             /* the parsed JSON body, or NULL */
 	const unsigned char *raw; /* the raw body (valid until the reply) */
 	size_t raw_len;

@@ -101,12 +101,12 @@ function standing(s) {
 
 function correctionBox(doc) {
   const c = doc.correction;
-  const rows = c.changes.map((x) => h('tr', {}, h('td', {}, x.name), h('td', {}, x.organization),
-    h('td', { class: 'moved' }, standing(x.before), ' → ', standing(x.after))));
+  const rows = c.changes.map((x) => h('tr', {}, h('td', { class: 'who' }, x.name, h('small', {}, x.organization)),
+    h('td', { class: 'moved' }, h('span', {}, standing(x.before)), ' → ', h('span', {}, standing(x.after)))));
   return h('div', { class: 'correction', role: 'note' },
     h('h2', {}, `更正公告：本版（第 ${doc.version} 版）更正了第 ${c.previous} 版`),
     h('p', {}, `更正原因：${c.reason || '未说明'}`),
-    rows.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, '姓名'), h('th', {}, '单位'),
+    rows.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, '姓名（单位）'),
       h('th', {}, '变动（原 → 新）'))), h('tbody', {}, rows))
       : h('p', {}, '名次、总分与奖项没有变动。'));
 }
