@@ -61,8 +61,11 @@ bool isotime_parse(const char *text, int32_t local_offset_s, int64_t *unix_s)
 		offset = 0;
 	else if (*p != '\0' && !offset_of(p, &offset))
 		return false;
-	*unix_s = (int64_t)day * 86400 + hh * 3600 + mm * 60 + ss - offset;
-	return *unix_s >= 0;
+	int64_t at = (int64_t)day * 86400 + hh * 3600 + mm * 60 + ss - offset;
+	if (at < 0 || at > ISOTIME_MAX)
+		return false;
+	*unix_s = at;
+	return true;
 }
 
 void isotime_format(int64_t unix_s, char out[ISOTIME_TEXT])

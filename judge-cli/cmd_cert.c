@@ -71,11 +71,24 @@ struct job {
 	const char *id, *url, *event_name;
 };
 
+/* The URL of job j holds a payload that the contest key verifies and whose
+ * fields are the certificate's: what its QR code will say is true. */
+static enum ct_status job_check(const struct job *j, const struct cert_key *key, struct ct_err *err)
+{
+	struct cert_claim claim;
+	if (cert_claim_decode(j->url, strlen(j->url), &claim, NULL) != CT_OK ||
+	    cert_claim_verify(&claim, key, 1) != CERT_GENUINE || !cert_claim_matches(&claim, &j->cert))
+		return ct_fail(err, CT_INTERNAL, "certificate %s does not verify with the contest's key: the "
+			       "server's copy is damaged (judge-cli audit verify)", j->id);
+	return CT_OK;
+}
+
 /* What the rendering threads share. */
 struct render {
 	struct job *jobs;
 	size_t n, next;          /* next: the next job to take (under lock) */
 	const char *dir, *contest_name, *hint;
+	const struct cert_key *key;
 	pthread_mutex_t lock;
 	struct ct_err err;       /* the first failure */
 	enum ct_status rc;
@@ -97,7 +110,9 @@ static enum ct_status render_one(const struct render *r, const struct job *j, st
 				 struct ct_err *err)
 {
 	struct qr q = { 0 };
-	enum ct_status rc = qr_encode(j->url, strlen(j->url), CERT_QR_VERSION, &q, err);
+	enum ct_status rc = job_check(j, r->key, err);
+	if (rc == CT_OK)
+		rc = qr_encode(j->url, strlen(j->url), CERT_QR_VERSION, &q, err);
 	buf_reset(png);
 	buf_reset(svg);
 	if (rc == CT_OK)
@@ -192,29 +207,22 @@ static enum ct_status write_awards(const char *dir, const json_t *certs, struct 
 	return rc;
 }
 
-/* Checks each certificate of the server's list against the contest key
- * and its own URL, and makes the rendering jobs (revoked ones left out). */
-static enum ct_status certificate_jobs(const json_t *certs, const struct cert_key *key, struct job *jobs, size_t *n,
-				       struct ct_err *err)
+/* The rendering jobs of the server's list (revoked certificates left out;
+ * each is checked against the contest key as it is rendered). */
+static enum ct_status certificate_jobs(const json_t *certs, struct job *jobs, size_t *n, struct ct_err *err)
 {
 	const json_t *c;
 	size_t i;
 	*n = 0;
 	json_array_foreach(certs, i, c) {
 		struct job *j = &jobs[*n];
-		uint8_t key_id[CERT_KEY_ID_BYTES], sig[CERT_SIG_BYTES];
-		enum ct_status rc = cmd_cert_decode(c, &j->cert, key_id, sig, err);
+		uint8_t key_id[CERT_KEY_ID_BYTES];
+		enum ct_status rc = cmd_cert_decode(c, &j->cert, key_id, NULL, err);
 		if (rc != CT_OK)
 			return rc;
 		j->id = json_str(c, "id", "");
 		j->url = json_str(c, "url", "");
 		j->event_name = json_str(json_object_get(c, "event"), "name", "");
-		struct cert_claim claim;
-		if (cert_verify(&j->cert, key_id, sig, key, 1) != CERT_GENUINE ||
-		    cert_claim_decode(j->url, strlen(j->url), &claim, NULL) != CT_OK ||
-		    cert_claim_verify(&claim, key, 1) != CERT_GENUINE || !cert_claim_matches(&claim, &j->cert))
-			return ct_fail(err, CT_INTERNAL, "certificate %s does not verify with the contest's key: the "
-				       "server's copy is damaged (judge-cli audit verify)", j->id);
 		if (!json_is_string(json_object_get(c, "revoked_at")))
 			(*n)++;
 	}
@@ -243,7 +251,7 @@ static enum ct_status cmd_certificates_run(struct cli *cli, const struct cmd_arg
 			     a->argv[0], a->argv[0]);
 	if (rc == CT_OK) {
 		jobs = xcalloc(json_array_size(certs), sizeof *jobs);
-		rc = certificate_jobs(certs, &key, jobs, &n, err);
+		rc = certificate_jobs(certs, jobs, &n, err);
 	}
 	if (rc == CT_OK)
 		rc = cli_make_dirs(dir, 0755, err);
@@ -254,7 +262,7 @@ static enum ct_status cmd_certificates_run(struct cli *cli, const struct cmd_arg
 			len--;
 		hint = xasprintf("证书查询：%.*s/v （扫码或输入证书编号）", (int)len, url);
 		struct render job = { .jobs = jobs, .n = n, .dir = dir, .contest_name = json_str(k, "contest_name", ""),
-				      .hint = hint };
+				      .hint = hint, .key = &key };
 		rc = render_all(&job, err);
 	}
 	if (rc == CT_OK)
