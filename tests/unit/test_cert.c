@@ -829,6 +829,29 @@ static void test_certdoc_escapes_every_text(void **state)
 	free(url);
 }
 
+/* A closing bracket never begins a line nor an opening one ends it (the
+ * issuer's block is narrow: "（演示）" must wrap). */
+static void test_certdoc_line_breaks(void **state)
+{
+	(void)state;
+	struct keypair k;
+	keypair(&k, 7, "CITY2026");
+	struct cert c;
+	make(&c, "张三", "北京市第一职业技术学院");
+	char *url = url_of(&c, &k, "https://results.example.org", NULL);
+	struct qr q;
+	assert_int_equal(qr_encode(url, strlen(url), 10, &q, NULL), CT_OK);
+	struct certdoc d = {&c, "2026年市职业技能大赛（演示）", "数控铣", NULL, &q};
+	struct buf svg = {0};
+	certdoc_svg(&d, &svg);
+	assert_null(strstr(svg.data, ">）"));
+	assert_null(strstr(svg.data, "（</text>"));
+	assert_non_null(strstr(svg.data, ">示）</text>")); /* wrapped, with its mark */
+	buf_free(&svg);
+	qr_free(&q);
+	free(url);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -856,6 +879,7 @@ int main(void)
 		cmocka_unit_test(test_qr_bits),
 		cmocka_unit_test(test_qr_renderings),
 		cmocka_unit_test(test_certdoc_escapes_every_text),
+		cmocka_unit_test(test_certdoc_line_breaks),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
