@@ -91,6 +91,17 @@ void api_results_get(struct request *req);
  * (none). */
 const char *api_award_code(unsigned award);
 
+struct result;
+struct result_entry;
+
+/* The event's modules as results show them: [{code, name, weight, max}];
+ * new reference. */
+json_t *api_modules_json(const struct event_data *d, const struct result *r);
+
+/* The module scores of result entry e in module order, null for a
+ * contestant who did not compete; new reference. */
+json_t *api_module_scores_json(const struct event_data *d, const struct result *r, const struct result_entry *e);
+
 /* api_publish.c: publication, the public results, appeals */
 void api_publish_post(struct request *req);
 void api_public_events_get(struct request *req);

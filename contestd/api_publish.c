@@ -99,11 +99,7 @@ static json_t *rows_json(const struct computed *comp)
 		const struct result_entry *e = &r->entries[i];
 		const struct ev_contestant *c = &d->contestants[e->contestant];
 		bool scored = c->status == ENTRY_COMPETED;
-		json_t *mods = json_array();
-		for (uint32_t m = 0; m < d->n_modules; m++)
-			json_array_append_new(mods, scored ? jin_mark_json(r->module_c[(size_t)e->contestant * d->n_modules +
-										      m])
-							   : json_null());
+		json_t *mods = api_module_scores_json(d, r, e);
 		const char *award = api_award_code(e->award);
 		json_array_append_new(rows, json_pack("{s:I,s:o,s:s,s:s,s:o,s:s,s:o,s:o,s:o,s:o}", "entry",
 						      (json_int_t)c->id, "rank", e->rank ? json_integer(e->rank) : json_null(),
@@ -163,13 +159,7 @@ static char *results_doc(const struct computed *comp, const struct pubcontest *c
 {
 	const struct event_data *d = comp->data;
 	const struct result *r = comp->res;
-	json_t *modules = json_array();
-	for (uint32_t m = 0; m < d->n_modules; m++)
-		json_array_append_new(modules, json_pack("{s:s,s:s,s:o,s:o}", "code", d->modules[m].code, "name",
-							 d->modules[m].name, "weight",
-							 d->modules[m].weight >= 0 ? json_integer(d->modules[m].weight)
-										  : json_null(),
-							 "max", jin_mark_json(r->module_max_c[m])));
+	json_t *modules = api_modules_json(d, r);
 	json_t *rows = rows_json(comp);
 	json_t *correction = json_null();
 	if (prev->version) {
