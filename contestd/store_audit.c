@@ -214,7 +214,7 @@ static enum ct_status check_records(struct store *st, const struct audit_replay 
 		sqlite3_stmt *s = store_stmt(st, sql[k], err);
 		if (!s)
 			return CT_INTERNAL;
-		int src;
+		int src = SQLITE_DONE;
 		while (v->ok && (src = sqlite3_step(s)) == SQLITE_ROW) {
 			const char *a = text(s, 0), *b = text(s, 1), *got, *event;
 			int64_t seq;

@@ -173,10 +173,15 @@ static enum ct_status cmd_export_run(struct cli *cli, const struct cmd_args *a, 
 	}
 	if (rc == CT_OK) {
 		const char *given = cmd_opt(a, "base");
-		base = given ? (given[strlen(given) - 1] == '/' ? xstrdup(given) : xasprintf("%s/", given))
-			     : base_path(json_str(json_object_get(events.json, "contest"), "public_url", ""));
-		if (base[0] != '/')
-			rc = cli_usage(cli, err, "--base must be a path starting with '/'");
+		if (given && given[0] != '/')
+			rc = cli_usage(cli, err, "--base must be a path starting with '/', as /contest2026/");
+		else if (given)
+			base = given[strlen(given) - 1] == '/' ? xstrdup(given) : xasprintf("%s/", given);
+		else
+			base = base_path(json_str(json_object_get(events.json, "contest"), "public_url", ""));
+		/* it goes into the page's <base href="...">: plain path characters only */
+		if (base && strspn(base, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._~-") != strlen(base))
+			rc = cli_usage(cli, err, "the path %s has characters a page's base cannot take; give --base PATH", base);
 	}
 	if (rc == CT_OK)
 		rc = write_page(cli, dir, base, err);

@@ -69,7 +69,11 @@ for id in $ids; do
 	grep -q 'revoked' "$rec" && fail "$rec carries revocation (the signed list does): $(cat "$rec")"
 	grep -q '110101199001011234' "$rec" && fail "$rec carries an id number"
 done
-[ -d "$SITE/data/events/WELD" ] && [ ! -e "$SITE/data/certificates/W01.json" ] || true
+# a copy to be served under a path
+run_ok "export-public under a path" jc export-public "$T/site2" --base /contest2026
+grep -q '<base href="/contest2026/">' "$T/site2/public.html" || fail "--base: $(head -8 "$T/site2/public.html")"
+expect_fail "--base must be a path starting with '/'" jc export-public "$T/site3" --base contest2026
+expect_fail "has characters a page's base cannot take" jc export-public "$T/site3" --base '/a"><x'
 
 stop_contestd # from here on, only the files
 
