@@ -104,6 +104,52 @@ void api_scores_import_post(struct request *req);
 /* api_results.c */
 void api_results_get(struct request *req);
 
+/* The award's code for programs: "first", "second", "third"; NULL for 0
+ * (none). */
+const char *api_award_code(unsigned award);
+
+struct result;
+struct result_entry;
+
+/* The event's modules as results show them: [{code, name, weight, max}];
+ * new reference. */
+json_t *api_modules_json(const struct event_data *d, const struct result *r);
+
+/* The module scores of result entry e in module order, null for a
+ * contestant who did not compete; new reference. */
+json_t *api_module_scores_json(const struct event_data *d, const struct result *r, const struct result_entry *e);
+
+/* api_publish.c: publication, the public results, appeals */
+void api_publish_post(struct request *req);
+void api_public_events_get(struct request *req);
+void api_public_results_get(struct request *req);
+void api_appeals_get(struct request *req);
+void api_appeals_post(struct request *req);
+void api_appeal_resolve_post(struct request *req);
+
+struct pubdoc;
+
+/* Answers a cached public document: 304 when If-None-Match names its ETag,
+ * else 200 with it as JSON; Cache-Control no-cache (revalidate). */
+void api_reply_doc(struct request *req, const struct pubdoc *doc);
+
+/* The list of published events has changed (publish, unlock, finalize):
+ * forget its cached document. */
+void api_public_changed(struct app *app);
+
+/* Whether s, when not NULL, is text people can read: valid UTF-8 without
+ * control characters (new lines allowed when multiline); otherwise
+ * CT_INVALID naming field. */
+enum ct_status api_text_ok(const char *field, const char *s, bool multiline, struct ct_err *err);
+
+/* api_cert.c: finalize, certificates, revocation, verification */
+void api_finalize_post(struct request *req);
+void api_certificates_get(struct request *req);
+void api_certificate_revoke_post(struct request *req);
+void api_public_revocations_get(struct request *req);
+void api_public_key_get(struct request *req);
+void api_verify_get(struct request *req);
+
 /* api_chief.c */
 void api_progress_get(struct request *req);
 void api_scores_get(struct request *req);

@@ -388,7 +388,8 @@ void api_lock_post(struct request *req)
 	http_reply_json(req, 200, json_pack("{s:s,s:s}", "event", req->param[0], "state", event_state_name(to)));
 }
 
-/* An organizer takes a locked event back to drawn, with a reason. */
+/* An organizer takes a locked event back to drawn, with a reason; a
+ * published one too, to correct it and publish a new version. */
 void api_unlock_post(struct request *req)
 {
 	static const char *const known[] = {"reason", NULL};
@@ -402,6 +403,8 @@ void api_unlock_post(struct request *req)
 	if (rc == CT_OK)
 		rc = store_event_transition(req->app->store, req->who.actor, NULL, req->param[0], WF_UNLOCK, &facts,
 					    facts.reason, &to, &err);
+	if (rc == CT_OK)
+		api_public_changed(req->app); /* a published event is now being corrected */
 	if (rc != CT_OK) {
 		http_reply_error(req, rc, &err);
 		return;

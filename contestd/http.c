@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "auth.h"
+#include "limit.h"
 #include "log.h"
 #include "web.h"
 #include "xmalloc.h"
@@ -22,6 +23,11 @@ static const struct route routes[] = {
 	{EVHTTP_REQ_GET, "/healthz", ACCESS_PUBLIC, false, api_healthz_get},
 	{EVHTTP_REQ_GET, "/", ACCESS_PUBLIC, false, web_get},
 	{EVHTTP_REQ_GET, "/static/{}", ACCESS_PUBLIC, false, web_get},
+	{EVHTTP_REQ_GET, "/results", ACCESS_VISITOR, false, web_public_get},
+	{EVHTTP_REQ_GET, "/results/{}", ACCESS_VISITOR, false, web_public_get},
+	{EVHTTP_REQ_GET, "/v", ACCESS_VISITOR, false, web_public_get},
+	{EVHTTP_REQ_GET, "/v/{}", ACCESS_VISITOR, false, web_public_get},
+	{EVHTTP_REQ_GET, "/V/{}", ACCESS_VISITOR, false, web_public_get},
 	{EVHTTP_REQ_POST, "/api/v1/login", ACCESS_PUBLIC, true, api_login_post},
 	{EVHTTP_REQ_GET, "/api/v1/events", ACCESS_ANY, false, api_events_get},
 	{EVHTTP_REQ_POST, "/api/v1/events", ACCESS_ADMIN, true, api_events_post},
@@ -65,6 +71,18 @@ static const struct route routes[] = {
 	{EVHTTP_REQ_PATCH, "/api/v1/judges/{}", ACCESS_ADMIN, true, api_judge_patch},
 	{EVHTTP_REQ_DELETE, "/api/v1/judges/{}", ACCESS_ADMIN, false, api_judge_delete},
 	{EVHTTP_REQ_DELETE, "/api/v1/events/{}/judges/{}", ACCESS_ADMIN, false, api_judge_unassign},
+	{EVHTTP_REQ_POST, "/api/v1/events/{}/publish", ACCESS_ADMIN, true, api_publish_post},
+	{EVHTTP_REQ_GET, "/api/v1/events/{}/appeals", ACCESS_ADMIN, false, api_appeals_get},
+	{EVHTTP_REQ_POST, "/api/v1/events/{}/appeals", ACCESS_ADMIN, true, api_appeals_post},
+	{EVHTTP_REQ_POST, "/api/v1/appeals/{}/resolve", ACCESS_ADMIN, true, api_appeal_resolve_post},
+	{EVHTTP_REQ_POST, "/api/v1/events/{}/finalize", ACCESS_ADMIN, false, api_finalize_post},
+	{EVHTTP_REQ_GET, "/api/v1/events/{}/certificates", ACCESS_ADMIN, false, api_certificates_get},
+	{EVHTTP_REQ_POST, "/api/v1/certificates/{}/revoke", ACCESS_ADMIN, true, api_certificate_revoke_post},
+	{EVHTTP_REQ_GET, "/api/v1/public/events", ACCESS_VISITOR, false, api_public_events_get},
+	{EVHTTP_REQ_GET, "/api/v1/public/events/{}/results", ACCESS_VISITOR, false, api_public_results_get},
+	{EVHTTP_REQ_GET, "/api/v1/public/revocations", ACCESS_VISITOR, false, api_public_revocations_get},
+	{EVHTTP_REQ_GET, "/api/v1/public/key", ACCESS_VISITOR, false, api_public_key_get},
+	{EVHTTP_REQ_GET, "/api/v1/verify/{}", ACCESS_VISITOR, false, api_verify_get},
 };
 
 int http_status_of(enum ct_status st)
@@ -238,16 +256,17 @@ static const char *method_text(enum evhttp_cmd_type m)
 }
 
 /* Matches path against pattern, capturing {} segments (URL-decoded). */
-static bool match(const char *pattern, const char *path, char param[2][256])
+static bool match(const char *pattern, const char *path, char param[2][HTTP_PARAM_MAX])
 {
 	int n = 0;
+	param[0][0] = param[1][0] = '\0';
 	while (*pattern && *path) {
 		if (pattern[0] == '{' && pattern[1] == '}') {
 			const char *end = strchr(path, '/');
 			size_t len = end ? (size_t)(end - path) : strlen(path);
 			if (len == 0 || n >= 2)
 				return false;
-			char raw[256];
+			char raw[HTTP_PARAM_MAX];
 			if (len >= sizeof raw)
 				return false;
 			memcpy(raw, path, len);
@@ -255,7 +274,7 @@ static bool match(const char *pattern, const char *path, char param[2][256])
 			char *dec = evhttp_uridecode(raw, 0, NULL);
 			if (!dec)
 				return false;
-			snprintf(param[n++], 256, "%s", dec);
+			snprintf(param[n++], HTTP_PARAM_MAX, "%s", dec);
 			free(dec);
 			pattern += 2;
 			path += len;
@@ -293,10 +312,31 @@ static bool parse_body(struct request *req)
 	return false;
 }
 
+/* A request of the public pages within its address's rate; otherwise 429
+ * with Retry-After. */
+static bool admit_visitor(struct request *req)
+{
+	struct limit_addr addr;
+	int64_t retry_ms = 0;
+	limit_addr_parse(req->peer, &addr);
+	if (!req->app->visitors || rate_take(req->app->visitors, &addr, now_us() / 1000, &retry_ms))
+		return true;
+	char after[24];
+	snprintf(after, sizeof after, "%lld", (long long)((retry_ms + 999) / 1000));
+	http_set_header(req, "Retry-After", after);
+	struct ct_err err;
+	ct_err_clear(&err);
+	http_reply_error(req, ct_fail(&err, CT_RATE_LIMITED, "too many requests from this address; try again in %s s",
+				      after), &err);
+	return false;
+}
+
 static bool authorize(struct request *req, enum access access)
 {
 	if (access == ACCESS_PUBLIC)
 		return true;
+	if (access == ACCESS_VISITOR)
+		return admit_visitor(req);
 	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req->ev), "Authorization");
 	struct ct_err err;
 	ct_err_clear(&err);
@@ -349,7 +389,7 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	bool path_known = false;
 	enum evhttp_cmd_type method = evhttp_request_get_command(ev);
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		char param[2][256] = {{0}};
+		char param[2][HTTP_PARAM_MAX]; /* match() sets what it captures */
 		if (!match(routes[i].pattern, req->path, param))
 			continue;
 		path_known = true;

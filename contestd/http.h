@@ -18,6 +18,8 @@ struct commit_queue;
 struct auth;
 struct results_cache;
 struct verifier;
+struct pubcache;
+struct rate_limiter;
 
 struct config {
 	const char *db_path;
@@ -31,6 +33,7 @@ struct config {
 	int max_batch;            /* submissions per group commit */
 	int token_hours;
 	const char *pid_file;     /* --pid-file, or NULL */
+	int public_rate;          /* public requests per second per address; 0: no limit */
 };
 
 struct app {
@@ -42,10 +45,17 @@ struct app {
 	struct auth *auth;
 	struct results_cache *results;
 	struct verifier *verifier; /* audit verify, off the loop */
+	struct pubcache *pub;     /* the public pages' documents */
+	struct rate_limiter *visitors; /* the public pages' requests per address */
 	struct config cfg;
 	uint64_t requests;        /* served, for the log and metrics */
 	bool draining;            /* SIGTERM seen: no new work */
 };
+
+/* Longest path segment a route captures, with its NUL, as long as the
+ * path (struct request's path): a certificate's QR payload (/V/PAYLOAD)
+ * has up to about 300 characters (a version-10 QR code holds 311). */
+#define HTTP_PARAM_MAX 512
 
 /* Who made a request, after authentication. */
 struct who {
@@ -62,7 +72,7 @@ struct request {
 	struct evhttp_request *ev;
 	struct app *app;
 	struct who who;
-	char param[2][256];       /* path segments captured by {} in the route pattern */
+	char param[2][HTTP_PARAM_MAX]; /* path segments captured by {} in the route pattern */
 	json_t *body;             /* the parsed JSON body, or NULL */
 	const unsigned char *raw; /* the raw body (valid until the reply) */
 	size_t raw_len;
@@ -74,6 +84,7 @@ struct request {
 
 enum access {
 	ACCESS_PUBLIC,            /* no token */
+	ACCESS_VISITOR,           /* no token; rate-limited per client address (the public pages) */
 	ACCESS_ANY,               /* admin or judge */
 	ACCESS_ADMIN,
 	ACCESS_JUDGE,

@@ -15,7 +15,9 @@
 #include "auth.h"
 #include "commit.h"
 #include "http.h"
+#include "limit.h"
 #include "log.h"
+#include "pubcache.h"
 #include "results.h"
 #include "store.h"
 #include "verify.h"
@@ -48,6 +50,9 @@ static const char usage[] =
 	"  --max-batch N          score submissions per group commit (default 1000;\n"
 	"                         1 commits each alone, the benchmark baseline)\n"
 	"  --token-hours N        lifetime of login tokens (default 24)\n"
+	"  --public-rate N        requests per second one client address may make to\n"
+	"                         the public pages (results, verification), with\n"
+	"                         bursts of 3N; 0 for no limit (default 20)\n"
 	"  --help                 show this help\n"
 	"  --version              show the version\n";
 
@@ -66,7 +71,7 @@ static long parse_number(const char *flag, const char *text, long min, long max)
 static void parse_flags(int argc, char **argv, struct config *cfg)
 {
 	enum { O_DB = 1, O_LISTEN, O_URL, O_CODE, O_NAME, O_BODY, O_HEADERS, O_TIMEOUT, O_BATCH, O_TOKEN, O_HELP,
-	       O_VERSION, O_PID };
+	       O_VERSION, O_PID, O_RATE };
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, O_DB},
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -81,6 +86,7 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		{"help", no_argument, NULL, O_HELP},
 		{"version", no_argument, NULL, O_VERSION},
 		{"pid-file", required_argument, NULL, O_PID},
+		{"public-rate", required_argument, NULL, O_RATE},
 		{NULL, 0, NULL, 0},
 	};
 	*cfg = (struct config){
@@ -92,6 +98,7 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		.timeout_s = 30,
 		.max_batch = 1000,
 		.token_hours = 24,
+		.public_rate = 20,
 	};
 	int c;
 	opterr = 0;
@@ -110,6 +117,7 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		case O_HELP: fputs(usage, stdout); exit(0);
 		case O_VERSION: puts("contestd 0.1.0"); exit(0);
 		case O_PID: cfg->pid_file = optarg; break;
+		case O_RATE: cfg->public_rate = (int)parse_number("--public-rate", optarg, 0, 1000000); break;
 		default:
 			fprintf(stderr, "contestd: unknown or incomplete option %s\n%s", argv[optind - 1], usage);
 			exit(2);
@@ -313,6 +321,11 @@ int main(int argc, char **argv)
 		return 1;
 	app.auth = auth_new(app.base, NULL);
 	app.results = results_new();
+	app.pub = pubcache_new();
+	if (app.cfg.public_rate > 0) {
+		const struct rate_config rate = {(uint32_t)app.cfg.public_rate, 3 * (uint32_t)app.cfg.public_rate, 16384};
+		app.visitors = rate_new(&rate);
+	}
 	app.verifier = verifier_new(app.base, app.cfg.db_path);
 	app.commit = commit_new(app.base, app.store, app.cfg.max_batch);
 	struct event *sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);
@@ -334,6 +347,8 @@ int main(int argc, char **argv)
 	event_free(sigint);
 	evhttp_free(app.http);
 	results_free(app.results);
+	pubcache_free(app.pub);
+	rate_free(app.visitors);
 	verifier_free(app.verifier);
 	auth_free(app.auth);
 	store_close(app.store);

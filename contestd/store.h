@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "audit.h"
+#include "cert.h"
 #include "scoring.h"
 #include "status.h"
 #include "workflow.h"
@@ -586,6 +587,171 @@ enum ct_status store_judge_delete(struct store *st, const char *actor, const cha
  * no active assignment is left. */
 enum ct_status store_judge_unassign(struct store *st, const char *actor, const char *event, const char *code,
 				    char role[16], struct ct_err *err);
+
+/* ---- publication (公示), appeals, certificates ---- */
+
+/* One published version of an event's results. */
+struct publication {
+	int64_t id;
+	unsigned version;
+	char *published_at, *published_by; /* ISO 8601 UTC; audit actor */
+	char *notice_until;       /* end of the notice period, ISO 8601 UTC; NULL: none */
+	char *reason;             /* why it replaces the version before; NULL for version 1 */
+	char *results;            /* the frozen results document (JSON text) */
+	size_t results_len;
+	int64_t audit_seq;        /* its audit record */
+};
+
+/* Frees what p holds and zeroes it; a zeroed publication is a no-op. */
+void publication_clear(struct publication *p);
+
+/* Reads version (0: the latest) of event's published results, with one
+ * point query. CT_NOT_FOUND when the event is unknown or has no such
+ * version (the message says which). */
+enum ct_status store_publication_get(struct store *st, const char *event, unsigned version, struct publication *out,
+				     struct ct_err *err);
+
+/* The reason given when event was last unlocked after its publication
+ * audit record after_seq (a correction); *reason is a new string (caller
+ * frees) or NULL when there was none. */
+enum ct_status store_correction_reason(struct store *st, const char *event, int64_t after_seq, char **reason,
+				       struct ct_err *err);
+
+/* A new version of an event's results, frozen by the caller. */
+struct publish_row {
+	unsigned version;         /* the latest version + 1 */
+	int64_t data_version;     /* the event's data_version the document was computed from */
+	const char *results;      /* the document */
+	size_t results_len;
+	const char *published_at; /* ISO 8601 UTC, as the document says */
+	const char *notice_until; /* NULL: none */
+	const char *reason;       /* NULL for version 1 */
+};
+
+/* Publishes: locked -> published as workflow_step allows it, stores the
+ * version and audits it ("publish", new value from audit_publish_value, the
+ * reason). CT_CONFLICT when the event changed since the document was made
+ * (data_version) or another version came first. */
+enum ct_status store_publish(struct store *st, const char *actor, const char *event, const struct publish_row *p,
+			     struct ct_err *err);
+
+/* An event with at least one published version, for the public list. */
+struct published_event {
+	char *code, *name;
+	enum event_state state;   /* published, final, or drawn/locked while a correction is made */
+	unsigned version;         /* the latest */
+	char *published_at, *notice_until; /* of the latest version; notice_until NULL: none */
+	char *finalized_at;       /* NULL until final */
+};
+
+/* Lists the events that have published results, by code. *out is a new
+ * array; published_events_free frees it. */
+enum ct_status store_published_events(struct store *st, struct published_event **out, size_t *n,
+				      struct ct_err *err);
+void published_events_free(struct published_event *list, size_t n);
+
+/* An appeal (申诉) against a published version. */
+struct appeal_new {
+	const char *appellant;    /* who appealed */
+	const char *contestant;   /* reg_id of the entry it concerns, or NULL */
+	const char *text;         /* what is appealed */
+	const char *received_at;  /* ISO 8601 UTC, or NULL for now */
+};
+
+/* Records an appeal against event's latest published version (the
+ * workflow's WF_APPEAL: the event must be published), audited as
+ * appeal.add (object EVENT/appeal/N). *number is the appeal's number. */
+enum ct_status store_appeal_add(struct store *st, const char *actor, const char *event, const struct appeal_new *a,
+				int64_t *number, struct ct_err *err);
+
+struct appeal_info {
+	int64_t number;
+	unsigned version;         /* the published version it is against */
+	char *appellant, *contestant, *text, *received_at, *recorded_by; /* contestant: reg_id or NULL */
+	char *outcome;            /* "upheld", "rejected"; NULL while open */
+	char *resolution, *resolved_at, *resolved_by;
+};
+
+/* Lists an event's appeals by number. *out is a new array; appeals_free
+ * frees it. CT_NOT_FOUND for an unknown event. */
+enum ct_status store_appeals_list(struct store *st, const char *event, struct appeal_info **out, size_t *n,
+				  struct ct_err *err);
+void appeals_free(struct appeal_info *list, size_t n);
+
+/* Resolves appeal number with outcome "upheld" or "rejected" and the
+ * decision (resolution), while its event is published; audited as
+ * appeal.resolve. *event_out (may be NULL) gets the event code (64 bytes).
+ * CT_NOT_FOUND for no such appeal, CT_CONFLICT when resolved already. */
+enum ct_status store_appeal_resolve(struct store *st, const char *actor, int64_t number, const char *outcome,
+				    const char *resolution, char event_out[64], struct ct_err *err);
+
+/* A certificate to issue at finalize: one winning person. */
+struct cert_issue {
+	int64_t contestant_id;    /* the entry ("entry" of the published document) */
+	const char *holder;       /* the person: the contestant, or a member of the team */
+	const char *organization;
+	const char *team;         /* the team's name for a team member; NULL for an individual */
+	unsigned award;           /* 1..3 */
+	uint32_t rank;
+	int64_t total_c;
+};
+
+/* Finalizes event: checks the workflow (notice period over, no open
+ * appeal: their facts are read here), that publication_id is still the
+ * latest version, and that the contest has a public base URL; then issues
+ * the certificates rows[0..n), each with a new id, signed with the contest
+ * key (core/cert.c) with issue_day as the issue date, audited one by one
+ * (certificate.issue, object EVENT/ID), and moves the event to final
+ * (audited as finalize). All or nothing. now is the current time (ISO 8601
+ * UTC) the notice period is compared with. */
+enum ct_status store_finalize(struct store *st, const char *actor, const char *event, int64_t publication_id,
+			      const struct cert_issue *rows, size_t n, int32_t issue_day, const char *now,
+			      struct ct_err *err);
+
+/* A certificate as stored. */
+struct cert_record {
+	char id[CERT_ID_TEXT_MAX];
+	struct cert cert;         /* the signed fields (cert_set) */
+	char event_name[256];
+	char team[CERT_TEXT_MAX + 1];   /* "" for an individual */
+	uint8_t key_id[CERT_KEY_ID_BYTES];
+	uint8_t sig[CERT_SIG_BYTES];
+	char url[512];            /* the verification URL in its QR code */
+	char issued_at[32];
+	char revoked_at[32];      /* "" unless revoked */
+	char revoke_reason[512];
+};
+
+/* Reads the certificate id (text form, as cert_id_format writes it) with
+ * one point query; CT_NOT_FOUND when there is none. */
+enum ct_status store_certificate_get(struct store *st, const char *id, struct cert_record *out, struct ct_err *err);
+
+/* Lists an event's certificates by award, rank and holder. *out is a new
+ * array of *n records (caller frees). CT_NOT_FOUND for an unknown event. */
+enum ct_status store_certificates_list(struct store *st, const char *event, struct cert_record **out, size_t *n,
+				       struct ct_err *err);
+
+/* Revokes certificate id with a reason (audited as certificate.revoke).
+ * CT_NOT_FOUND for no such certificate, CT_CONFLICT when revoked already. */
+enum ct_status store_certificate_revoke(struct store *st, const char *actor, const char *id, const char *reason,
+					struct cert_record *out, struct ct_err *err);
+
+/* A revoked certificate, for the revocation list. */
+struct revocation {
+	char id[CERT_ID_TEXT_MAX];
+	char at[32];
+	char *reason;
+};
+
+/* Lists every revoked certificate by id. *out is a new array;
+ * revocations_free frees it. */
+enum ct_status store_revocations(struct store *st, struct revocation **out, size_t *n, struct ct_err *err);
+void revocations_free(struct revocation *list, size_t n);
+
+/* Signs msg with the contest's Ed25519 key (for documents the contest
+ * publishes, such as the revocation list); key_id gets the key's id. */
+enum ct_status store_contest_sign(struct store *st, const void *msg, size_t len, uint8_t sig[CERT_SIG_BYTES],
+				  uint8_t key_id[CERT_KEY_ID_BYTES], struct ct_err *err);
 
 /* ---- the audit trail ---- */
 

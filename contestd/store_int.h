@@ -69,6 +69,18 @@ enum ct_status store_event_ref(struct store *st, const char *code, int64_t *id, 
 enum ct_status store_event_lookup(struct store *st, const char *code, int64_t *id, enum event_state *state,
 				  struct ct_err *err);
 
+/* Moves event (id) from state from to to inside the caller's transaction,
+ * stamping drawn_at, locked_at or finalized_at and bumping data_version;
+ * CT_CONFLICT when it is not in from any more. The caller has asked
+ * workflow_step and audits the transition. */
+enum ct_status store_state_set(struct store *st, int64_t event_id, const char *event, enum event_state from,
+			       enum event_state to, struct ct_err *err);
+
+/* The contest's code and Ed25519 key pair; sk may be NULL when not needed
+ * (the caller wipes it after use). CT_NOT_FOUND before the contest exists. */
+enum ct_status store_contest_keys(struct store *st, char code[64], unsigned char pk[32], unsigned char sk[64],
+				  struct ct_err *err);
+
 /* Starts a read transaction (BEGIN DEFERRED): one snapshot for several
  * statements; end it with store_rollback. */
 enum ct_status store_read_begin(struct store *st, struct ct_err *err);

@@ -410,6 +410,51 @@ out:
 	return rc;
 }
 
+enum ct_status cli_make_dirs(const char *dir, unsigned mode, struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	char *path = xstrdup(dir);
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (mkdir(path, (mode_t)mode) != 0 && errno != EEXIST) {
+			rc = ct_fail(err, CT_INTERNAL, "cannot create directory %s: %s", path, strerror(errno));
+			break;
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	free(path);
+	return rc;
+}
+
+enum ct_status cli_write_file(const char *path, const void *data, size_t len, struct ct_err *err)
+{
+	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	enum ct_status rc = fd < 0 ? ct_fail(err, CT_INTERNAL, "cannot create %s: %s", tmp, strerror(errno)) : CT_OK;
+	for (size_t done = 0; rc == CT_OK && done < len;) {
+		ssize_t n = write(fd, (const char *)data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = ct_fail(err, CT_INTERNAL, "cannot write %s: %s", path, strerror(errno));
+		else
+			done += (size_t)n;
+	}
+	if (fd >= 0 && close(fd) != 0 && rc == CT_OK)
+		rc = ct_fail(err, CT_INTERNAL, "cannot write %s: %s", path, strerror(errno));
+	if (rc == CT_OK && rename(tmp, path) != 0)
+		rc = ct_fail(err, CT_INTERNAL, "cannot write %s: %s", path, strerror(errno));
+	if (rc != CT_OK && fd >= 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
 enum ct_status cli_read_secret(const char *what, char **out, struct ct_err *err)
 {
 	enum ct_status rc = CT_OK;

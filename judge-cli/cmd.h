@@ -41,5 +41,15 @@ extern const struct cmd_entry cmd_contestant_delete_entry;
 extern const struct cmd_entry cmd_judge_set_entry;
 extern const struct cmd_entry cmd_judge_delete_entry;
 extern const struct cmd_entry cmd_judge_unassign_entry;
+extern const struct cmd_entry cmd_publish_entry;        /* cmd_publish.c */
+extern const struct cmd_entry cmd_appeal_add_entry;
+extern const struct cmd_entry cmd_appeal_list_entry;
+extern const struct cmd_entry cmd_appeal_resolve_entry;
+extern const struct cmd_entry cmd_finalize_entry;
+extern const struct cmd_entry cmd_certificates_entry;   /* cmd_cert.c */
+extern const struct cmd_entry cmd_verify_entry;         /* cmd_verify.c */
+extern const struct cmd_entry cmd_revoke_entry;
+extern const struct cmd_entry cmd_pubkey_entry;
+extern const struct cmd_entry cmd_export_entry;         /* cmd_export.c */
 
 #endif

@@ -117,13 +117,14 @@ export class Contest {
     fs.mkdirSync(this.env.HOME, { recursive: true });
   }
 
-  // Starts contestd on port (0: any free port); waits at most 10 s for its
+  // Starts contestd on port (0: any free port), with extra flags after
+  // the usual ones (a later flag wins); waits at most 10 s for its
   // "listening on" line.
-  async start(port = 0) {
+  async start(port = 0, extra = []) {
     const before = fs.existsSync(this.log) ? fs.readFileSync(this.log, 'utf8').length : 0;
     const out = fs.openSync(this.log, 'a');
     this.proc = spawn(CONTESTD, ['--db', this.db, '--listen', `127.0.0.1:${port}`, '--public-url', 'http://127.0.0.1/',
-      '--contest-code', 'TEST', '--contest-name', '测试大赛'], { stdio: ['ignore', out, out] });
+      '--contest-code', 'TEST', '--contest-name', '测试大赛', ...extra], { stdio: ['ignore', out, out] });
     fs.closeSync(out);
     const proc = this.proc;
     let exited = false;
