@@ -47,7 +47,10 @@ export function render(root, [event], ctx) {
   const refreshed = h('span', { class: 'refreshed', id: 'last-refresh', role: 'status' }, '正在读取…');
   const refreshButton = h('button', { type: 'button' }, '立即刷新');
   const lockButton = h('button', { type: 'button', class: 'primary', id: 'lock-event', hidden: true }, '锁定赛项');
-  const back = h('a', { href: '#/events', class: 'button' }, s.role === 'organizer' ? '赛项列表' : '我的赛项');
+  const back = h('a', { href: '#/events', class: 'button' }, s.role === 'organizer' ? '赛项一览' : '我的赛项');
+  // an organizer's corrections (unlock) start from the results
+  const results = s.role === 'organizer'
+    ? h('a', { href: `#/results/${encodeURIComponent(event)}`, class: 'button' }, '成绩') : null;
   const banner = h('p', { class: 'banner', hidden: true });
   const messageBox = h('div', { class: 'console-message', id: 'console-message', hidden: true, role: 'alert' });
   const summary = h('div', { class: 'summary', id: 'summary' });
@@ -61,7 +64,7 @@ export function render(root, [event], ctx) {
 
   root.append(h('section', { class: 'console' },
     h('div', { class: 'console-head' }, title, stateChip,
-      h('nav', { class: 'console-nav' }, refreshed, refreshButton, lockButton, back)),
+      h('nav', { class: 'console-nav' }, refreshed, refreshButton, lockButton, results, back)),
     banner, messageBox, summary,
     h('div', { class: 'console-grid' },
       h('section', { class: 'panel' }, h('h2', {}, '评分进度：各裁判缺少的分数'),
@@ -101,7 +104,7 @@ export function render(root, [event], ctx) {
       banner.hidden = false;
       banner.className = `banner${state === 'setup' ? '' : ' ok'}`;
       banner.textContent = state === 'setup' ? '本赛项尚未抽签，还没有开始评分。'
-        : `本赛项${STATE_NAMES[state] || state}：分数不能再修改；如需更正，由组织方解锁。`;
+        : `本赛项${STATE_NAMES[state] || state}：分数不能再修改；如需更正，由组织方在成绩页解锁。`;
     }
   }
 
@@ -197,12 +200,13 @@ export function render(root, [event], ctx) {
       form.value = h('input', { class: 'value', inputmode: 'decimal', maxlength: 12, placeholder: '其他', 'aria-label': '成立的分数' });
       const distinct = [...new Set(d.values.map((v) => v.value))];
       valueRow = h('div', { class: 'accept-value' }, h('span', {}, d.method === 'deduction' ? '成立的扣分：' : '成立的分数：'),
-        distinct.map((v) => h('button', { type: 'button', class: 'pick', onclick: () => { form.value.value = v; form.reason.focus(); } }, v)),
+        distinct.map((v) => h('button', { type: 'button', class: 'pick', onclick: () => { form.value.value = v; form.message.textContent = ''; form.reason.focus(); } }, v)),
         form.value);
     }
     const cancel = h('button', { type: 'button', onclick: () => { forms.delete(key); showDiscrepancies(); } }, '取消');
     form.el = h('form', { class: 'accept-form', novalidate: true }, valueRow,
       h('label', {}, '理由：', form.reason), h('div', { class: 'buttons' }, cancel, form.submit), form.message);
+    form.el.addEventListener('input', () => { form.message.textContent = ''; });
     form.el.addEventListener('submit', (e) => {
       e.preventDefault();
       accept(d, form);

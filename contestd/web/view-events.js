@@ -1,8 +1,8 @@
 // #/events: the events of the logged-in judge, with the judge's role and the
 // event's state: a score sheet where the judge scores, the chief judge's
 // console where the judge is the chief. A judge with exactly one event goes
-// straight to its sheet or console. The list is kept in the local cache for a reload while the
-// server is down.
+// straight to its sheet or console. The list is kept in the local cache for
+// a reload while the server is down.
 
 import { api, cache, getSession, NetworkError } from './api.js';
 import { h, ROLE_NAMES, STATE_NAMES } from './ui.js';

@@ -194,10 +194,16 @@ test('the chief accepts both discrepancies with reasons, a measurement with the 
   await b1.locator('button[type=submit]').click();
   assert.match(await b1.locator('.form-message').textContent(), /31 超过满分 30\.00/);
   await b1.locator('input.value').fill('27.5');
-  // the form survives a refresh while it is being filled in
+  // the form survives a refresh with new data while it is being filled in
+  // (J02 revises another value: 5 to 5.5, no discrepancy)
+  const n = progressAnswers().length;
+  score('J02', 'R2026004', 'A1', '5.5');
   await page.locator('button', { hasText: '立即刷新' }).click();
-  await page.waitForTimeout(500);
+  await until('the changed progress', async () => progressAnswers().slice(n).some((a) => a.status === 200));
+  await until('the statistics redrawn', async () =>
+    (await page.locator('#judge-stats tbody tr', { hasText: 'J02' }).locator('td').nth(5).textContent()) === '2.50');
   assert.equal(await b1.locator('input.reason').inputValue(), '现场复测为27.5');
+  assert.equal(await b1.locator('input.value').inputValue(), '27.5');
   await b1.scrollIntoViewIfNeeded();
   await shot(page, 'chief-accept-form');
   await b1.locator('button[type=submit]').click();

@@ -34,7 +34,22 @@ const SCORES = [
   ['R2026004', 'J01', 5, 1, 20], ['R2026004', 'J02', 5, 1, 20],
 ];
 
-const progressAnswers = () => log.answers.filter((a) => /\/api\/v1\/events\/[^/]+\/progress$/.test(a.url));
+const isProgress = (url) => /\/api\/v1\/events\/[^/]+\/progress$/.test(url);
+const progressAnswers = () => log.answers.filter((a) => isProgress(a.url));
+
+// Waits until every progress request has its answer and none came for
+// half a second.
+async function settled() {
+  let last = -1;
+  await until('the progress requests to settle', async () => {
+    const asked = log.requests.filter(isProgress).length;
+    const n = progressAnswers().length;
+    const quiet = asked === n && n === last;
+    last = n;
+    if (!quiet) await new Promise((r) => setTimeout(r, 500));
+    return quiet;
+  });
+}
 
 function writeCsv(name, lines) {
   const file = path.join(c.dir, `${name}.csv`);
@@ -77,6 +92,17 @@ async function login() {
 
 const row = (code) => page.locator(`article.org-event[data-event="${code}"]`);
 
+// Waits until every drawn event on screen (and within the 100 px the page
+// reads ahead) shows its progress: nothing is left to ask for.
+function screenRead() {
+  return until('the progress of the events on screen', () => page.evaluate(() =>
+    [...document.querySelectorAll('article.org-event')].every((el) => {
+      const r = el.getBoundingClientRect();
+      const near = r.bottom > -100 && r.top < window.innerHeight + 100;
+      return !near || /名选手评完|未抽签/.test(el.textContent);
+    })));
+}
+
 test('an organizer logs in with account name and secret', async () => {
   await page.goto(`${c.url}/`);
   await page.locator('a', { hasText: '组织方' }).click();
@@ -101,7 +127,8 @@ test('the event list shows every event with its state and, lazily, its progress'
   await shot(page, 'organizer-events');
 
   // only what is on screen was asked for
-  await page.waitForTimeout(1500);
+  await screenRead();
+  await settled();
   const asked = new Set(progressAnswers().map((a) => a.url.split('/').at(-2)));
   assert.ok(asked.has('CNC'));
   assert.ok(asked.size < 20, `progress of ${asked.size} events read for one screen`);
@@ -109,13 +136,15 @@ test('the event list shows every event with its state and, lazily, its progress'
   for (const code of asked) assert.ok(code === 'CNC' || Number(code.slice(1)) <= DRAWN, `${code} is not drawn`);
   await row(ev(DRAWN)).scrollIntoViewIfNeeded();
   await until(`${ev(DRAWN)} progress once on screen`, async () => /0\/2 名选手评完/.test(await row(ev(DRAWN)).textContent()));
+  await screenRead();
+  await settled();
 
   // a reload asks again with the ETags kept: 304s, the progress still shown
   const before = progressAnswers().length;
   await page.reload();
   await row('CNC').locator('meter').waitFor();
   await until('the progress asked again', async () => progressAnswers().length > before);
-  await page.waitForTimeout(1000);
+  await settled();
   const again = progressAnswers().slice(before);
   assert.ok(again.length >= 1 && again.every((a) => a.status === 304), `after a reload: ${again.map((a) => a.status)}`);
   assert.match(await row('CNC').textContent(), /4\/4 名选手评完 · 分数 18\/18/);
@@ -207,7 +236,7 @@ test('退出 revokes the token on the server; without the server it is forgotten
   await page.locator('#logout').click();
   await page.waitForURL(/#\/login\/organizer$/);
   assert.equal(await page.locator('.form-message').textContent(), '已退出。');
-  assert.ok(log.answers.some((a) => a.url.endsWith('/api/v1/logout') && a.status === 200), 'POST /logout answered 200');
+  await until('POST /logout answered 200', async () => log.answers.some((a) => a.url.endsWith('/api/v1/logout') && a.status === 200));
   const res = await fetch(`${c.url}/api/v1/whoami`, { headers: { Authorization: `Bearer ${token}` } });
   assert.equal(res.status, 401, 'the old token is revoked');
 
