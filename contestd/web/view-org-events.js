@@ -76,10 +76,11 @@ export function render(root) {
     }
   }
 
-  // Reads the progress of the rows on screen that are older than REFRESH_MS.
-  function want(row, force = false) {
+  // Reads the progress of a row on screen unless it was read in the last
+  // half of REFRESH_MS (so that each poll reads the rows on screen once).
+  function want(row) {
     if (!SCORED.has(row.event.state) || row.queued || !row.visible || row.el.hidden) return;
-    if (!force && row.fetchedAt && Date.now() - row.fetchedAt < REFRESH_MS) return;
+    if (row.fetchedAt && Date.now() - row.fetchedAt < REFRESH_MS / 2) return;
     row.queued = true;
     waiting.push(row.event.code);
     pump();
