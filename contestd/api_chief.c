@@ -32,7 +32,7 @@ bool api_event_role(struct request *req, enum wf_action action, struct event_acc
 
 /* A view being answered: its key and version in the kept answers. */
 struct view {
-	char key[320];
+	char key[HTTP_PARAM_MAX + 32];
 	char etag[48];
 	uint64_t v[2];
 };
@@ -108,6 +108,22 @@ static json_t *who_json(const struct ev_contestant *c, bool identities)
 		json_object_set_new(o, "name", json_string(c->name));
 	}
 	return o;
+}
+
+/* Whether value x is from a judge recused from its contestant (same
+ * organization): possible only after an organization correction; the
+ * engine leaves such values out. */
+static bool value_recused(const struct event_data *d, const struct sheet_value *x)
+{
+	uint32_t org = d->contestants[x->contestant].org_id;
+	return org != 0 && d->judges[x->judge].org_id == org;
+}
+
+/* Whether value x counts: a scoring judge's, not withdrawn, not recused. */
+static bool value_counts(const struct event_data *d, const struct sheet_value *x)
+{
+	const struct ev_judge *j = &d->judges[x->judge];
+	return !j->chief && !j->withdrawn && !value_recused(d, x);
 }
 
 /* The sheet judge (index into the result's panel) of event judge j, or -1. */
@@ -256,7 +272,7 @@ static json_t *discrepancies_json(const struct computed *comp, const uint32_t *r
 	for (size_t v = 0; v < d->n_values; v++) {
 		const struct sheet_value *x = &d->values[v];
 		const struct cell_key *hit = find_cell(keys, n, x->contestant, x->criterion);
-		if (!hit || d->judges[x->judge].chief || d->judges[x->judge].withdrawn)
+		if (!hit || !value_counts(d, x))
 			continue; /* only the values that count */
 		if (nv == cap) {
 			cap = cap ? 2 * cap : 16;
@@ -377,12 +393,16 @@ void api_scores_get(struct request *req)
 	for (size_t n = 0; n < d->n_values; n++) {
 		const struct sheet_value *x = &d->values[refs[n].v];
 		const struct ev_judge *j = &d->judges[x->judge];
+		/* a recused judge's value (left by an organization correction)
+		 * would tell a chief the contestant's organization */
+		if (!acc.identities && value_recused(d, x))
+			continue;
 		json_t *o = who_json(&d->contestants[x->contestant], acc.identities);
 		json_object_set_new(o, "criterion", json_string(d->criteria[x->criterion].code));
 		json_object_set_new(o, "judge", json_string(j->code));
 		json_object_set_new(o, "value", jin_mark_json(x->value_c));
 		json_object_set_new(o, "revision", json_integer(d->revisions[refs[n].v]));
-		json_object_set_new(o, "counts", json_boolean(!j->chief && !j->withdrawn));
+		json_object_set_new(o, "counts", json_boolean(value_counts(d, x)));
 		json_array_append_new(scores, o);
 	}
 	json_t *judges = json_array();

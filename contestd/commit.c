@@ -300,8 +300,6 @@ enum ct_status commit_new(struct event_base *base, const char *db_path, int max_
 	enum ct_status rc = store_open(db_path, &q->store, err);
 	if (rc == CT_OK)
 		rc = store_no_autocheckpoint(q->store, err);
-	if (rc == CT_OK)
-		rc = store_gather_wal(q->store, err);
 
 	if (rc == CT_OK) {
 		if (v)

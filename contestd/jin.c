@@ -165,3 +165,19 @@ enum ct_status jin_body(json_t *body, const char *const *known, struct ct_err *e
 		return ct_fail(err, CT_INVALID, "the body must be a JSON object");
 	return jin_known(body, known, -1, err);
 }
+
+enum ct_status jin_change(json_t *obj, const char *key, bool clearable, size_t max, const char **out,
+			  struct ct_err *err)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = NULL;
+	if (!v)
+		return CT_OK;
+	if (is_empty(v)) {
+		if (!clearable)
+			return jin_bad(err, -1, key, "%s", "cannot be empty");
+		*out = "";
+		return CT_OK;
+	}
+	return jin_str(obj, key, true, max, -1, out, err);
+}

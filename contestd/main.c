@@ -20,8 +20,10 @@
 #include "commit.h"
 #include "csv.h"
 #include "http.h"
+#include "limit.h"
 #include "log.h"
 #include "metrics.h"
+#include "pubcache.h"
 #include "results.h"
 #include "store.h"
 #include "verify.h"
@@ -77,6 +79,9 @@ static const char usage[] =
 	"  --max-batch N          score submissions per group commit (default 1000;\n"
 	"                         1 commits each alone, the benchmark baseline)\n"
 	"  --token-hours N        lifetime of login tokens (default 24)\n"
+	"  --public-rate N        requests per second one client address may make to\n"
+	"                         the public pages (results, verification), with\n"
+	"                         bursts of 3N; 0 for no limit (default 20)\n"
 	"  --help                 show this help\n"
 	"  --version              show the version\n";
 
@@ -95,7 +100,7 @@ static long parse_number(const char *flag, const char *text, long min, long max)
 static void parse_flags(int argc, char **argv, struct config *cfg)
 {
 	enum { O_DB = 1, O_LISTEN, O_URL, O_CODE, O_NAME, O_BODY, O_HEADERS, O_TIMEOUT, O_BATCH, O_TOKEN, O_HELP,
-	       O_VERSION, O_PID, O_IMPORT, O_CONNS, O_BUFFERED, O_REQ_TIMEOUT };
+	       O_VERSION, O_PID, O_IMPORT, O_CONNS, O_BUFFERED, O_REQ_TIMEOUT, O_RATE };
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, O_DB},
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -114,6 +119,7 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		{"max-connections", required_argument, NULL, O_CONNS},
 		{"max-buffered", required_argument, NULL, O_BUFFERED},
 		{"request-timeout", required_argument, NULL, O_REQ_TIMEOUT},
+		{"public-rate", required_argument, NULL, O_RATE},
 		{NULL, 0, NULL, 0},
 	};
 	*cfg = (struct config){
@@ -129,6 +135,7 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		.request_timeout_s = 60,
 		.max_batch = 1000,
 		.token_hours = 24,
+		.public_rate = 20,
 	};
 	int c;
 	opterr = 0;
@@ -151,6 +158,7 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		case O_CONNS: cfg->max_connections = (size_t)parse_number("--max-connections", optarg, 1, 1 << 20); break;
 		case O_BUFFERED: cfg->max_buffered = (size_t)parse_number("--max-buffered", optarg, 65536, 1L << 36); break;
 		case O_REQ_TIMEOUT: cfg->request_timeout_s = (int)parse_number("--request-timeout", optarg, 1, 3600); break;
+		case O_RATE: cfg->public_rate = (int)parse_number("--public-rate", optarg, 0, 1000000); break;
 		default:
 			fprintf(stderr, "contestd: unknown or incomplete option %s\n%s", argv[optind - 1], usage);
 			exit(2);
@@ -422,6 +430,11 @@ int main(int argc, char **argv)
 	app.results = results_new(KEEP_VALUES);
 	app.bodies = bodies_new(KEEP_ANSWER_BYTES);
 	app.sheets = api_sheets_new(KEEP_SHEET_BYTES);
+	app.pub = pubcache_new();
+	if (app.cfg.public_rate > 0) {
+		const struct rate_config rate = {(uint32_t)app.cfg.public_rate, 3 * (uint32_t)app.cfg.public_rate, 16384};
+		app.visitors = rate_new(&rate);
+	}
 	app.verifier = verifier_new(app.base, app.cfg.db_path);
 	if (commit_new(app.base, app.cfg.db_path, app.cfg.max_batch, app.versions, app.metrics, &app.commit, &err) !=
 	    CT_OK) {
@@ -453,6 +466,8 @@ int main(int argc, char **argv)
 	api_sheets_free(app.sheets);
 	bodies_free(app.bodies);
 	results_free(app.results);
+	pubcache_free(app.pub);
+	rate_free(app.visitors);
 	verifier_free(app.verifier);
 	auth_free(app.auth);
 	store_close(app.store);
