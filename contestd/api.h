@@ -70,6 +70,10 @@ bool api_reply_kept(struct request *req, const char *key, const uint64_t v[2]);
  * for version v with etag (may be NULL), and answers with it. */
 void api_reply_keep(struct request *req, const char *key, const uint64_t v[2], const char *etag, json_t *body);
 
+/* The same for a body already encoded: n bytes of JSON text. */
+void api_reply_keep_text(struct request *req, const char *key, const uint64_t v[2], const char *etag, const char *text,
+			 size_t n);
+
 /* How the caller stands towards the event of the path (req->param[0]). */
 struct event_access {
 	enum wf_role role;        /* organizer, or the judge's role in the event */

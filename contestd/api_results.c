@@ -49,11 +49,16 @@ void api_reply_keep(struct request *req, const char *key, const uint64_t v[2], c
 		http_reply_error(req, ct_fail(&err, CT_INTERNAL, "could not encode the response"), &err);
 		return;
 	}
-	size_t n = strlen(text);
+	api_reply_keep_text(req, key, v, etag, text, strlen(text));
+	free(text);
+}
+
+void api_reply_keep_text(struct request *req, const char *key, const uint64_t v[2], const char *etag, const char *text,
+			 size_t n)
+{
 	struct body *b = body_new(n + 1);
 	memcpy(b->data, text, n);
 	b->data[n] = '\n';
-	free(text);
 	if (etag)
 		snprintf(b->etag, sizeof b->etag, "%s", etag);
 	bodies_put(req->app->bodies, key, v, b);

@@ -351,6 +351,40 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	on_drain(-1, 0, app);
 }
 
+/* The event loop's own watch: a timer every LOOP_TICK_MS; how late it
+ * fires is how long the loop was held up (by a request's work, or kept
+ * off the CPU). No request may hold it up more than LOOP_STALL_MS; each
+ * time it happens is logged and counted (/metrics). */
+#define LOOP_TICK_MS 20
+#define LOOP_STALL_MS 100
+
+static struct event *loop_tick;
+static int64_t loop_tick_due_us;
+
+static int64_t monotonic_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void on_loop_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct app *app = arg;
+	int64_t now = monotonic_us(), late = now - loop_tick_due_us;
+	if (late > app->loop_late_max_us)
+		app->loop_late_max_us = late;
+	if (late > LOOP_STALL_MS * 1000) {
+		app->loop_stalls++;
+		log_msg("the event loop was held up for %lld ms", (long long)(late / 1000));
+	}
+	loop_tick_due_us = now + LOOP_TICK_MS * 1000;
+	struct timeval tv = {0, LOOP_TICK_MS * 1000};
+	evtimer_add(loop_tick, &tv);
+}
+
 static struct metrics *sync_metrics;
 
 static void on_sync(double seconds)
@@ -450,7 +484,14 @@ int main(int argc, char **argv)
 		store_schema_version(app.store), app.cfg.max_batch);
 	log_flush();
 	fprintf(stderr, "contestd: listening on %s\n", url);
+	loop_tick = evtimer_new(app.base, on_loop_tick, &app);
+	if (loop_tick) {
+		loop_tick_due_us = monotonic_us();
+		on_loop_tick(-1, 0, &app);
+	}
 	event_base_dispatch(app.base);
+	if (loop_tick)
+		event_free(loop_tick);
 
 	/* answers the writer still owes are given while the server exists */
 	struct commit_stats cs;

@@ -3,11 +3,13 @@
 #include "store_int.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "audit.h"
@@ -344,9 +346,12 @@ enum ct_status store_open(const char *path, struct store **out, struct ct_err *e
 		goto out;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, 5000);
-	/* Durability first: a 2xx means the WAL frame is fsynced. */
-	rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
+	store_set_busy_ms(st, 5000);
+	/* Durability first: a 2xx means the WAL frame is fsynced. Once the
+	 * WAL has been copied into the database and starts over, it is cut
+	 * back to STORE_WAL_KEEP_BYTES (it never shrinks otherwise). */
+	rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+		      "PRAGMA journal_size_limit=" STORE_WAL_KEEP_TEXT ";", err);
 	if (rc != CT_OK)
 		goto out;
 	rc = migrate(st, err);
@@ -489,11 +494,33 @@ int store_wal_frames(struct store *st)
 	return st->wal_frames;
 }
 
-enum ct_status store_checkpoint(struct store *st, int *wal_frames, int *copied, struct ct_err *err)
+enum ct_status store_checkpoint(struct store *st, bool truncate, int *wal_frames, int *copied, struct ct_err *err)
 {
-	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, wal_frames, copied);
-	/* BUSY: another checkpoint runs, or a writer holds what it needs; next time */
-	return rc == SQLITE_OK || rc == SQLITE_BUSY ? CT_OK : store_fail(st, rc, err);
+	if (truncate)
+		sqlite3_busy_timeout(st->db, 0); /* a reader in the WAL: not now, rather than wait */
+	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE,
+					   wal_frames, copied);
+	if (truncate)
+		sqlite3_busy_timeout(st->db, st->busy_ms);
+	if (rc == SQLITE_OK && truncate)
+		st->wal_frames = 0;
+	/* BUSY: another checkpoint runs, or a reader or writer holds what it
+	 * needs; next time */
+	return rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY ? CT_OK : store_fail(st, rc, err);
+}
+
+int64_t store_wal_bytes(struct store *st)
+{
+	const char *db = sqlite3_db_filename(st->db, "main");
+	if (!db || !*db)
+		return 0;
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof path, "%s-wal", db) >= sizeof path)
+		return -1;
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return errno == ENOENT ? 0 : -1;
+	return (int64_t)sb.st_size;
 }
 
 int64_t store_total_changes(struct store *st)
@@ -509,6 +536,7 @@ void store_read_end(struct store *st)
 
 void store_set_busy_ms(struct store *st, int ms)
 {
+	st->busy_ms = ms;
 	sqlite3_busy_timeout(st->db, ms);
 }
 

@@ -44,10 +44,20 @@ enum ct_status store_no_autocheckpoint(struct store *st, struct ct_err *err);
 /* Pages in the WAL after st's last commit (0 before the first). */
 int store_wal_frames(struct store *st);
 
-/* A passive checkpoint: copies what it can of the WAL into the database
- * without waiting for anyone. *wal_frames: frames in the WAL; *copied:
- * how many of them are in the database now. */
-enum ct_status store_checkpoint(struct store *st, int *wal_frames, int *copied, struct ct_err *err);
+/* What the WAL file is cut back to when it starts over (PRAGMA
+ * journal_size_limit on every connection). */
+#define STORE_WAL_KEEP_TEXT "16777216" /* 16 MiB */
+
+/* A checkpoint: copies what it can of the WAL into the database without
+ * waiting for anyone (passive); with truncate, only if every frame can be
+ * copied, and then the WAL file is emptied (for when the writer is idle).
+ * *wal_frames: frames in the WAL; *copied: how many of them are in the
+ * database now. Busy (a reader in the way) is no error: nothing is done. */
+enum ct_status store_checkpoint(struct store *st, bool truncate, int *wal_frames, int *copied, struct ct_err *err);
+
+/* Bytes of st's database's WAL file (0 when there is none; -1 when it
+ * cannot be read). */
+int64_t store_wal_bytes(struct store *st);
 
 
 /* Rows inserted, updated or deleted through st since it was opened. */

@@ -37,6 +37,7 @@ struct store {
 	store_commit_fn on_commit;
 	void *on_commit_arg;
 	int wal_frames;           /* pages in the WAL after the last commit (sqlite3_wal_hook) */
+	int busy_ms;              /* the busy timeout set on db */
 };
 
 /* Returns the statement prepared once from the constant sql (identified by
