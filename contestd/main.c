@@ -501,6 +501,11 @@ int main(int argc, char **argv)
 		(unsigned long long)cs.jobs, (unsigned long long)cs.batches);
 	event_free(sigterm);
 	event_free(sigint);
+	/* freeing the events put back the default action: a second SIGTERM
+	 * during the rest of the shutdown (a supervisor's, or a stop script's)
+	 * would kill the process instead of letting it finish and exit 0 */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
 	if (drain_timer)
 		event_free(drain_timer);
 	http_free(&app);

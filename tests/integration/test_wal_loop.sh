@@ -105,7 +105,17 @@ for j in 2 3 4 5; do judge_token "J0$j" "70000$j" >/dev/null; done
 stalls=$(metric loop_stalls_total)
 late=$(metric loop_late_max_seconds)
 note "import of $ROWS rows, results, logins: the event loop at worst $late s late, $stalls stalls over 100 ms"
-[ "$stalls" = 0 ] || fail "the event loop was held up more than 100 ms $stalls times (at worst $late s): $(grep 'held up' "$LOG" | tail -3)"
+if ldd "$CONTESTD" | grep -q libasan; then
+	# AddressSanitizer makes contestd's work 5 to 6 times slower (the chief's
+	# 7.7 MB view of every value: 30 ms, 185 ms under ASan): the 100 ms bound
+	# is the release build's; here the loop must still never stop for 0.5 s
+	python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 0.5 else 1)' "$late" ||
+		fail "under ASan the event loop was held up $late s: $(grep 'held up' "$LOG" | tail -3)"
+	stalls_before=$stalls
+else
+	[ "$stalls" = 0 ] || fail "the event loop was held up more than 100 ms $stalls times (at worst $late s): $(grep 'held up' "$LOG" | tail -3)"
+	stalls_before=0
+fi
 
 # the watch sees a stall: contestd stopped for 0.3 s
 kill -STOP "$CONTESTD_PID"
@@ -114,7 +124,7 @@ kill -CONT "$CONTESTD_PID"
 sleep 0.1
 stalls=$(metric loop_stalls_total)
 late=$(metric loop_late_max_seconds)
-[ "$stalls" = 1 ] || fail "after a 0.3 s stop the loop watch counts $stalls stalls, not 1"
+[ "$stalls" = $((stalls_before + 1)) ] || fail "after a 0.3 s stop the loop watch counts $stalls stalls, not $((stalls_before + 1))"
 python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 0.25 else 1)' "$late" ||
 	fail "after a 0.3 s stop the loop watch says at worst $late s late"
 grep -q 'the event loop was held up for' "$LOG" || fail "the stall is not in the log"
