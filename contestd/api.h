@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "http.h"
+#include "store.h"
 #include "workflow.h"
 #include "jin.h"
 #include "xmalloc.h"
@@ -32,6 +33,47 @@
 			http_reply_json((req), (status), json_pack("{s:I}", (verb), (json_int_t)n));      \
 	} while (0)
 
+/* Stores the rows of a batch whose body (json_t array or object of n rows,
+ * checked by jin_rows) has been parsed, on the writer thread (st is the
+ * writer's connection). */
+typedef enum ct_status (*api_rows_fn)(struct store *st, const char *actor, json_t *body, size_t n,
+				      struct ct_err *err);
+
+/* Defines the api_rows_fn name: decodes every row with decode (json_t *,
+ * long row, type *, struct ct_err *) and stores them with add (store,
+ * actor, const type *, size_t, struct ct_err *). */
+#define API_ROWS(name, type, decode, add)                                                                    \
+	static enum ct_status name(struct store *st, const char *actor, json_t *body, size_t n,            \
+				   struct ct_err *err)                                                       \
+	{                                                                                                  \
+		enum ct_status rc = CT_OK;                                                                 \
+		type *rows = xcalloc(n, sizeof *rows);                                                     \
+		for (size_t i = 0; rc == CT_OK && i < n; i++)                                              \
+			rc = decode(jin_row(body, i), (long)i, &rows[i], err);                             \
+		if (rc == CT_OK)                                                                           \
+			rc = add(st, actor, rows, n, err);                                                 \
+		free(rows);                                                                                \
+		return rc;                                                                                 \
+	}
+
+/* The handler of an import on a ROUTE_RAW route: the body (a JSON array
+ * of rows, or one object) is parsed and stored by rows on the writer
+ * thread, off the event loop, and the answer is status with {verb: number
+ * of rows}, or the error. */
+void api_batch_submit(struct request *req, api_rows_fn rows, int status, const char *verb);
+
+/* Answers with the body kept under key for version v (bodies.h), if there
+ * is one; true when answered. */
+bool api_reply_kept(struct request *req, const char *key, const uint64_t v[2]);
+
+/* Encodes body (taking its reference) as the answer, keeps it under key
+ * for version v with etag (may be NULL), and answers with it. */
+void api_reply_keep(struct request *req, const char *key, const uint64_t v[2], const char *etag, json_t *body);
+
+/* The same for a body already encoded: n bytes of JSON text. */
+void api_reply_keep_text(struct request *req, const char *key, const uint64_t v[2], const char *etag, const char *text,
+			 size_t n);
+
 /* How the caller stands towards the event of the path (req->param[0]). */
 struct event_access {
 	enum wf_role role;        /* organizer, or the judge's role in the event */
@@ -54,6 +96,7 @@ uint32_t *api_code_order(const struct event_data *d);
 
 /* api_auth.c */
 void api_healthz_get(struct request *req);
+void api_metrics_get(struct request *req);
 void api_login_post(struct request *req);
 void api_logout_post(struct request *req);
 void api_whoami_get(struct request *req);
@@ -98,8 +141,23 @@ void api_judge_unassign(struct request *req);
 
 /* api_scores.c */
 void api_scores_post(struct request *req);
-void api_sheet_get(struct request *req);
 void api_scores_import_post(struct request *req);
+
+/* api_sheet.c: a judge's own sheet, kept per (event, judge) */
+void api_sheet_get(struct request *req);
+
+struct sheets;
+struct sheets *api_sheets_new(size_t max_bytes);
+void api_sheets_free(struct sheets *s); /* NULL is a no-op */
+
+/* A judge's value committed by a submission (ack), whose batch left the
+ * judge's values of the event at generation gen (versions.h): the kept
+ * sheet takes it in without reading the database again. */
+void api_sheet_note(struct app *app, const struct score_ack *ack, uint64_t gen);
+
+/* Kept sheets: how many, their bytes, and how many were answered from
+ * memory and how many read from the database. */
+void api_sheets_stats(const struct sheets *s, size_t *n, size_t *bytes, uint64_t *hits, uint64_t *builds);
 
 /* api_results.c */
 void api_results_get(struct request *req);

@@ -1,19 +1,79 @@
 /* Health, login and logout, who is logged in, organizer accounts and
  * clearing a login lockout. */
+#include <event2/buffer.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "api.h"
 #include "auth.h"
+#include "bodies.h"
+#include "commit.h"
 #include "jin.h"
+#include "metrics.h"
+#include "results.h"
 #include "store.h"
 
 void api_healthz_get(struct request *req)
 {
-	json_t *body = json_pack("{s:s,s:i}", "status", "ok", "schema_version",
-				 store_schema_version(req->app->store));
+	struct commit_stats cs;
+	commit_stats(req->app->commit, &cs);
+	json_t *body = json_pack("{s:s,s:i,s:I,s:I}", "status", "ok", "schema_version",
+				 store_schema_version(req->app->store), "queued", (json_int_t)cs.queued, "wal_bytes",
+				 (json_int_t)store_wal_bytes(req->app->store));
+	if (cs.run_total)
+		json_object_set_new(body, "import", json_pack("{s:I,s:I}", "rows_stored", (json_int_t)cs.run_done, "rows",
+							      (json_int_t)cs.run_total));
 	http_reply_json(req, 200, body);
+}
+
+void api_metrics_get(struct request *req)
+{
+	struct app *app = req->app;
+	struct evbuffer *out = evbuffer_new();
+	if (!out)
+		abort(); /* out of memory, as xmalloc */
+	http_metrics(app, out);
+	struct commit_stats cs;
+	commit_stats(app->commit, &cs);
+	metrics_gauge(out, "commit_queue_length", "Submissions and imports waiting for the writer.", (double)cs.queued);
+	metrics_counter(out, "commit_batches_total", "Group commits of submissions.", cs.batches);
+	metrics_counter(out, "commit_submissions_total", "Submissions through group commits.", cs.jobs);
+	metrics_counter(out, "commit_imports_total", "Imports committed (or refused) by the writer.", cs.calls);
+	metrics_gauge(out, "import_rows_stored", "Rows stored so far by the import being committed.", (double)cs.run_done);
+	metrics_gauge(out, "import_rows", "Rows of the import being committed (0: none).", (double)cs.run_total);
+	metrics_gauge(out, "wal_pages", "Pages in the write-ahead log at the last checkpoint.", (double)cs.wal_frames);
+	metrics_gauge(out, "wal_bytes", "Size of the write-ahead log file.", (double)store_wal_bytes(app->store));
+	metrics_gauge(out, "loop_late_max_seconds", "The longest the event loop was held up (a timer fired late).",
+		      (double)app->loop_late_max_us / 1e6);
+	metrics_gauge(out, "loop_busy_max_seconds", "The most CPU time the event loop used between two 20 ms ticks.",
+		      (double)app->loop_busy_max_us / 1e6);
+	metrics_counter(out, "loop_stalls_total", "Times work held the event loop up more than 100 ms.", app->loop_stalls);
+	uint64_t computed = 0, hits = 0;
+	results_stats(app->results, &computed, &hits);
+	metrics_counter(out, "results_computations_total", "Events scored again after a change.", computed);
+	metrics_counter(out, "results_cache_hits_total", "Scored events found current in memory.", hits);
+	struct bodies_stats bs;
+	bodies_stats(app->bodies, &bs);
+	metrics_counter(out, "answers_kept_hits_total", "Results, progress and other views answered from memory.",
+			bs.hits);
+	metrics_counter(out, "answers_kept_misses_total", "Results, progress and other views encoded again.",
+			bs.misses);
+	metrics_gauge(out, "answers_kept_bytes", "Bytes of encoded answers kept.", (double)bs.bytes);
+	size_t n_sheets = 0, sheet_bytes = 0;
+	uint64_t sheet_hits = 0, sheet_builds = 0;
+	api_sheets_stats(app->sheets, &n_sheets, &sheet_bytes, &sheet_hits, &sheet_builds);
+	metrics_counter(out, "sheet_hits_total", "Judges' sheets answered from memory.", sheet_hits);
+	metrics_counter(out, "sheet_reads_total", "Judges' sheets read from the database.", sheet_builds);
+	metrics_gauge(out, "sheets_kept", "Judges' sheets kept in memory.", (double)n_sheets);
+	uint64_t token_hits = 0, token_lookups = 0;
+	auth_stats(app->auth, &token_hits, &token_lookups);
+	metrics_counter(out, "token_cache_hits_total", "Tokens found in memory.", token_hits);
+	metrics_counter(out, "token_lookups_total", "Tokens looked up in the database.", token_lookups);
+	size_t len = evbuffer_get_length(out);
+	http_reply_raw(req, 200, "text/plain; version=0.0.4; charset=utf-8", evbuffer_pullup(out, -1), len);
+	evbuffer_free(out);
 }
 
 static void iso_time(int64_t t, char buf[32])
@@ -24,9 +84,9 @@ static void iso_time(int64_t t, char buf[32])
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void login_done(struct request *req, enum ct_status rc, const struct login_result *res,
-		       const struct ct_err *err)
+static void login_done(void *arg, enum ct_status rc, const struct login_result *res, const struct ct_err *err)
 {
+	struct request *req = arg;
 	if (rc == CT_RATE_LIMITED) {
 		char secs[16];
 		snprintf(secs, sizeof secs, "%d", res->retry_after);
@@ -62,7 +122,7 @@ void api_login_post(struct request *req)
 		http_reply_error(req, rc, &err);
 		return;
 	}
-	auth_login(req->app, req, organizer, judge, judge ? pin : secret, login_done);
+	auth_login(req->app->auth, req->peer, organizer, judge, judge ? pin : secret, login_done, req);
 }
 
 void api_logout_post(struct request *req)
@@ -70,7 +130,7 @@ void api_logout_post(struct request *req)
 	struct ct_err err;
 	ct_err_clear(&err);
 	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req->ev), "Authorization");
-	enum ct_status rc = auth_logout(req->app, h, req->who.actor, &err);
+	enum ct_status rc = auth_logout(req->app->auth, h, req->who.actor, &err);
 	if (rc != CT_OK) {
 		http_reply_error(req, rc, &err);
 		return;
@@ -179,6 +239,6 @@ void api_unlock_login_post(struct request *req)
 		http_reply_error(req, rc, &err);
 		return;
 	}
-	size_t cleared = auth_unlock_login(req->app, account);
+	size_t cleared = auth_unlock_login(req->app->auth, account);
 	http_reply_json(req, 200, json_pack("{s:s,s:I}", "account", account, "cleared", (json_int_t)cleared));
 }

@@ -3,6 +3,7 @@
  * discrepancy. Before the lock a chief judge sees anonymous codes only, in
  * code order (never registration order), and never which judge owes a
  * value for which code (that would show whom a judge is recused from). */
+#include <event2/buffer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,20 +31,32 @@ bool api_event_role(struct request *req, enum wf_action action, struct event_acc
 	return true;
 }
 
+/* A view being answered: its key and version in the kept answers. */
+struct view {
+	char key[HTTP_PARAM_MAX + 32];
+	char etag[48];
+	uint64_t v[2];
+};
+
 /* The start of a view of the event: may the caller see it (action), is
  * it unchanged since the caller's copy (304 without computing anything),
- * the event computed. False when already answered. */
-static bool view_start(struct request *req, enum wf_action action, struct event_access *acc,
-		       const struct computed **comp)
+ * is its answer kept (answered from memory), else the event computed.
+ * False when already answered. */
+static bool view_start(struct request *req, enum wf_action action, const char *kind, struct event_access *acc,
+		       struct view *view, const struct computed **comp)
 {
 	if (!api_event_role(req, action, acc))
 		return false;
-	char etag[48];
-	snprintf(etag, sizeof etag, "\"%lld.%c\"", (long long)acc->version, acc->identities ? 'i' : 'a');
-	if (http_etag_matches(req, etag)) {
-		http_reply_not_modified(req, etag);
+	snprintf(view->etag, sizeof view->etag, "\"%lld.%c\"", (long long)acc->version, acc->identities ? 'i' : 'a');
+	if (http_etag_matches(req, view->etag)) {
+		http_reply_not_modified(req, view->etag);
 		return false;
 	}
+	snprintf(view->key, sizeof view->key, "%s/%s/%c", kind, req->param[0], acc->identities ? 'i' : 'a');
+	view->v[0] = (uint64_t)acc->version;
+	view->v[1] = 0;
+	if (api_reply_kept(req, view->key, view->v))
+		return false;
 	struct ct_err err;
 	ct_err_clear(&err);
 	enum ct_status rc = results_get(req->app->results, req->app->store, req->param[0], comp, &err);
@@ -51,7 +64,10 @@ static bool view_start(struct request *req, enum wf_action action, struct event_
 		http_reply_error(req, rc, &err);
 		return false;
 	}
-	http_set_header(req, "ETag", etag);
+	/* kept under the version it was computed at, which may be newer */
+	view->v[0] = (uint64_t)(*comp)->data->version;
+	snprintf(view->etag, sizeof view->etag, "\"%lld.%c\"", (long long)(*comp)->data->version,
+		 acc->identities ? 'i' : 'a');
 	return true;
 }
 
@@ -298,8 +314,9 @@ static json_t *discrepancies_json(const struct computed *comp, const uint32_t *r
 void api_progress_get(struct request *req)
 {
 	struct event_access acc;
+	struct view view;
 	const struct computed *comp = NULL;
-	if (!view_start(req, WF_VIEW_PROGRESS, &acc, &comp))
+	if (!view_start(req, WF_VIEW_PROGRESS, "progress", &acc, &view, &comp))
 		return;
 	struct ct_err err;
 	ct_err_clear(&err);
@@ -327,7 +344,7 @@ void api_progress_get(struct request *req)
 	free(order);
 	free(rank);
 	progress_free(p);
-	http_reply_json(req, 200, body);
+	api_reply_keep(req, view.key, view.v, view.etag, body);
 }
 
 /* ---- every value ---- */
@@ -363,8 +380,9 @@ static json_t *criteria_json(const struct event_data *d)
 void api_scores_get(struct request *req)
 {
 	struct event_access acc;
+	struct view view;
 	const struct computed *comp = NULL;
-	if (!view_start(req, WF_VIEW_SCORES, &acc, &comp))
+	if (!view_start(req, WF_VIEW_SCORES, "scores", &acc, &view, &comp))
 		return;
 	const struct event_data *d = comp->data;
 	uint32_t *order = api_code_order(d), *rank = code_rank(d, order);
@@ -372,34 +390,68 @@ void api_scores_get(struct request *req)
 	for (size_t v = 0; v < d->n_values; v++)
 		refs[v] = (struct value_ref){rank[d->values[v].contestant], d->values[v].criterion, d->values[v].judge, v};
 	qsort(refs, d->n_values, sizeof *refs, cmp_value_ref);
-	json_t *scores = json_array();
+	/* Every value of the event (3 million on a contest day's largest):
+	 * written as text directly, each contestant's part encoded once,
+	 * rather than as a JSON object per value (whose allocations alone held
+	 * the event loop up for 0.3 s at 60,000 values). */
+	char **who = xcalloc(d->n_contestants ? d->n_contestants : 1, sizeof *who);
+	for (uint32_t c = 0; c < d->n_contestants; c++) {
+		json_t *o = who_json(&d->contestants[c], acc.identities);
+		who[c] = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(o);
+		if (!who[c])
+			abort(); /* out of memory, as xmalloc */
+		who[c][strlen(who[c]) - 1] = '\0'; /* without its closing brace */
+	}
+	struct evbuffer *rows = evbuffer_new();
+	if (!rows)
+		abort();
 	for (size_t n = 0; n < d->n_values; n++) {
 		const struct sheet_value *x = &d->values[refs[n].v];
-		const struct ev_judge *j = &d->judges[x->judge];
 		/* a recused judge's value (left by an organization correction)
 		 * would tell a chief the contestant's organization */
 		if (!acc.identities && value_recused(d, x))
 			continue;
-		json_t *o = who_json(&d->contestants[x->contestant], acc.identities);
-		json_object_set_new(o, "criterion", json_string(d->criteria[x->criterion].code));
-		json_object_set_new(o, "judge", json_string(j->code));
-		json_object_set_new(o, "value", jin_mark_json(x->value_c));
-		json_object_set_new(o, "revision", json_integer(d->revisions[refs[n].v]));
-		json_object_set_new(o, "counts", json_boolean(value_counts(d, x)));
-		json_array_append_new(scores, o);
+		char mark[DEC_TEXT_MAX], tail[64];
+		int len = snprintf(tail, sizeof tail, "\",\"revision\":%lld,\"counts\":%s}",
+				   (long long)d->revisions[refs[n].v], value_counts(d, x) ? "true" : "false");
+		if (evbuffer_get_length(rows))
+			evbuffer_add(rows, ",", 1);
+		evbuffer_add(rows, who[x->contestant], strlen(who[x->contestant]));
+		evbuffer_add(rows, ",\"criterion\":", 13);
+		jin_put_string(rows, d->criteria[x->criterion].code);
+		evbuffer_add(rows, ",\"judge\":", 9);
+		jin_put_string(rows, d->judges[x->judge].code);
+		evbuffer_add(rows, ",\"value\":\"", 10);
+		evbuffer_add(rows, dec_format(x->value_c, mark), strlen(mark));
+		evbuffer_add(rows, tail, (size_t)len);
 	}
+	for (uint32_t c = 0; c < d->n_contestants; c++)
+		free(who[c]);
+	free(who);
 	json_t *judges = json_array();
 	for (uint32_t j = 0; j < d->n_judges; j++)
 		if (!d->judges[j].chief)
 			json_array_append_new(judges, json_pack("{s:s,s:s,s:b}", "code", d->judges[j].code, "name",
 								d->judges[j].name, "withdrawn", d->judges[j].withdrawn));
-	json_t *body = json_pack("{s:s,s:s,s:s,s:I,s:b,s:o,s:o,s:o}", "event", d->code, "name", d->name, "state",
+	json_t *body = json_pack("{s:s,s:s,s:s,s:I,s:b,s:o,s:o,s:[]}", "event", d->code, "name", d->name, "state",
 				 d->state, "data_version", (json_int_t)d->version, "identities", acc.identities,
-				 "criteria", criteria_json(d), "judges", judges, "scores", scores);
+				 "criteria", criteria_json(d), "judges", judges, "scores");
 	free(refs);
 	free(order);
 	free(rank);
-	http_reply_json(req, 200, body);
+	/* the head ends with "scores":[]}: the rows go between the brackets */
+	char *head = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(body);
+	if (!head)
+		abort();
+	size_t head_len = strlen(head) - 2;
+	evbuffer_prepend(rows, head, head_len);
+	evbuffer_add(rows, "]}", 2);
+	free(head);
+	size_t n = evbuffer_get_length(rows);
+	api_reply_keep_text(req, view.key, view.v, view.etag, (const char *)evbuffer_pullup(rows, -1), n);
+	evbuffer_free(rows);
 }
 
 /* ---- judge statistics ---- */
@@ -417,8 +469,9 @@ static json_t *stat_json(const struct judge_stat *s, bool with_deviation)
 void api_judge_stats_get(struct request *req)
 {
 	struct event_access acc;
+	struct view view;
 	const struct computed *comp = NULL;
-	if (!view_start(req, WF_VIEW_STATS, &acc, &comp))
+	if (!view_start(req, WF_VIEW_STATS, "stats", &acc, &view, &comp))
 		return;
 	struct ct_err err;
 	ct_err_clear(&err);
@@ -445,9 +498,9 @@ void api_judge_stats_get(struct request *req)
 		json_array_append_new(judges, o);
 	}
 	judge_stats_free(st);
-	http_reply_json(req, 200, json_pack("{s:s,s:s,s:s,s:I,s:o,s:o}", "event", d->code, "name", d->name, "state",
-					    d->state, "data_version", (json_int_t)d->version, "criteria", criteria_json(d),
-					    "judges", judges));
+	api_reply_keep(req, view.key, view.v, view.etag,
+		       json_pack("{s:s,s:s,s:s,s:I,s:o,s:o}", "event", d->code, "name", d->name, "state", d->state,
+				 "data_version", (json_int_t)d->version, "criteria", criteria_json(d), "judges", judges));
 }
 
 /* ---- accepting a discrepancy ---- */

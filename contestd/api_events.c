@@ -94,9 +94,11 @@ static enum ct_status decode_event(json_t *o, long i, struct event_row *r, struc
 	return rc;
 }
 
+API_ROWS(event_rows, struct event_row, decode_event, store_events_add)
+
 void api_events_post(struct request *req)
 {
-	API_BATCH(req, struct event_row, decode_event, store_events_add, 201, "created");
+	api_batch_submit(req, event_rows, 201, "created");
 }
 
 /* The judge's role in the event ("judge", "chief") or NULL when not
@@ -254,9 +256,11 @@ static enum ct_status decode_criterion(json_t *o, long i, struct criterion_row *
 	return rc;
 }
 
+API_ROWS(criterion_rows, struct criterion_row, decode_criterion, store_criteria_add)
+
 void api_criteria_post(struct request *req)
 {
-	API_BATCH(req, struct criterion_row, decode_criterion, store_criteria_add, 201, "created");
+	api_batch_submit(req, criterion_rows, 201, "created");
 }
 
 void api_draw_post(struct request *req)

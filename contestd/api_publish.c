@@ -24,7 +24,7 @@ void api_reply_doc(struct request *req, const struct pubdoc *doc)
 	if (http_etag_matches(req, doc->etag))
 		http_reply_raw(req, 304, NULL, NULL, 0);
 	else
-		http_reply_raw(req, 200, "application/json; charset=utf-8", doc->text, doc->len);
+		http_reply_body(req, "application/json; charset=utf-8", doc->body);
 }
 
 void api_public_changed(struct app *app)

@@ -1,26 +1,63 @@
-/* Scores: a judge's own submission (group committed, idempotent), a
- * judge's own sheet, and paper sheets imported by the admin. */
+/* Scores: a judge's own submission (group committed on the writer thread,
+ * idempotent) and paper sheets imported by an organizer. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 #include "commit.h"
 #include "decimal.h"
 #include "jin.h"
-#include "results.h"
+#include "metrics.h"
 #include "store.h"
 #include "xmalloc.h"
 
+/* Writes s as a JSON string (with its quotes) at out; returns the bytes
+ * written (at most 6 * strlen(s) + 2). Codes and marks need no escaping,
+ * but nothing here relies on it. */
+static size_t json_string_at(char *out, const char *s)
+{
+	static const char hexd[] = "0123456789abcdef";
+	size_t o = 0;
+	out[o++] = '"';
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)*p;
+		} else if (*p < 0x20) {
+			memcpy(out + o, "\\u00", 4);
+			out[o + 4] = hexd[*p >> 4];
+			out[o + 5] = hexd[*p & 15];
+			o += 6;
+		} else {
+			out[o++] = (char)*p;
+		}
+	}
+	out[o++] = '"';
+	return o;
+}
+
+/* The answer of a stored submission (writer thread; no JSON tree for an
+ * answer of 80 bytes): {"event","contestant","criterion","value","revision"}. */
 static char *encode_ack(const struct commit_job *job, const struct score_ack *ack)
 {
 	char value[DEC_TEXT_MAX];
-	json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:I}", "event", job->put.event, "contestant", ack->contestant,
-				 "criterion", job->put.criterion, "value", dec_format(ack->value_c, value), "revision",
-				 (json_int_t)ack->revision);
-	char *text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(body);
+	dec_format(ack->value_c, value);
+	const char *parts[] = {job->put.event, ack->contestant, job->put.criterion, value};
+	static const char *const keys[] = {"{\"event\":", ",\"contestant\":", ",\"criterion\":", ",\"value\":"};
+	size_t cap = 64;
+	for (size_t i = 0; i < 4; i++)
+		cap += strlen(keys[i]) + 6 * strlen(parts[i]) + 2;
+	char *text = xmalloc(cap), *o = text;
+	for (size_t i = 0; i < 4; i++) {
+		size_t n = strlen(keys[i]);
+		memcpy(o, keys[i], n);
+		o += n;
+		o += json_string_at(o, parts[i]);
+	}
+	snprintf(o, (size_t)(text + cap - o), ",\"revision\":%lld}", (long long)ack->revision);
 	return text;
 }
 
@@ -33,6 +70,28 @@ static bool key_ok(const char *key)
 		if (*p < 0x21 || *p > 0x7e)
 			return false;
 	return true;
+}
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Loop thread: the submission's outcome, after its group's commit. */
+static void submitted(struct commit_job *job)
+{
+	struct request *req = job->arg;
+	struct app *app = req->app;
+	metrics_observe(app->metrics, METRIC_SUBMIT_SECONDS, (double)(now_us() - req->start_us) / 1e6);
+	if (job->rc == CT_OK && !job->replay)
+		api_sheet_note(app, &job->ack, job->values_gen);
+	if (job->rc != CT_OK)
+		http_reply_error(req, job->rc, &job->err);
+	else
+		http_reply_text(req, job->replay ? job->status : job->ok_status, job->text, job->replay);
+	commit_job_free(app->commit, job);
 }
 
 void api_scores_post(struct request *req)
@@ -62,9 +121,8 @@ void api_scores_post(struct request *req)
 		return;
 	}
 	/* Every string is borrowed from req (its path, parsed body, headers and
-	 * caller), which lives until the job is answered. */
-	struct commit_job *job = xcalloc(1, sizeof *job);
-	job->req = req;
+	 * caller), which lives, unchanged, until the job is answered. */
+	struct commit_job *job = commit_job_new(req->app->commit);
 	job->actor = req->who.actor;
 	job->idem_key = key;
 	crypto_generichash(job->body_sum, sizeof job->body_sum, req->raw, req->raw_len,
@@ -76,78 +134,14 @@ void api_scores_post(struct request *req)
 		.judge_id = req->who.judge_id,
 		.value_c = value_c,
 	};
+	job->ok_status = 201;
 	job->encode = encode_ack;
+	job->done = submitted;
+	job->arg = req;
 	commit_submit(req->app->commit, job);
-}
-
-/* The judge's own sheet, read from the store without scoring the event:
- * modules with their max, criteria, and the contestants the judge scores
- * (competed, not recused) in workstation order with the judge's own values
- * and when the judge last entered one of them. */
-void api_sheet_get(struct request *req)
-{
-	struct ct_err err;
-	ct_err_clear(&err);
-	struct judge_sheet *sh = NULL;
-	enum ct_status rc = store_judge_sheet(req->app->store, req->param[0], req->who.judge_id, &sh, &err);
-	if (rc != CT_OK) {
-		http_reply_error(req, rc, &err);
-		return;
-	}
-	const struct event_data *d = sh->event;
-	struct sheet sheet;
-	event_sheet(d, &sheet);
-	int64_t *max_c = xcalloc(d->n_modules ? d->n_modules : 1, sizeof *max_c);
-	sheet_module_max(&sheet, max_c);
-	json_t *modules = json_array();
-	for (uint32_t m = 0; m < d->n_modules; m++)
-		json_array_append_new(modules, json_pack("{s:s,s:s,s:o}", "code", d->modules[m].code, "name",
-							 d->modules[m].name, "max", jin_mark_json(max_c[m])));
-	free(max_c);
-	json_t *crits = json_array();
-	for (uint32_t k = 0; k < d->n_criteria; k++) {
-		const struct ev_criterion *c = &d->criteria[k];
-		json_array_append_new(crits, json_pack("{s:s,s:s,s:s,s:o,s:s}", "code", c->code, "module",
-						       d->modules[c->module].code, "description", c->description, "max",
-						       jin_mark_json(c->max_c), "method", method_name(c->method)));
-	}
-	json_t *list = json_array();
-	for (uint32_t i = 0; i < sh->n_entries; i++) {
-		const struct sheet_entry *e = &sh->entries[i];
-		json_array_append_new(list, json_pack("{s:s,s:I,s:o,s:o}", "code", e->code, "workstation",
-						      (json_int_t)e->workstation, "values", json_object(), "updated",
-						      e->updated[0] ? json_string(e->updated) : json_null()));
-	}
-	for (size_t v = 0; v < sh->n_marks; v++) {
-		const struct sheet_mark *x = &sh->marks[v];
-		json_object_set_new(json_object_get(json_array_get(list, x->entry), "values"),
-				    d->criteria[x->criterion].code, jin_mark_json(x->value_c));
-	}
-	json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}", "event", d->code, "name", d->name, "state",
-				 d->state, "judge", sh->judge_code, "judge_name", sh->judge_name, "modules", modules,
-				 "criteria", crits, "contestants", list);
-	judge_sheet_free(sh);
-	http_reply_json(req, 200, body);
-}
-
-static enum ct_status decode_score(json_t *o, long i, struct score_put *r, struct ct_err *err)
-{
-	static const char *const known[] = {"event", "contestant", "criterion", "judge", "value", NULL};
-	enum ct_status rc = jin_known(o, known, i, err);
-	if (rc == CT_OK)
-		rc = jin_code(o, "event", i, &r->event, err);
-	if (rc == CT_OK)
-		rc = jin_code(o, "contestant", i, &r->contestant, err);
-	if (rc == CT_OK)
-		rc = jin_code(o, "criterion", i, &r->criterion, err);
-	if (rc == CT_OK)
-		rc = jin_code(o, "judge", i, &r->judge_code, err);
-	if (rc == CT_OK)
-		rc = jin_mark(o, "value", true, i, &r->value_c, err);
-	return rc;
 }
 
 void api_scores_import_post(struct request *req)
 {
-	API_BATCH(req, struct score_put, decode_score, store_scores_import, 201, "stored");
+	api_batch_submit(req, NULL, 201, "stored");
 }

@@ -1,4 +1,5 @@
-/* Login, logout, tokens, and the limiter's waits on a libevent timer. */
+/* Login, logout, tokens and their cache, and the limiter's waits on a
+ * libevent timer. */
 #include "auth.h"
 
 #include <event2/event.h>
@@ -8,6 +9,7 @@
 #include <time.h>
 
 #include "store.h"
+#include "versions.h"
 #include "xmalloc.h"
 
 /* PINs are short, so their hash cannot stop an offline search anyway; the
@@ -19,27 +21,52 @@
 #define PIN_MIN 6
 #define PIN_MAX 32
 
+/* Tokens kept in memory: a table of this many slots (a power of two), far
+ * more than the judges and organizers of a contest; a full table starts
+ * over. */
+#define TOKEN_SLOTS 8192
+
 /* A login waiting for its turn (a hot account). */
 struct pending {
-	struct app *app;
-	struct request *req;
-	const char *organizer, *judge, *secret; /* borrowed from req */
+	struct auth *auth;
+	char peer[64];
+	const char *organizer, *judge, *secret; /* borrowed from the caller */
 	login_done_fn done;
+	void *arg;
 	struct event *timer;
 	struct pending *next;
 };
 
-struct auth {
-	struct event_base *base;
-	struct limiter *limiter;
-	struct pending *waiting;
+/* A token as the database had it when it was cached. */
+struct cached_token {
+	unsigned char hash[32];
+	bool used;
+	struct token_info info;
 };
 
-struct auth *auth_new(struct event_base *base, const struct limit_config *limits)
+struct auth {
+	struct event_base *base;
+	struct store *store;
+	struct versions *versions;
+	int token_hours;
+	struct limiter *limiter;
+	struct pending *waiting;
+	struct cached_token *tokens; /* TOKEN_SLOTS, open addressing by hash */
+	size_t n_tokens;
+	uint64_t epoch;           /* versions_tokens() the cache was filled under */
+	uint64_t hits, lookups;
+};
+
+struct auth *auth_new(struct event_base *base, struct store *st, struct versions *v, int token_hours,
+		      const struct limit_config *limits)
 {
 	struct auth *a = xcalloc(1, sizeof *a);
 	a->base = base;
+	a->store = st;
+	a->versions = v;
+	a->token_hours = token_hours;
 	a->limiter = limiter_new(limits);
+	a->tokens = xcalloc(TOKEN_SLOTS, sizeof *a->tokens);
 	return a;
 }
 
@@ -53,6 +80,8 @@ void auth_free(struct auth *a)
 		free(p);
 	}
 	limiter_free(a->limiter);
+	sodium_memzero(a->tokens, TOKEN_SLOTS * sizeof *a->tokens);
+	free(a->tokens);
 	free(a);
 }
 
@@ -91,10 +120,10 @@ bool auth_pin_ok(const char *pin)
 	return true;
 }
 
-bool auth_pin_matches(struct app *app, const char *judge, const char *pin)
+bool auth_pin_matches(struct store *st, const char *judge, const char *pin)
 {
 	struct judge_login j;
-	if (store_judge_login(app->store, judge, &j, NULL) != CT_OK)
+	if (store_judge_login(st, judge, &j, NULL) != CT_OK)
 		return false;
 	return crypto_pwhash_str_verify(j.pin_hash, pin, strlen(pin)) == 0;
 }
@@ -104,31 +133,85 @@ static void token_hash(const char *token, unsigned char hash[32])
 	crypto_generichash(hash, 32, (const unsigned char *)token, strlen(token), NULL, 0);
 }
 
-/* The token of an Authorization header, or NULL after setting err. */
-static const char *bearer(const char *header, struct ct_err *err)
+/* The token of an Authorization header value of len bytes, copied into
+ * out, or NULL after setting err. */
+static const char *bearer(const char *header, size_t len, char out[AUTH_TOKEN_TEXT], struct ct_err *err)
 {
-	if (!header || strncasecmp(header, "Bearer ", 7) != 0 || !header[7]) {
+	if (!header || len <= 7 || strncasecmp(header, "Bearer ", 7) != 0) {
 		ct_fail(err, CT_UNAUTHORIZED, "send a token: Authorization: Bearer TOKEN (from POST /api/v1/login)");
 		return NULL;
 	}
-	if (strlen(header + 7) >= AUTH_TOKEN_TEXT) {
+	if (len - 7 >= AUTH_TOKEN_TEXT) {
 		ct_fail(err, CT_UNAUTHORIZED, "unknown token; log in again");
 		return NULL;
 	}
-	return header + 7;
+	memcpy(out, header + 7, len - 7);
+	out[len - 7] = '\0';
+	return out;
 }
 
-enum ct_status auth_check(struct app *app, const char *header, struct who *who, struct ct_err *err)
+static struct cached_token *slot_of(struct auth *a, const unsigned char hash[32])
 {
-	const char *token = bearer(header, err);
+	size_t i;
+	memcpy(&i, hash, sizeof i);
+	for (i &= TOKEN_SLOTS - 1;; i = (i + 1) & (TOKEN_SLOTS - 1)) {
+		struct cached_token *t = &a->tokens[i];
+		if (!t->used || memcmp(t->hash, hash, 32) == 0)
+			return t;
+	}
+}
+
+static void forget_tokens(struct auth *a)
+{
+	sodium_memzero(a->tokens, TOKEN_SLOTS * sizeof *a->tokens);
+	a->n_tokens = 0;
+}
+
+/* Keeps a token found in (or just put into) the database. */
+static void remember(struct auth *a, const unsigned char hash[32], const struct token_info *t)
+{
+	if (2 * (a->n_tokens + 1) > TOKEN_SLOTS)
+		forget_tokens(a);
+	struct cached_token *c = slot_of(a, hash);
+	if (!c->used)
+		a->n_tokens++;
+	memcpy(c->hash, hash, 32);
+	c->used = true;
+	c->info = *t;
+}
+
+enum ct_status auth_check(struct auth *a, const char *header, size_t len, struct who *who, struct ct_err *err)
+{
+	char text[AUTH_TOKEN_TEXT];
+	const char *token = bearer(header, len, text, err);
 	if (!token)
 		return CT_UNAUTHORIZED;
 	unsigned char hash[32];
 	token_hash(token, hash);
+	sodium_memzero(text, sizeof text);
+	/* a revocation committed on any connection empties the cache */
+	uint64_t epoch = versions_tokens(a->versions);
+	if (epoch != a->epoch) {
+		forget_tokens(a);
+		a->epoch = epoch;
+	}
+	struct cached_token *c = slot_of(a, hash);
 	struct token_info t;
-	enum ct_status rc = store_token_get(app->store, hash, (int64_t)time(NULL), &t, err);
-	if (rc != CT_OK)
-		return rc;
+	int64_t now = (int64_t)time(NULL);
+	if (c->used) {
+		a->hits++;
+		t = c->info;
+		if (t.expires <= now)
+			return ct_fail(err, CT_UNAUTHORIZED, "token expired; log in again");
+	} else {
+		a->lookups++;
+		enum ct_status rc = store_token_get(a->store, hash, now, &t, err);
+		if (rc != CT_OK)
+			return rc;
+		/* read after the epoch: a revocation committed since shows next time */
+		if (versions_tokens(a->versions) == epoch)
+			remember(a, hash, &t);
+	}
 	memset(who, 0, sizeof *who);
 	who->admin = t.admin;
 	who->judge_id = t.judge_id;
@@ -141,14 +224,22 @@ enum ct_status auth_check(struct app *app, const char *header, struct who *who, 
 	return CT_OK;
 }
 
-enum ct_status auth_logout(struct app *app, const char *header, const char *actor, struct ct_err *err)
+enum ct_status auth_logout(struct auth *a, const char *header, const char *actor, struct ct_err *err)
 {
-	const char *token = bearer(header, err);
+	char text[AUTH_TOKEN_TEXT];
+	const char *token = bearer(header, header ? strlen(header) : 0, text, err);
 	if (!token)
 		return CT_UNAUTHORIZED;
 	unsigned char hash[32];
 	token_hash(token, hash);
-	return store_token_revoke(app->store, actor, hash, err);
+	sodium_memzero(text, sizeof text);
+	return store_token_revoke(a->store, actor, hash, err);
+}
+
+void auth_stats(const struct auth *a, uint64_t *hits, uint64_t *lookups)
+{
+	*hits = a->hits;
+	*lookups = a->lookups;
 }
 
 static int64_t monotonic_ms(void)
@@ -161,7 +252,7 @@ static int64_t monotonic_ms(void)
 /* Checks the credential. *exists: whether the account exists (for the
  * limiter). Unknown accounts cost a hash too and get the same answer as a
  * wrong secret; a disabled account is named only to the right secret. */
-static enum ct_status check_secret(struct app *app, const char *organizer, const char *judge, const char *secret,
+static enum ct_status check_secret(struct auth *a, const char *organizer, const char *judge, const char *secret,
 				   struct token_info *t, bool *exists, struct ct_err *err)
 {
 	memset(t, 0, sizeof *t);
@@ -170,7 +261,7 @@ static enum ct_status check_secret(struct app *app, const char *organizer, const
 	enum ct_status rc;
 	if (judge) {
 		struct judge_login j;
-		rc = store_judge_login(app->store, judge, &j, err);
+		rc = store_judge_login(a->store, judge, &j, err);
 		if (rc == CT_OK) {
 			snprintf(stored, sizeof stored, "%s", j.pin_hash);
 			t->judge_id = j.id;
@@ -178,7 +269,7 @@ static enum ct_status check_secret(struct app *app, const char *organizer, const
 		}
 	} else {
 		struct organizer_login o;
-		rc = store_organizer_login(app->store, organizer, &o, err);
+		rc = store_organizer_login(a->store, organizer, &o, err);
 		if (rc == CT_OK) {
 			snprintf(stored, sizeof stored, "%s", o.secret_hash);
 			t->admin = true;
@@ -209,8 +300,8 @@ static void account_key(const char *organizer, const char *judge, char *buf, siz
 }
 
 /* Checks the credential now and answers through done. */
-static void finish(struct app *app, struct request *req, const char *organizer, const char *judge,
-		   const char *secret, login_done_fn done)
+static void finish(struct auth *a, const char *peer, const char *organizer, const char *judge, const char *secret,
+		   login_done_fn done, void *arg)
 {
 	struct ct_err err;
 	ct_err_clear(&err);
@@ -219,26 +310,29 @@ static void finish(struct app *app, struct request *req, const char *organizer, 
 	char account[96];
 	account_key(organizer, judge, account, sizeof account);
 	struct limit_addr addr;
-	limit_addr_parse(req->peer, &addr);
+	limit_addr_parse(peer, &addr);
 	struct token_info t;
 	bool exists = false;
-	enum ct_status rc = check_secret(app, organizer, judge, secret, &t, &exists, &err);
+	enum ct_status rc = check_secret(a, organizer, judge, secret, &t, &exists, &err);
 	if (rc == CT_UNAUTHORIZED)
-		limiter_failure(app->auth->limiter, account, exists, &addr, monotonic_ms());
+		limiter_failure(a->limiter, account, exists, &addr, monotonic_ms());
 	if (rc == CT_OK) {
-		limiter_success(app->auth->limiter, account, &addr, monotonic_ms());
+		limiter_success(a->limiter, account, &addr, monotonic_ms());
 		unsigned char raw[32], hash[32];
 		randombytes_buf(raw, sizeof raw);
 		sodium_bin2base64(res.token, AUTH_TOKEN_TEXT, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 		sodium_memzero(raw, sizeof raw);
 		token_hash(res.token, hash);
-		t.expires = (int64_t)time(NULL) + (int64_t)app->cfg.token_hours * 3600;
+		t.expires = (int64_t)time(NULL) + (int64_t)a->token_hours * 3600;
 		res.expires = t.expires;
 		res.organizer = t.admin;
 		snprintf(res.name, sizeof res.name, "%s", t.admin ? t.organizer : t.judge_code);
-		rc = store_token_put(app->store, hash, &t, &err);
+		uint64_t epoch = versions_tokens(a->versions);
+		rc = store_token_put(a->store, hash, &t, &err);
+		if (rc == CT_OK && epoch == a->epoch && versions_tokens(a->versions) == epoch)
+			remember(a, hash, &t);
 	}
-	done(req, rc, &res, &err);
+	done(arg, rc, &res, &err);
 	sodium_memzero(res.token, sizeof res.token);
 }
 
@@ -259,16 +353,18 @@ static void on_turn(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	struct pending *p = arg;
-	struct app *app = p->app;
-	struct request *req = p->req;
+	struct auth *a = p->auth;
+	char peer[64];
+	memcpy(peer, p->peer, sizeof peer);
 	const char *organizer = p->organizer, *judge = p->judge, *secret = p->secret;
 	login_done_fn done = p->done;
-	unlink_pending(app->auth, p);
-	finish(app, req, organizer, judge, secret, done);
+	void *done_arg = p->arg;
+	unlink_pending(a, p);
+	finish(a, peer, organizer, judge, secret, done, done_arg);
 }
 
-void auth_login(struct app *app, struct request *req, const char *organizer, const char *judge, const char *secret,
-		login_done_fn done)
+void auth_login(struct auth *a, const char *peer, const char *organizer, const char *judge, const char *secret,
+		login_done_fn done, void *arg)
 {
 	struct ct_err err;
 	ct_err_clear(&err);
@@ -277,55 +373,61 @@ void auth_login(struct app *app, struct request *req, const char *organizer, con
 	char account[96];
 	account_key(organizer, judge, account, sizeof account);
 	struct limit_addr addr;
-	limit_addr_parse(req->peer, &addr);
+	limit_addr_parse(peer, &addr);
 	int64_t wait_ms = 0;
 	const char *why = "";
-	enum limit_verdict v = limiter_attempt(app->auth->limiter, account, &addr, monotonic_ms(), &wait_ms, &why);
+	enum limit_verdict v = limiter_attempt(a->limiter, account, &addr, monotonic_ms(), &wait_ms, &why);
 	if (v == LIMIT_REFUSE) {
 		struct login_result res;
 		memset(&res, 0, sizeof res);
 		res.retry_after = (int)((wait_ms + 999) / 1000);
 		ct_fail(&err, CT_RATE_LIMITED, "%s; try again in %d seconds%s", why, res.retry_after,
 			judge ? " (an organizer can clear it: judge-cli judge unlock-login CODE)" : "");
-		done(req, CT_RATE_LIMITED, &res, &err);
+		done(arg, CT_RATE_LIMITED, &res, &err);
 		return;
 	}
 	if (v == LIMIT_GO) {
-		finish(app, req, organizer, judge, secret, done);
+		finish(a, peer, organizer, judge, secret, done, arg);
 		return;
 	}
 	struct pending *p = xcalloc(1, sizeof *p);
-	*p = (struct pending){app, req, organizer, judge, secret, done, NULL, app->auth->waiting};
-	p->timer = evtimer_new(app->auth->base, on_turn, p);
+	*p = (struct pending){a, "", organizer, judge, secret, done, arg, NULL, a->waiting};
+	snprintf(p->peer, sizeof p->peer, "%s", peer);
+	p->timer = evtimer_new(a->base, on_turn, p);
 	struct timeval tv = {(time_t)(wait_ms / 1000), (suseconds_t)(wait_ms % 1000) * 1000};
 	if (!p->timer || evtimer_add(p->timer, &tv) != 0) {
 		/* no timer: answer now rather than never */
 		if (p->timer)
 			event_free(p->timer);
 		free(p);
-		finish(app, req, organizer, judge, secret, done);
+		finish(a, peer, organizer, judge, secret, done, arg);
 		return;
 	}
-	app->auth->waiting = p;
+	a->waiting = p;
 }
 
-void auth_flush(struct app *app)
+void auth_flush(struct auth *a)
 {
-	while (app->auth && app->auth->waiting) {
-		struct pending *p = app->auth->waiting;
-		struct request *req = p->req;
+	while (a && a->waiting) {
+		struct pending *p = a->waiting;
 		login_done_fn done = p->done;
-		unlink_pending(app->auth, p);
+		void *arg = p->arg;
+		unlink_pending(a, p);
 		struct ct_err err;
 		ct_err_clear(&err);
 		struct login_result res;
 		memset(&res, 0, sizeof res);
 		ct_fail(&err, CT_UNAVAILABLE, "contestd is shutting down; log in again shortly");
-		done(req, CT_UNAVAILABLE, &res, &err);
+		done(arg, CT_UNAVAILABLE, &res, &err);
 	}
 }
 
-size_t auth_unlock_login(struct app *app, const char *account)
+bool auth_idle(const struct auth *a)
 {
-	return limiter_clear(app->auth->limiter, account);
+	return !a->waiting;
+}
+
+size_t auth_unlock_login(struct auth *a, const char *account)
+{
+	return limiter_clear(a->limiter, account);
 }

@@ -1,26 +1,35 @@
 /* The libevent HTTP server: limits, routing, authentication, body checks,
- * replies and the request log. */
+ * replies and the request log. Requests reach it through the connection
+ * layer (conn.c), which reads each head first and asks http_admit about
+ * it before any body is read. */
 #include "http.h"
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
 #include "api.h"
 #include "auth.h"
+#include "bodies.h"
+#include "conn.h"
 #include "limit.h"
 #include "log.h"
+#include "metrics.h"
 #include "web.h"
 #include "xmalloc.h"
 
 static const struct route routes[] = {
 	{EVHTTP_REQ_GET, "/healthz", ACCESS_PUBLIC, false, api_healthz_get},
+	{EVHTTP_REQ_GET, "/metrics", ACCESS_PUBLIC, false, api_metrics_get},
 	{EVHTTP_REQ_GET, "/", ACCESS_PUBLIC, false, web_get},
 	{EVHTTP_REQ_GET, "/static/{}", ACCESS_PUBLIC, false, web_get},
 	{EVHTTP_REQ_GET, "/results", ACCESS_VISITOR, false, web_public_get},
@@ -85,20 +94,64 @@ static const struct route routes[] = {
 	{EVHTTP_REQ_GET, "/api/v1/verify/{}", ACCESS_VISITOR, false, api_verify_get},
 };
 
+#define N_ROUTES (sizeof routes / sizeof routes[0])
+
+/* Body limits and forms (ROUTE_*) of the handlers that do not take the
+ * default, a JSON body of at most HTTP_BODY_DEFAULT bytes. */
+static const struct {
+	handler_fn run;
+	unsigned flags;
+} route_flags[] = {
+	{api_login_post, ROUTE_SMALL},
+	{api_scores_post, ROUTE_SMALL},
+	{api_events_post, ROUTE_IMPORT | ROUTE_RAW},
+	{api_criteria_post, ROUTE_IMPORT | ROUTE_RAW},
+	{api_criteria_put, ROUTE_IMPORT},
+	{api_contestants_post, ROUTE_IMPORT | ROUTE_RAW},
+	{api_judges_post, ROUTE_IMPORT | ROUTE_RAW},
+	{api_checkin_post, ROUTE_IMPORT | ROUTE_RAW},
+	{api_scores_import_post, ROUTE_IMPORT | ROUTE_CSV | ROUTE_RAW},
+	/* the public pages: GETs, whose bodies are never wanted */
+	{web_public_get, ROUTE_SMALL},
+	{api_public_events_get, ROUTE_SMALL},
+	{api_public_results_get, ROUTE_SMALL},
+	{api_public_revocations_get, ROUTE_SMALL},
+	{api_public_key_get, ROUTE_SMALL},
+	{api_verify_get, ROUTE_SMALL},
+};
+
+static unsigned flags_of(const struct route *r)
+{
+	for (size_t i = 0; i < sizeof route_flags / sizeof route_flags[0]; i++)
+		if (route_flags[i].run == r->run)
+			return route_flags[i].flags;
+	return 0;
+}
+
+/* The one mapping from a status to an HTTP status. */
+static const struct {
+	enum ct_status st;
+	int http;
+} http_of[] = {
+	{CT_OK, 200},
+	{CT_INVALID, 400},
+	{CT_UNAUTHORIZED, 401},
+	{CT_FORBIDDEN, 403},
+	{CT_NOT_FOUND, 404},
+	{CT_METHOD_NOT_ALLOWED, 405},
+	{CT_CONFLICT, 409},
+	{CT_TOO_LARGE, 413},
+	{CT_UNSUPPORTED_TYPE, 415},
+	{CT_RATE_LIMITED, 429},
+	{CT_INTERNAL, 500},
+	{CT_UNAVAILABLE, 503},
+};
+
 int http_status_of(enum ct_status st)
 {
-	switch (st) {
-	case CT_OK: return 200;
-	case CT_INVALID: return 400;
-	case CT_UNAUTHORIZED: return 401;
-	case CT_FORBIDDEN: return 403;
-	case CT_NOT_FOUND: return 404;
-	case CT_CONFLICT: return 409;
-	case CT_TOO_LARGE: return 413;
-	case CT_RATE_LIMITED: return 429;
-	case CT_UNAVAILABLE: return 503;
-	case CT_INTERNAL: return 500;
-	}
+	for (size_t i = 0; i < sizeof http_of / sizeof http_of[0]; i++)
+		if (http_of[i].st == st)
+			return http_of[i].http;
 	return 500;
 }
 
@@ -132,16 +185,61 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* ---- requests: kept on a free list, not allocated each time ---- */
+
+static struct request *free_requests;
+static size_t n_free_requests;
+#define FREE_REQUESTS_MAX 1024
+
+static struct request *request_new(void)
+{
+	struct request *req = free_requests;
+	if (req) {
+		free_requests = req->next;
+		n_free_requests--;
+		memset(req, 0, sizeof *req);
+		return req;
+	}
+	return xcalloc(1, sizeof *req);
+}
+
 static void request_free(struct request *req)
 {
 	json_decref(req->body);
+	req->body = NULL;
+	if (n_free_requests < FREE_REQUESTS_MAX) {
+		req->next = free_requests;
+		free_requests = req;
+		n_free_requests++;
+		return;
+	}
 	free(req);
 }
 
-/* Sends buf with the headers every answer carries, logs and frees req. A
- * reply that set its own Content-Security-Policy (a page) keeps it; JSON
- * answers may load nothing and be framed by nobody. */
-static void send_buffer(struct request *req, int status, struct evbuffer *buf)
+static void requests_release(void)
+{
+	while (free_requests) {
+		struct request *req = free_requests;
+		free_requests = req->next;
+		free(req);
+	}
+	n_free_requests = 0;
+}
+
+/* ---- replies ---- */
+
+/* Hands the answer to evhttp; req->ev is gone after. */
+static void answer(struct request *req, int status)
+{
+	evhttp_send_reply(req->ev, status, NULL, NULL);
+	req->ev = NULL;
+}
+
+/* Sends what the request's output buffer holds with the headers every
+ * answer carries, logs and frees req. A reply that set its own
+ * Content-Security-Policy (a page) keeps it; JSON answers may load nothing
+ * and be framed by nobody. */
+static void send_reply(struct request *req, int status)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
 	if (!evhttp_find_header(h, "Content-Security-Policy"))
@@ -149,11 +247,11 @@ static void send_buffer(struct request *req, int status, struct evbuffer *buf)
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "Referrer-Policy", "no-referrer");
-	size_t len = evbuffer_get_length(buf);
-	evhttp_send_reply(req->ev, status, NULL, buf);
-	evbuffer_free(buf);
-	log_msg("%s \"%s %s\" %d %zu %.1fms %s", req->peer, req->method, req->path, status, len,
-		(double)(now_us() - req->start_us) / 1000.0, req->who.actor);
+	size_t len = evbuffer_get_length(evhttp_request_get_output_buffer(req->ev));
+	answer(req, status);
+	log_request(status >= 400, "%s \"%s %s\" %d %zu %.1fms %s", req->peer, req->method, req->path, status, len,
+		    (double)(now_us() - req->start_us) / 1000.0, req->who.actor);
+	metrics_request(req->app->metrics, req->route, status);
 	req->app->requests++;
 	request_free(req);
 }
@@ -165,20 +263,52 @@ static void send_text(struct request *req, int status, const char *text, size_t 
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	if (replay)
 		evhttp_add_header(h, "Idempotent-Replay", "true");
-	struct evbuffer *buf = evbuffer_new();
-	evbuffer_add(buf, text, len);
-	evbuffer_add(buf, "\n", 1);
-	send_buffer(req, status, buf);
+	struct evbuffer *out = evhttp_request_get_output_buffer(req->ev);
+	evbuffer_add(out, text, len);
+	evbuffer_add(out, "\n", 1);
+	send_reply(req, status);
 }
 
 void http_reply_raw(struct request *req, int status, const char *content_type, const void *data, size_t len)
 {
 	if (content_type)
 		evhttp_add_header(evhttp_request_get_output_headers(req->ev), "Content-Type", content_type);
-	struct evbuffer *buf = evbuffer_new();
 	if (len)
-		evbuffer_add(buf, data, len);
-	send_buffer(req, status, buf);
+		evbuffer_add(evhttp_request_get_output_buffer(req->ev), data, len);
+	send_reply(req, status);
+}
+
+void http_reply_static(struct request *req, int status, const char *content_type, const void *data, size_t len)
+{
+	if (content_type)
+		evhttp_add_header(evhttp_request_get_output_headers(req->ev), "Content-Type", content_type);
+	if (len)
+		evbuffer_add_reference(evhttp_request_get_output_buffer(req->ev), data, len, NULL, NULL);
+	send_reply(req, status);
+}
+
+static void unref_body(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	body_unref(arg);
+}
+
+void http_reply_body(struct request *req, const char *content_type, struct body *b)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
+	evhttp_add_header(h, "Content-Type", content_type ? content_type : "application/json; charset=utf-8");
+	if (!content_type)
+		evhttp_add_header(h, "Cache-Control", "no-store");
+	if (b->etag[0])
+		evhttp_add_header(h, "ETag", b->etag);
+	/* the answer holds a reference until libevent has written it */
+	if (evbuffer_add_reference(evhttp_request_get_output_buffer(req->ev), b->data, b->len, unref_body,
+				   body_ref(b)) != 0) {
+		body_unref(b);
+		evbuffer_add(evhttp_request_get_output_buffer(req->ev), b->data, b->len);
+	}
+	send_reply(req, 200);
 }
 
 void http_reply_text(struct request *req, int status, const char *json_text, bool replay)
@@ -224,60 +354,95 @@ void http_reply_not_modified(struct request *req, const char *etag)
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
 	evhttp_add_header(h, "ETag", etag);
 	evhttp_add_header(h, "Cache-Control", "no-store");
-	evhttp_send_reply(req->ev, 304, NULL, NULL);
-	log_msg("%s \"%s %s\" 304 0 %.1fms %s", req->peer, req->method, req->path,
-		(double)(now_us() - req->start_us) / 1000.0, req->who.actor);
+	answer(req, 304);
+	log_request(false, "%s \"%s %s\" 304 0 %.1fms %s", req->peer, req->method, req->path,
+		    (double)(now_us() - req->start_us) / 1000.0, req->who.actor);
+	metrics_request(req->app->metrics, req->route, 304);
 	req->app->requests++;
 	request_free(req);
 }
 
 void http_reply_error(struct request *req, enum ct_status st, const struct ct_err *err)
 {
+	if (st == CT_UNAUTHORIZED)
+		evhttp_add_header(evhttp_request_get_output_headers(req->ev), "WWW-Authenticate", "Bearer");
 	http_reply_json(req, http_status_of(st), http_error_body(st, err));
 }
 
-static void reply_plain_error(struct request *req, int status, const char *code, const char *msg)
+struct evbuffer *http_take_body(struct request *req)
 {
-	json_t *body = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message", msg);
-	http_reply_json(req, status, body);
+	struct evbuffer *b = evbuffer_new();
+	if (!b)
+		abort(); /* out of memory, as xmalloc */
+	evbuffer_add_buffer(b, evhttp_request_get_input_buffer(req->ev));
+	return b;
 }
 
-static const char *method_text(enum evhttp_cmd_type m)
+/* ---- admission: what is decided from a request's head ---- */
+
+/* What http_admit decided about a request, kept by its connection until
+ * evhttp hands the request over. */
+struct admission {
+	enum ct_status rc;        /* CT_OK: admitted */
+	struct ct_err err;
+	int route;                /* index into routes, or -1 */
+	bool csv;                 /* the body is text/csv */
+	char param[2][HTTP_PARAM_MAX];
+	struct who who;
+	char method[8];
+	char path[512];
+};
+
+static enum evhttp_cmd_type method_of(const char *m, size_t n, bool *known)
 {
-	switch (m) {
-	case EVHTTP_REQ_GET: return "GET";
-	case EVHTTP_REQ_POST: return "POST";
-	case EVHTTP_REQ_PATCH: return "PATCH";
-	case EVHTTP_REQ_HEAD: return "HEAD";
-	case EVHTTP_REQ_PUT: return "PUT";
-	case EVHTTP_REQ_DELETE: return "DELETE";
-	default: return "OTHER";
+	static const struct {
+		const char *name;
+		enum evhttp_cmd_type type;
+	} methods[] = {
+		{"GET", EVHTTP_REQ_GET},       {"POST", EVHTTP_REQ_POST},     {"PATCH", EVHTTP_REQ_PATCH},
+		{"HEAD", EVHTTP_REQ_HEAD},     {"PUT", EVHTTP_REQ_PUT},       {"DELETE", EVHTTP_REQ_DELETE},
+		{"OPTIONS", EVHTTP_REQ_OPTIONS},
+	};
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) {
+		if (strlen(methods[i].name) == n && memcmp(methods[i].name, m, n) == 0) {
+			*known = true;
+			return methods[i].type;
+		}
 	}
+	*known = false;
+	return EVHTTP_REQ_GET;
 }
 
-/* Matches path against pattern, capturing {} segments (URL-decoded). */
-static bool match(const char *pattern, const char *path, char param[2][HTTP_PARAM_MAX])
+static int hex(char c)
 {
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+bool http_path_match(const char *pattern, const char *path, size_t len, char param[2][HTTP_PARAM_MAX])
+{
+	const char *end = path + len;
 	int n = 0;
-	param[0][0] = param[1][0] = '\0';
-	while (*pattern && *path) {
+	param[0][0] = param[1][0] = '\0'; /* a pattern without {} captures nothing */
+	while (*pattern && path < end) {
 		if (pattern[0] == '{' && pattern[1] == '}') {
-			const char *end = strchr(path, '/');
-			size_t len = end ? (size_t)(end - path) : strlen(path);
-			if (len == 0 || n >= 2)
+			const char *slash = memchr(path, '/', (size_t)(end - path));
+			const char *seg_end = slash ? slash : end;
+			if (seg_end == path || n >= 2)
 				return false;
-			char raw[HTTP_PARAM_MAX];
-			if (len >= sizeof raw)
-				return false;
-			memcpy(raw, path, len);
-			raw[len] = '\0';
-			char *dec = evhttp_uridecode(raw, 0, NULL);
-			if (!dec)
-				return false;
-			snprintf(param[n++], HTTP_PARAM_MAX, "%s", dec);
-			free(dec);
+			size_t o = 0;
+			for (const char *c = path; c < seg_end; c++) {
+				if (o + 1 >= HTTP_PARAM_MAX)
+					return false;
+				if (*c == '%' && seg_end - c >= 3 && hex(c[1]) >= 0 && hex(c[2]) >= 0) {
+					param[n][o++] = (char)(hex(c[1]) * 16 + hex(c[2]));
+					c += 2;
+				} else {
+					param[n][o++] = *c;
+				}
+			}
+			param[n++][o] = '\0';
 			pattern += 2;
-			path += len;
+			path = seg_end;
 			continue;
 		}
 		if (*pattern != *path)
@@ -285,16 +450,117 @@ static bool match(const char *pattern, const char *path, char param[2][HTTP_PARA
 		pattern++;
 		path++;
 	}
-	return *pattern == '\0' && *path == '\0';
+	return *pattern == '\0' && path == end;
 }
 
-static bool json_content_type(struct evhttp_request *ev)
+/* Whether the head's Content-Type is type (with parameters or not). */
+static bool content_type_is(const struct reqhead *h, const char *type)
 {
-	const char *ct = evhttp_find_header(evhttp_request_get_input_headers(ev), "Content-Type");
-	if (!ct)
-		return false;
-	size_t n = strlen("application/json");
-	return strncasecmp(ct, "application/json", n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+	size_t n = strlen(type);
+	return h->content_type && h->content_type_len >= n && strncasecmp(h->content_type, type, n) == 0 &&
+	       (h->content_type_len == n || h->content_type[n] == ';' || h->content_type[n] == ' ');
+}
+
+/* The route's body limit for this request. */
+static size_t body_limit(const struct app *app, const struct route *r, bool csv)
+{
+	if (csv)
+		return app->cfg.max_import;
+	unsigned flags = flags_of(r);
+	if (flags & ROUTE_IMPORT)
+		return app->cfg.max_body;
+	return flags & ROUTE_SMALL ? HTTP_BODY_SMALL : HTTP_BODY_DEFAULT;
+}
+
+/* Records the refusal st in adm and returns it. */
+static enum ct_status refuse(struct admission *adm, enum ct_status st)
+{
+	adm->rc = st;
+	return st;
+}
+
+/* conn_admit_fn: the route, the caller, the content type and the body's
+ * size, all from the head. */
+static enum ct_status http_admit(void *arg, void *record, const struct reqhead *h, enum ct_status pre,
+				 const struct ct_err *pre_err, size_t *max_body)
+{
+	struct app *app = arg;
+	struct admission *adm = record;
+	adm->route = -1;
+	adm->csv = false;
+	adm->who.actor[0] = '\0';
+	snprintf(adm->who.actor, sizeof adm->who.actor, "public");
+	adm->who.judge_id = 0;
+	adm->who.admin = false;
+	ct_err_clear(&adm->err);
+	if (h) {
+		snprintf(adm->method, sizeof adm->method, "%.*s", (int)h->method_len, h->method);
+		snprintf(adm->path, sizeof adm->path, "%.*s", (int)h->path_len, h->path);
+	} else {
+		snprintf(adm->method, sizeof adm->method, "-");
+		snprintf(adm->path, sizeof adm->path, "-");
+	}
+	if (pre != CT_OK) {
+		adm->err = *pre_err;
+		return refuse(adm, pre);
+	}
+	if (memmem(h->path, h->path_len, "%00", 3)) {
+		/* a decoded NUL would cut the segment short: CNC%00junk is not CNC */
+		ct_fail(&adm->err, CT_INVALID, "the path contains a NUL byte (%%00)");
+		return refuse(adm, CT_INVALID);
+	}
+	bool known = false;
+	enum evhttp_cmd_type method = method_of(h->method, h->method_len, &known);
+	const struct route *found = NULL;
+	bool path_known = false;
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		if (!http_path_match(routes[i].pattern, h->path, h->path_len, adm->param))
+			continue;
+		path_known = true;
+		if (known && (routes[i].method == method || (method == EVHTTP_REQ_HEAD && routes[i].method == EVHTTP_REQ_GET))) {
+			found = &routes[i];
+			adm->route = (int)i;
+			break;
+		}
+	}
+	if (!found) {
+		if (path_known) {
+			ct_fail(&adm->err, CT_METHOD_NOT_ALLOWED, "this path does not take that method");
+			return refuse(adm, CT_METHOD_NOT_ALLOWED);
+		}
+		ct_fail(&adm->err, CT_NOT_FOUND, "no such path");
+		return refuse(adm, CT_NOT_FOUND);
+	}
+	if (found->access != ACCESS_PUBLIC && found->access != ACCESS_VISITOR) {
+		enum ct_status rc = auth_check(app->auth, h->authorization, h->authorization_len, &adm->who, &adm->err);
+		if (rc != CT_OK)
+			return refuse(adm, rc);
+		if (found->access == ACCESS_ADMIN && !adm->who.admin) {
+			ct_fail(&adm->err, CT_FORBIDDEN, "only an organizer may do this");
+			return refuse(adm, CT_FORBIDDEN);
+		}
+		if (found->access == ACCESS_JUDGE && adm->who.admin) {
+			ct_fail(&adm->err, CT_FORBIDDEN, "this is for judges; log in as a judge");
+			return refuse(adm, CT_FORBIDDEN);
+		}
+	}
+	if (found->json_body) {
+		bool csv_ok = flags_of(found) & ROUTE_CSV;
+		adm->csv = csv_ok && content_type_is(h, "text/csv");
+		if (!adm->csv && !content_type_is(h, "application/json")) {
+			ct_fail(&adm->err, CT_UNSUPPORTED_TYPE, "send the body as application/json%s",
+				csv_ok ? " or text/csv" : "");
+			return refuse(adm, CT_UNSUPPORTED_TYPE);
+		}
+	}
+	*max_body = body_limit(app, found, adm->csv);
+	if (h->content_length > 0 && (uint64_t)h->content_length > *max_body) {
+		ct_fail(&adm->err, CT_TOO_LARGE, "the body is %lld bytes; this request takes at most %zu",
+			(long long)h->content_length, *max_body);
+		return refuse(adm, CT_TOO_LARGE);
+	}
+	adm->rc = CT_OK;
+	return CT_OK;
 }
 
 static bool parse_body(struct request *req)
@@ -306,9 +572,10 @@ static bool parse_body(struct request *req)
 	req->body = json_loadb((const char *)req->raw, req->raw_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (req->body)
 		return true;
-	char msg[400];
-	snprintf(msg, sizeof msg, "malformed JSON at line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
-	reply_plain_error(req, 400, "invalid", msg);
+	struct ct_err err;
+	ct_err_clear(&err);
+	ct_fail(&err, CT_INVALID, "malformed JSON at line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+	http_reply_error(req, CT_INVALID, &err);
 	return false;
 }
 
@@ -331,93 +598,62 @@ static bool admit_visitor(struct request *req)
 	return false;
 }
 
-static bool authorize(struct request *req, enum access access)
-{
-	if (access == ACCESS_PUBLIC)
-		return true;
-	if (access == ACCESS_VISITOR)
-		return admit_visitor(req);
-	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req->ev), "Authorization");
-	struct ct_err err;
-	ct_err_clear(&err);
-	enum ct_status rc = auth_check(req->app, h, &req->who, &err);
-	if (rc != CT_OK) {
-		evhttp_add_header(evhttp_request_get_output_headers(req->ev), "WWW-Authenticate", "Bearer");
-		http_reply_error(req, rc, &err);
-		return false;
-	}
-	if (access == ACCESS_ADMIN && !req->who.admin) {
-		http_reply_error(req, ct_fail(&err, CT_FORBIDDEN, "only an organizer may do this"), &err);
-		return false;
-	}
-	if (access == ACCESS_JUDGE && req->who.admin) {
-		http_reply_error(req, ct_fail(&err, CT_FORBIDDEN, "this is for judges; log in as a judge"), &err);
-		return false;
-	}
-	return true;
-}
-
 static void on_request(struct evhttp_request *ev, void *arg)
 {
 	struct app *app = arg;
-	struct request *req = xcalloc(1, sizeof *req);
+	struct request *req = request_new();
 	req->ev = ev;
 	req->app = app;
 	req->start_us = now_us();
-	snprintf(req->who.actor, sizeof req->who.actor, "public");
-	snprintf(req->method, sizeof req->method, "%s", method_text(evhttp_request_get_command(ev)));
+	req->route = -1;
 	char *peer_addr = NULL;
 	ev_uint16_t peer_port = 0;
 	struct evhttp_connection *con = evhttp_request_get_connection(ev);
 	if (con)
 		evhttp_connection_get_peer(con, &peer_addr, &peer_port);
 	snprintf(req->peer, sizeof req->peer, "%s", peer_addr ? peer_addr : "-");
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
-	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
-	snprintf(req->path, sizeof req->path, "%s", path && *path ? path : "/");
-	if (strstr(req->path, "%00")) {
-		/* a decoded NUL would cut the segment short: CNC%00junk is not CNC */
-		reply_plain_error(req, 400, "invalid", "the path contains a NUL byte (%00)");
+	const struct admission *adm = conns_take(app->conns, ev);
+	if (!adm) {
+		/* every request comes through the connection layer */
+		snprintf(req->who.actor, sizeof req->who.actor, "public");
+		snprintf(req->method, sizeof req->method, "-");
+		snprintf(req->path, sizeof req->path, "-");
+		struct ct_err err;
+		ct_err_clear(&err);
+		http_reply_error(req, ct_fail(&err, CT_INTERNAL, "a request that was not read by the server"), &err);
 		return;
 	}
+	memcpy(req->method, adm->method, sizeof req->method);
+	memcpy(req->path, adm->path, sizeof req->path);
+	req->who = adm->who;
+	req->route = adm->route;
+	if (adm->rc != CT_OK) {
+		http_reply_error(req, adm->rc, &adm->err);
+		return;
+	}
+	memcpy(req->param, adm->param, sizeof req->param);
+	req->csv = adm->csv;
+	const struct route *r = &routes[adm->route];
+	if (r->access == ACCESS_VISITOR && !admit_visitor(req))
+		return;
+	if (r->json_body && !(flags_of(r) & ROUTE_RAW) && !parse_body(req))
+		return;
+	r->run(req);
+}
 
-	if (app->draining) {
-		reply_plain_error(req, 503, "unavailable", "contestd is shutting down; retry shortly");
-		return;
-	}
-	const struct route *found = NULL;
-	bool path_known = false;
-	enum evhttp_cmd_type method = evhttp_request_get_command(ev);
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		char param[2][HTTP_PARAM_MAX]; /* match() sets what it captures */
-		if (!match(routes[i].pattern, req->path, param))
-			continue;
-		path_known = true;
-		if (routes[i].method == method ||
-		    (method == EVHTTP_REQ_HEAD && routes[i].method == EVHTTP_REQ_GET)) {
-			found = &routes[i];
-			memcpy(req->param, param, sizeof param);
-			break;
-		}
-	}
-	if (!found) {
-		if (path_known)
-			reply_plain_error(req, 405, "method_not_allowed", "this path does not take that method");
-		else
-			reply_plain_error(req, 404, "not_found", "no such path");
-		return;
-	}
-	if (!authorize(req, found->access))
-		return;
-	if (found->json_body) {
-		if (!json_content_type(ev)) {
-			reply_plain_error(req, 415, "unsupported_media_type", "send the body as application/json");
-			return;
-		}
-		if (!parse_body(req))
-			return;
-	}
-	found->run(req);
+/* ---- the server ---- */
+
+/* The connections contestd accepts: --max-connections, but at most the
+ * descriptor limit less what the database, the writer, the log and a
+ * margin use. */
+static size_t connection_cap(size_t wanted)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return wanted;
+	size_t reserve = 32;
+	size_t room = rl.rlim_cur > reserve + 1 ? (size_t)rl.rlim_cur - reserve : 1;
+	return wanted < room ? wanted : room;
 }
 
 enum ct_status http_start(struct app *app, int *port_out, struct ct_err *err)
@@ -434,8 +670,13 @@ enum ct_status http_start(struct app *app, int *port_out, struct ct_err *err)
 		return ct_fail(err, CT_INVALID, "--listen %s: bad port", app->cfg.listen);
 
 	app->http = evhttp_new(app->base);
-	evhttp_set_max_body_size(app->http, (ev_ssize_t)app->cfg.max_body);
-	evhttp_set_max_headers_size(app->http, (ev_ssize_t)app->cfg.max_headers);
+	if (!app->http)
+		return ct_fail(err, CT_INTERNAL, "cannot create the HTTP server");
+	/* the connection layer enforces each route's limit on the head; this
+	 * is only the largest of them */
+	size_t largest = app->cfg.max_import > app->cfg.max_body ? app->cfg.max_import : app->cfg.max_body;
+	evhttp_set_max_body_size(app->http, (ev_ssize_t)largest);
+	evhttp_set_max_headers_size(app->http, (ev_ssize_t)app->cfg.max_headers + 64);
 	evhttp_set_timeout(app->http, app->cfg.timeout_s);
 	/* Every standard method reaches the router, so a known path with the
 	 * wrong method gets a JSON 405 rather than libevent's HTML 501. */
@@ -448,6 +689,13 @@ enum ct_status http_start(struct app *app, int *port_out, struct ct_err *err)
 	if (!bound)
 		return ct_fail(err, CT_UNAVAILABLE, "cannot listen on %s", app->cfg.listen);
 	app->bound = bound;
+	size_t cap = connection_cap(app->cfg.max_connections);
+	if (cap < app->cfg.max_connections)
+		log_msg("at most %zu connections at once (--max-connections %zu is over the descriptor limit)", cap,
+			app->cfg.max_connections);
+	struct conn_limits lim = {cap, app->cfg.max_buffered, app->cfg.max_headers, app->cfg.request_timeout_s};
+	app->conns = conns_new(app->base, app->http, evhttp_bound_socket_get_listener(bound), &lim, http_admit, app,
+			       sizeof(struct admission));
 	evutil_socket_t fd = evhttp_bound_socket_get_fd(bound);
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
@@ -464,10 +712,49 @@ enum ct_status http_start(struct app *app, int *port_out, struct ct_err *err)
 void http_stop(struct app *app)
 {
 	app->draining = true;
-	if (app->bound) {
-		evhttp_del_accept_socket(app->http, app->bound);
-		app->bound = NULL;
+	if (app->conns)
+		conns_stop(app->conns);
+}
+
+size_t http_in_flight(struct app *app)
+{
+	return app->conns ? conns_in_flight(app->conns) : 0;
+}
+
+void http_free(struct app *app)
+{
+	if (app->http)
+		evhttp_free(app->http); /* closes every connection (conn.c's on_close) */
+	app->http = NULL;
+	conns_free(app->conns);
+	app->conns = NULL;
+	requests_release();
+}
+
+void http_metrics(struct app *app, struct evbuffer *out)
+{
+	const char *names[N_ROUTES];
+	char text[N_ROUTES][160];
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		const char *m = routes[i].method == EVHTTP_REQ_GET ? "GET" : routes[i].method == EVHTTP_REQ_POST ? "POST"
+				: routes[i].method == EVHTTP_REQ_PATCH ? "PATCH" : routes[i].method == EVHTTP_REQ_PUT ? "PUT"
+				: routes[i].method == EVHTTP_REQ_DELETE ? "DELETE" : "OTHER";
+		snprintf(text[i], sizeof text[i], "%s %s", m, routes[i].pattern);
+		names[i] = text[i];
 	}
+	metrics_write(app->metrics, out, names);
+	metrics_gauge(out, "connections_open", "Open HTTP connections.", (double)conns_open(app->conns));
+	metrics_gauge(out, "requests_in_flight", "Requests being handled or answered.",
+		      (double)conns_in_flight(app->conns));
+	metrics_gauge(out, "request_bytes_buffered", "Bytes of admitted requests held in memory.",
+		      (double)conns_buffered(app->conns));
+	metrics_counter(out, "request_timeouts_total", "Connections closed because a request was not complete in time.",
+			conns_timeouts(app->conns));
+}
+
+size_t http_route_count(void)
+{
+	return N_ROUTES;
 }
 
 /* Whether the len bytes of host name a wildcard address (0.0.0.0, ::, *

@@ -4,6 +4,7 @@
 #ifndef CONTESTD_HTTP_H
 #define CONTESTD_HTTP_H
 
+#include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <jansson.h>
@@ -11,62 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app.h"
+#include "auth.h"
 #include "status.h"
-
-struct store;
-struct commit_queue;
-struct auth;
-struct results_cache;
-struct verifier;
-struct pubcache;
-struct rate_limiter;
-
-struct config {
-	const char *db_path;
-	const char *listen;       /* ADDR:PORT */
-	const char *public_url;
-	const char *contest_code;
-	const char *contest_name;
-	size_t max_body;          /* bytes */
-	size_t max_headers;       /* bytes */
-	int timeout_s;
-	int max_batch;            /* submissions per group commit */
-	int token_hours;
-	const char *pid_file;     /* --pid-file, or NULL */
-	int public_rate;          /* public requests per second per address; 0: no limit */
-};
-
-struct app {
-	struct event_base *base;
-	struct evhttp *http;
-	struct evhttp_bound_socket *bound; /* the listening socket */
-	struct store *store;
-	struct commit_queue *commit;
-	struct auth *auth;
-	struct results_cache *results;
-	struct verifier *verifier; /* audit verify, off the loop */
-	struct pubcache *pub;     /* the public pages' documents */
-	struct rate_limiter *visitors; /* the public pages' requests per address */
-	struct config cfg;
-	uint64_t requests;        /* served, for the log and metrics */
-	bool draining;            /* SIGTERM seen: no new work */
-};
 
 /* Longest path segment a route captures, with its NUL, as long as the
  * path (struct request's path): a certificate's QR payload (/V/PAYLOAD)
  * has up to about 300 characters (a version-10 QR code holds 311). */
 #define HTTP_PARAM_MAX 512
-
-/* Who made a request, after authentication. */
-struct who {
-	bool admin;               /* an organizer account (SPEC's admin role) */
-	int64_t judge_id;         /* 0 for an organizer or the public */
-	char judge_code[64];
-	char actor[80];           /* "organizer:NAME", "judge:J01" or "public" */
-	int64_t organizer_id;     /* the organizer account; 0 for a judge or the public */
-	char organizer[64];       /* its name */
-	int64_t expires;          /* the token's expiry, unix seconds */
-};
 
 struct request {
 	struct evhttp_request *ev;
@@ -76,10 +29,13 @@ struct request {
 	json_t *body;             /* the parsed JSON body, or NULL */
 	const unsigned char *raw; /* the raw body (valid until the reply) */
 	size_t raw_len;
+	bool csv;                 /* the body is text/csv (a ROUTE_CSV route) */
 	char peer[64];
 	char method[8];
 	char path[512];
 	int64_t start_us;
+	int route;                /* index into the route table; -1 for none */
+	struct request *next;     /* the free list's */
 };
 
 enum access {
@@ -91,6 +47,18 @@ enum access {
 };
 
 typedef void (*handler_fn)(struct request *req);
+
+/* Body limits and forms of a route's handler (the table route_flags in
+ * http.c); with none, a JSON body is at most HTTP_BODY_DEFAULT bytes.
+ * Limits are checked on the request's head, before any of its body is
+ * read. */
+#define ROUTE_SMALL (1u << 0)     /* at most HTTP_BODY_SMALL bytes: login, a judge's submission */
+#define ROUTE_IMPORT (1u << 1)    /* an organizer's import: a JSON body up to --max-body */
+#define ROUTE_CSV (1u << 2)       /* also a text/csv body, up to --max-import */
+#define ROUTE_RAW (1u << 3)       /* the body is not parsed on the loop: the handler gets req->raw */
+
+#define HTTP_BODY_SMALL (8u * 1024)
+#define HTTP_BODY_DEFAULT (64u * 1024)
 
 struct route {
 	enum evhttp_cmd_type method;
@@ -104,8 +72,33 @@ struct route {
  * *port_out is the bound port (useful with port 0). */
 enum ct_status http_start(struct app *app, int *port_out, struct ct_err *err);
 
-/* Stops accepting connections (for a drain). */
+/* Stops accepting connections and refuses requests still arriving (for a
+ * drain). */
 void http_stop(struct app *app);
+
+/* Whether path (len bytes, not NUL-terminated) matches the route pattern
+ * ("/api/v1/events/{}/scores"): each {} takes one non-empty segment of at
+ * most HTTP_PARAM_MAX - 1 bytes, percent-decoded into param[0], param[1] (those it does
+ * not capture are left ""). */
+bool http_path_match(const char *pattern, const char *path, size_t len, char param[2][HTTP_PARAM_MAX]);
+
+/* The number of routes (for the metrics made before the server starts). */
+size_t http_route_count(void);
+
+/* The request's body, moved into a new buffer the caller owns (frees with
+ * evbuffer_free) and may hand to another thread: for ROUTE_RAW routes,
+ * whose bodies are not parsed on the event loop. */
+struct evbuffer *http_take_body(struct request *req);
+
+/* Requests handed to handlers and not yet answered and written. */
+size_t http_in_flight(struct app *app);
+
+/* Frees the server (closing every connection) and what http_start set up. */
+void http_free(struct app *app);
+
+/* Appends the HTTP layer's metrics (requests by route and status, open
+ * connections, ...) to out. */
+void http_metrics(struct app *app, struct evbuffer *out);
 
 /* Whether url can be the contest's public base URL: http or https, with a
  * host that is not a wildcard address (0.0.0.0, ::), which names no machine. */
@@ -127,6 +120,17 @@ void http_reply_text(struct request *req, int status, const char *json_text, boo
  * frees req; content_type NULL sends none (a 304). Headers the caller added
  * to the request's output headers are kept. */
 void http_reply_raw(struct request *req, int status, const char *content_type, const void *data, size_t len);
+
+/* The same for data that lives as long as the process (an embedded file):
+ * sent without a copy. */
+void http_reply_static(struct request *req, int status, const char *content_type, const void *data, size_t len);
+
+/* Replies 200 with a kept body b (see bodies.h), with its ETag, sent
+ * without a copy (the answer holds a reference until it is written), and
+ * frees req. content_type NULL means JSON (with Cache-Control: no-store and
+ * the trailing line break of every JSON answer already in b). */
+struct body;
+void http_reply_body(struct request *req, const char *content_type, struct body *b);
 
 /* Adds a response header to req's answer (before the reply). */
 void http_set_header(struct request *req, const char *name, const char *value);

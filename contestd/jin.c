@@ -1,6 +1,7 @@
 /* Typed, bounded decoding of JSON request bodies. */
 #include "jin.h"
 
+#include <event2/buffer.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -152,6 +153,26 @@ json_t *jin_mark_json(int64_t c)
 {
 	char buf[DEC_TEXT_MAX];
 	return json_string(dec_format(c, buf));
+}
+
+void jin_put_string(struct evbuffer *out, const char *s)
+{
+	evbuffer_add(out, "\"", 1);
+	const char *run = s;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		evbuffer_add(out, run, (size_t)(p - run));
+		char esc[8];
+		if (c == '"' || c == '\\')
+			evbuffer_add(out, (char[]){'\\', (char)c}, 2);
+		else
+			evbuffer_add(out, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", c));
+		run = p + 1;
+	}
+	evbuffer_add(out, run, strlen(run));
+	evbuffer_add(out, "\"", 1);
 }
 
 json_t *jin_opt_str(const char *s)

@@ -4,24 +4,42 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "api.h"
 #include "auth.h"
+#include "bodies.h"
 #include "commit.h"
+#include "csv.h"
 #include "http.h"
 #include "limit.h"
 #include "log.h"
+#include "metrics.h"
 #include "pubcache.h"
 #include "results.h"
 #include "store.h"
 #include "verify.h"
+#include "versions.h"
 #include "xmalloc.h"
+
+/* What stays in memory between changes (bounded, so that RSS stays small on
+ * the largest contest): the values of scored events, encoded answers, and
+ * judges' sheets. */
+#define KEEP_VALUES 1000000
+#define KEEP_ANSWER_BYTES (24u << 20)
+#define KEEP_SHEET_BYTES (24u << 20)
+/* How long the event loop's own writes (a draw, a lock, a login) wait for
+ * the writer thread's transaction: a group commit is a few milliseconds; a
+ * large import takes longer, and those writes are refused with 503 then. */
+#define LOOP_BUSY_MS 50
 
 static const char usage[] =
 	"usage: contestd --db FILE [options]\n"
@@ -44,9 +62,20 @@ static const char usage[] =
 	"                         later start, it renames the contest, audited)\n"
 	"  --pid-file FILE        write contestd's process id to FILE once it listens;\n"
 	"                         removed at a clean exit\n"
-	"  --max-body BYTES       largest request body accepted (default 16777216)\n"
+	"  --max-body BYTES       largest JSON body of an organizer's import (default\n"
+	"                         16777216); other requests take 8 KiB (login, a score)\n"
+	"                         or 64 KiB; every limit is checked on the request's\n"
+	"                         head, before its body is read\n"
+	"  --max-import BYTES     largest CSV body of a score import (default 67108864)\n"
 	"  --max-headers BYTES    largest request header block (default 16384)\n"
-	"  --timeout SECONDS      read/write timeout of a connection (default 30)\n"
+	"  --max-connections N    open connections at once (default 1024, and always\n"
+	"                         below the descriptor limit); more wait to be accepted\n"
+	"  --max-buffered BYTES   request bytes held in memory at once by all\n"
+	"                         connections (default 536870912); past it requests are\n"
+	"                         refused with 503 before their body is read\n"
+	"  --timeout SECONDS      idle timeout of a connection (default 30)\n"
+	"  --request-timeout SECONDS  a request's head and body must arrive within this\n"
+	"                         (default 60); slower ones are cut off\n"
 	"  --max-batch N          score submissions per group commit (default 1000;\n"
 	"                         1 commits each alone, the benchmark baseline)\n"
 	"  --token-hours N        lifetime of login tokens (default 24)\n"
@@ -71,7 +100,7 @@ static long parse_number(const char *flag, const char *text, long min, long max)
 static void parse_flags(int argc, char **argv, struct config *cfg)
 {
 	enum { O_DB = 1, O_LISTEN, O_URL, O_CODE, O_NAME, O_BODY, O_HEADERS, O_TIMEOUT, O_BATCH, O_TOKEN, O_HELP,
-	       O_VERSION, O_PID, O_RATE };
+	       O_VERSION, O_PID, O_IMPORT, O_CONNS, O_BUFFERED, O_REQ_TIMEOUT, O_RATE };
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, O_DB},
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -86,6 +115,10 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		{"help", no_argument, NULL, O_HELP},
 		{"version", no_argument, NULL, O_VERSION},
 		{"pid-file", required_argument, NULL, O_PID},
+		{"max-import", required_argument, NULL, O_IMPORT},
+		{"max-connections", required_argument, NULL, O_CONNS},
+		{"max-buffered", required_argument, NULL, O_BUFFERED},
+		{"request-timeout", required_argument, NULL, O_REQ_TIMEOUT},
 		{"public-rate", required_argument, NULL, O_RATE},
 		{NULL, 0, NULL, 0},
 	};
@@ -94,8 +127,12 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		/* contest_code, contest_name: NULL when not given (defaults in
 		 * init_contest; a later start changes only what is given) */
 		.max_body = 16u << 20,
+		.max_import = CSV_MAX_BYTES,
 		.max_headers = 16384,
+		.max_buffered = 512u << 20,
+		.max_connections = 1024,
 		.timeout_s = 30,
+		.request_timeout_s = 60,
 		.max_batch = 1000,
 		.token_hours = 24,
 		.public_rate = 20,
@@ -117,6 +154,10 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		case O_HELP: fputs(usage, stdout); exit(0);
 		case O_VERSION: puts("contestd 0.1.0"); exit(0);
 		case O_PID: cfg->pid_file = optarg; break;
+		case O_IMPORT: cfg->max_import = (size_t)parse_number("--max-import", optarg, 1024, CSV_MAX_BYTES); break;
+		case O_CONNS: cfg->max_connections = (size_t)parse_number("--max-connections", optarg, 1, 1 << 20); break;
+		case O_BUFFERED: cfg->max_buffered = (size_t)parse_number("--max-buffered", optarg, 65536, 1L << 36); break;
+		case O_REQ_TIMEOUT: cfg->request_timeout_s = (int)parse_number("--request-timeout", optarg, 1, 3600); break;
 		case O_RATE: cfg->public_rate = (int)parse_number("--public-rate", optarg, 0, 1000000); break;
 		default:
 			fprintf(stderr, "contestd: unknown or incomplete option %s\n%s", argv[optind - 1], usage);
@@ -261,6 +302,36 @@ static void remove_pid_file(const char *path)
 		unlink(path);
 }
 
+/* The longest a drain waits for answers its clients do not read. */
+#define DRAIN_MAX_S 30
+
+static struct event *drain_timer;
+static int64_t drain_until_ms;
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Ends the loop once everything in flight is answered and written. */
+static void on_drain(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct app *app = arg;
+	bool done = http_in_flight(app) == 0 && commit_idle(app->commit) && auth_idle(app->auth);
+	if (done || monotonic_ms() >= drain_until_ms) {
+		if (!done)
+			log_msg("stopping with %zu requests unanswered after %d s", http_in_flight(app), DRAIN_MAX_S);
+		event_base_loopexit(app->base, NULL);
+		return;
+	}
+	struct timeval tick = {0, 5000};
+	evtimer_add(drain_timer, &tick);
+}
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
@@ -269,17 +340,73 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 		return;
 	log_msg("%s: finishing in-flight requests, then exiting", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_stop(app);
-	commit_flush(app->commit);
-	auth_flush(app);
+	auth_flush(app->auth);
 	verifier_flush(app->verifier);
-	struct timeval grace = {1, 0};
-	event_base_loopexit(app->base, &grace);
+	drain_until_ms = monotonic_ms() + DRAIN_MAX_S * 1000;
+	drain_timer = evtimer_new(app->base, on_drain, app);
+	if (!drain_timer) {
+		event_base_loopexit(app->base, NULL);
+		return;
+	}
+	on_drain(-1, 0, app);
+}
+
+/* The event loop's own watch: a timer every LOOP_TICK_MS. How late it
+ * fires is how long the loop was held up; the CPU time the loop's thread
+ * used meanwhile tells work (a request's) from being kept off the CPU (a
+ * busy machine, a stopped process). No request may hold the loop up more
+ * than LOOP_STALL_MS: each time work did is logged and counted (/metrics). */
+#define LOOP_TICK_MS 20
+#define LOOP_STALL_MS 100
+
+static struct event *loop_tick;
+static int64_t loop_tick_due_us, loop_tick_cpu_us;
+
+static int64_t clock_us(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void on_loop_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct app *app = arg;
+	int64_t now = clock_us(CLOCK_MONOTONIC), late = now - loop_tick_due_us;
+	int64_t cpu = clock_us(CLOCK_THREAD_CPUTIME_ID), busy = cpu - loop_tick_cpu_us;
+	if (late > app->loop_late_max_us)
+		app->loop_late_max_us = late;
+	if (busy > app->loop_busy_max_us)
+		app->loop_busy_max_us = busy;
+	if (late > LOOP_STALL_MS * 1000 && busy > LOOP_STALL_MS * 1000) {
+		app->loop_stalls++;
+		log_msg("the event loop was held up for %lld ms by work (%lld ms of CPU)", (long long)(late / 1000),
+			(long long)(busy / 1000));
+	}
+	loop_tick_due_us = now + LOOP_TICK_MS * 1000;
+	loop_tick_cpu_us = cpu;
+	struct timeval tv = {0, LOOP_TICK_MS * 1000};
+	evtimer_add(loop_tick, &tv);
+}
+
+static struct metrics *sync_metrics;
+
+static void on_sync(double seconds)
+{
+	metrics_observe(sync_metrics, METRIC_FSYNC_SECONDS, seconds);
 }
 
 int main(int argc, char **argv)
 {
 	struct app app;
 	memset(&app, 0, sizeof app);
+	/* Large blocks (an import's body and rows, an event's values, encoded
+	 * answers) come and go: mapped on their own and given back when freed,
+	 * rather than left in the heap to raise the resident set for good
+	 * (glibc would otherwise raise this threshold as they are freed). */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	xmalloc_json();
 	parse_flags(argc, argv, &app.cfg);
 	/* The database, its -wal/-shm, the admin secret and any copy made by a
@@ -294,11 +421,31 @@ int main(int argc, char **argv)
 
 	struct ct_err err;
 	ct_err_clear(&err);
+	app.metrics = metrics_new(http_route_count());
+	sync_metrics = app.metrics;
+	store_on_sync(on_sync);
 	if (store_open(app.cfg.db_path, &app.store, &err) != CT_OK) {
 		fprintf(stderr, "contestd: %s: %s\n", app.cfg.db_path, err.msg);
 		return 1;
 	}
+	app.versions = versions_new();
+	store_on_commit(app.store, versions_note, app.versions);
+	store_set_busy_ms(app.store, LOOP_BUSY_MS);
+	/* the writer's checkpointer copies the WAL: not the event loop */
+	if (store_no_autocheckpoint(app.store, &err) != CT_OK) {
+		fprintf(stderr, "contestd: %s: %s\n", app.cfg.db_path, err.msg);
+		return 1;
+	}
 	app.base = event_base_new();
+	if (!app.base) {
+		fprintf(stderr, "contestd: cannot create the event loop\n");
+		return 1;
+	}
+	log_init(app.base);
+	/* entity tags of answers kept in memory name this process: no client
+	 * copy from before a restart can match one */
+	uint32_t epoch = randombytes_random();
+	snprintf(app.epoch, sizeof app.epoch, "%08x", epoch);
 	int port = 0;
 	if (http_start(&app, &port, &err) != CT_OK) {
 		fprintf(stderr, "contestd: %s\n", err.msg);
@@ -319,40 +466,68 @@ int main(int argc, char **argv)
 			"--public-url URL (the address phones reach the result pages at)");
 	if (app.cfg.pid_file && write_pid_file(app.cfg.pid_file) != 0)
 		return 1;
-	app.auth = auth_new(app.base, NULL);
-	app.results = results_new();
+	app.auth = auth_new(app.base, app.store, app.versions, app.cfg.token_hours, NULL);
+	app.results = results_new(KEEP_VALUES);
+	app.bodies = bodies_new(KEEP_ANSWER_BYTES);
+	app.sheets = api_sheets_new(KEEP_SHEET_BYTES);
 	app.pub = pubcache_new();
 	if (app.cfg.public_rate > 0) {
 		const struct rate_config rate = {(uint32_t)app.cfg.public_rate, 3 * (uint32_t)app.cfg.public_rate, 16384};
 		app.visitors = rate_new(&rate);
 	}
 	app.verifier = verifier_new(app.base, app.cfg.db_path);
-	app.commit = commit_new(app.base, app.store, app.cfg.max_batch);
+	if (commit_new(app.base, app.cfg.db_path, app.cfg.max_batch, app.versions, app.metrics, &app.commit, &err) !=
+	    CT_OK) {
+		fprintf(stderr, "contestd: %s: the writer: %s\n", app.cfg.db_path, err.msg);
+		return 1;
+	}
 	struct event *sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);
 	struct event *sigint = evsignal_new(app.base, SIGINT, on_signal, &app);
 	event_add(sigterm, NULL);
 	event_add(sigint, NULL);
 
-	fprintf(stderr, "contestd: listening on %s\n", url);
 	log_msg("database %s, schema version %d, group commit up to %d", app.cfg.db_path,
 		store_schema_version(app.store), app.cfg.max_batch);
+	log_flush();
+	fprintf(stderr, "contestd: listening on %s\n", url);
+	loop_tick = evtimer_new(app.base, on_loop_tick, &app);
+	if (loop_tick) {
+		loop_tick_due_us = clock_us(CLOCK_MONOTONIC);
+		loop_tick_cpu_us = clock_us(CLOCK_THREAD_CPUTIME_ID);
+		on_loop_tick(-1, 0, &app);
+	}
 	event_base_dispatch(app.base);
+	if (loop_tick)
+		event_free(loop_tick);
 
-	uint64_t batches, jobs;
-	commit_stats(app.commit, &batches, &jobs);
+	/* answers the writer still owes are given while the server exists */
+	struct commit_stats cs;
+	commit_stats(app.commit, &cs);
 	commit_free(app.commit);
 	log_msg("stopped after %llu requests; %llu scores in %llu group commits", (unsigned long long)app.requests,
-		(unsigned long long)jobs, (unsigned long long)batches);
+		(unsigned long long)cs.jobs, (unsigned long long)cs.batches);
 	event_free(sigterm);
 	event_free(sigint);
-	evhttp_free(app.http);
+	/* freeing the events put back the default action: a second SIGTERM
+	 * during the rest of the shutdown (a supervisor's, or a stop script's)
+	 * would kill the process instead of letting it finish and exit 0 */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	if (drain_timer)
+		event_free(drain_timer);
+	http_free(&app);
+	api_sheets_free(app.sheets);
+	bodies_free(app.bodies);
 	results_free(app.results);
 	pubcache_free(app.pub);
 	rate_free(app.visitors);
 	verifier_free(app.verifier);
 	auth_free(app.auth);
 	store_close(app.store);
+	versions_free(app.versions);
+	log_shutdown();
 	event_base_free(app.base);
+	metrics_free(app.metrics);
 	free(url);
 	free(default_url);
 	if (app.cfg.pid_file)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bodies.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -32,7 +33,7 @@ struct pubcache *pubcache_new(void)
 static void entry_free(struct entry *e)
 {
 	free(e->key);
-	free((char *)e->doc.text);
+	body_unref(e->doc.body); /* answers being sent hold their own references */
 	free(e);
 }
 
@@ -88,10 +89,9 @@ const struct pubdoc *pubcache_put(struct pubcache *c, const char *key, const cha
 	pubcache_forget(c, key);
 	struct entry *e = xcalloc(1, sizeof *e);
 	e->key = xstrdup(key);
-	char *copy = xmalloc(len + 1);
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	e->doc.text = copy;
+	e->doc.body = body_new(len);
+	memcpy(e->doc.body->data, text, len);
+	e->doc.text = e->doc.body->data;
 	e->doc.len = len;
 	unsigned char sum[16];
 	char hex[33];

@@ -18,9 +18,11 @@ struct store;
 #define PUBCACHE_ETAG 36 /* "\"" 32 hex digits "\"" and the NUL */
 
 /* One cached document. */
+struct body;
 struct pubdoc {
-	const char *text;         /* owned by the cache */
+	const char *text;         /* body's bytes, NUL-terminated */
 	size_t len;
+	struct body *body;        /* holds text (bodies.h): an answer sends it without a copy */
 	char etag[PUBCACHE_ETAG]; /* a quoted hash of text */
 };
 

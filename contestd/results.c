@@ -10,17 +10,22 @@ struct cached {
 	char *event;
 	int64_t version;
 	struct computed comp;
+	uint64_t used;            /* when last asked for, in asks */
 	struct cached *next;
 };
 
 struct results_cache {
 	struct cached *head;
+	size_t max_values, values;/* the bound, and the values kept */
+	uint64_t asks;
 	uint64_t computed, hits;
 };
 
-struct results_cache *results_new(void)
+struct results_cache *results_new(size_t max_values)
 {
-	return xcalloc(1, sizeof(struct results_cache));
+	struct results_cache *c = xcalloc(1, sizeof(struct results_cache));
+	c->max_values = max_values;
+	return c;
 }
 
 static void computed_clear(struct computed *c)
@@ -144,6 +149,26 @@ enum ct_status results_progress(const struct computed *comp, struct progress **o
 	return rc;
 }
 
+/* Keeps the values of the computed events within the bound: the least
+ * recently asked for go first, never keep. */
+static void trim(struct results_cache *c, const struct cached *keep)
+{
+	while (c->values > c->max_values) {
+		struct cached **oldest = NULL;
+		for (struct cached **pp = &c->head; *pp; pp = &(*pp)->next)
+			if (*pp != keep && (*pp)->comp.data && (!oldest || (*pp)->used < (*oldest)->used))
+				oldest = pp;
+		if (!oldest)
+			return;
+		struct cached *e = *oldest;
+		*oldest = e->next;
+		c->values -= e->comp.data->n_values;
+		computed_clear(&e->comp);
+		free(e->event);
+		free(e);
+	}
+}
+
 enum ct_status results_get(struct results_cache *c, struct store *st, const char *event,
 			   const struct computed **out, struct ct_err *err)
 {
@@ -151,11 +176,13 @@ enum ct_status results_get(struct results_cache *c, struct store *st, const char
 	enum ct_status rc = store_event_version(st, event, &version, err);
 	if (rc != CT_OK)
 		return rc;
+	c->asks++;
 	struct cached *e = c->head;
 	while (e && strcmp(e->event, event) != 0)
 		e = e->next;
 	if (e && e->comp.res && e->version == version) {
 		c->hits++;
+		e->used = c->asks;
 		*out = &e->comp;
 		return CT_OK;
 	}
@@ -175,10 +202,15 @@ enum ct_status results_get(struct results_cache *c, struct store *st, const char
 		e->next = c->head;
 		c->head = e;
 	}
+	if (e->comp.data)
+		c->values -= e->comp.data->n_values;
 	computed_clear(&e->comp);
 	e->comp = comp;
 	e->version = d->version;
+	e->used = c->asks;
+	c->values += d->n_values;
 	c->computed++;
+	trim(c, e);
 	*out = &e->comp;
 	return CT_OK;
 }

@@ -19,12 +19,15 @@ struct computed {
 	uint32_t n_panel;
 };
 
-struct results_cache *results_new(void);
+/* A cache keeping computed events of max_values values in all at most
+ * (the least recently asked for dropped first; the event just computed is
+ * always kept). */
+struct results_cache *results_new(size_t max_values);
 void results_free(struct results_cache *c); /* NULL is a no-op */
 
 /* Returns the event's current results in *out (owned by the cache, valid
- * until the next results_get for this event). CT_NOT_FOUND for an unknown
- * event; CT_CONFLICT when its score sheet is not consistent yet. */
+ * until the next results_get). CT_NOT_FOUND for an unknown event;
+ * CT_CONFLICT when its score sheet is not consistent yet. */
 enum ct_status results_get(struct results_cache *c, struct store *st, const char *event,
 			   const struct computed **out, struct ct_err *err);
 

@@ -36,15 +36,75 @@ enum ct_status store_open_reader(const char *path, struct store **out, struct ct
  * error; safe to call from any thread while st is open. */
 void store_interrupt(struct store *st);
 
+/* Commits on st no longer checkpoint the WAL themselves (the writer thread
+ * does, store_checkpoint): a checkpoint copies pages into the database
+ * file and fsyncs it, no work for a COMMIT or for the event loop. */
+enum ct_status store_no_autocheckpoint(struct store *st, struct ct_err *err);
+
+/* Pages in the WAL after st's last commit (0 before the first). */
+int store_wal_frames(struct store *st);
+
+/* What the WAL file is cut back to when it starts over (PRAGMA
+ * journal_size_limit on every connection). */
+#define STORE_WAL_KEEP_TEXT "16777216" /* 16 MiB */
+
+/* A checkpoint: copies what it can of the WAL into the database without
+ * waiting for anyone (passive); with truncate, only if every frame can be
+ * copied, and then the WAL file is emptied (for when the writer is idle).
+ * *wal_frames: frames in the WAL; *copied: how many of them are in the
+ * database now. Busy (a reader in the way) is no error: nothing is done. */
+enum ct_status store_checkpoint(struct store *st, bool truncate, int *wal_frames, int *copied, struct ct_err *err);
+
+/* Bytes of st's database's WAL file (0 when there is none; -1 when it
+ * cannot be read). */
+int64_t store_wal_bytes(struct store *st);
+
+
+/* Rows inserted, updated or deleted through st since it was opened. */
+int64_t store_total_changes(struct store *st);
+
+/* How long a write transaction on st waits for another connection's
+ * (default 5000 ms): short on the event loop's connection, which must not
+ * stall while the writer thread commits a large import. */
+void store_set_busy_ms(struct store *st, int ms);
+
+/* ---- what committed ---- */
+
+enum store_change_kind {
+	STORE_CHANGE_EVENT,       /* anything of event_id but values: its sheet, people, judges, state */
+	STORE_CHANGE_VALUES,      /* judge_id's values in event_id */
+	STORE_CHANGE_TOKENS,      /* tokens were revoked (logout, new PIN, withdrawal, disabled account) */
+};
+
+struct store_change {
+	enum store_change_kind kind;
+	int64_t event_id;         /* 0 for STORE_CHANGE_TOKENS */
+	int64_t judge_id;         /* STORE_CHANGE_VALUES only */
+};
+
+/* Called on the committing thread right after a transaction committed,
+ * with what it changed (each change once). */
+typedef void (*store_commit_fn)(void *arg, const struct store_change *changes, size_t n);
+
+/* Sets the hook called after each commit on st (NULL: none). */
+void store_on_commit(struct store *st, store_commit_fn fn, void *arg);
+
+/* Called with the duration of every fdatasync/fsync SQLite makes on any
+ * database of the process (any thread), in seconds. */
+typedef void (*store_sync_fn)(double seconds);
+
+/* Sets the observer of syncs (before the first store_open; NULL: none). */
+void store_on_sync(store_sync_fn fn);
+
 /* Finalizes every prepared statement and closes the database. NULL is a no-op. */
 void store_close(struct store *st);
 
 /* The database's schema version (PRAGMA user_version). */
 int store_schema_version(struct store *st);
 
-/* Transactions on the single writer connection. store_begin starts BEGIN
- * IMMEDIATE. Savepoints nest inside a transaction (group commit uses one per
- * submission so a failing row fails only itself). */
+/* Transactions. store_begin starts BEGIN IMMEDIATE (waiting for another
+ * connection's write transaction at most as long as the busy timeout of
+ * store_set_busy_ms). A savepoint nests inside a transaction (one level). */
 enum ct_status store_begin(struct store *st, struct ct_err *err);
 enum ct_status store_commit(struct store *st, struct ct_err *err);
 void store_rollback(struct store *st);
@@ -309,6 +369,9 @@ enum ct_status store_judge_withdraw(struct store *st, const char *actor, const c
 enum ct_status store_event_access(struct store *st, const char *event, int64_t judge_id, enum wf_role *role,
 				  enum event_state *state, int64_t *version, struct ct_err *err);
 
+/* The event's id (for versions.h); CT_NOT_FOUND for an unknown event. */
+enum ct_status store_event_id(struct store *st, const char *event, int64_t *id, struct ct_err *err);
+
 /* The event's data_version (bumped by every change that can alter results). */
 enum ct_status store_event_version(struct store *st, const char *event, int64_t *version,
 				   struct ct_err *err);
@@ -328,17 +391,36 @@ struct score_ack {
 	int64_t revision;
 	int64_t value_c;
 	char contestant[64];      /* as the submitter named it */
+	int64_t event_id, contestant_id, criterion_id, judge_id; /* the cell written */
+	char at[32];              /* when, ISO 8601 UTC */
 };
 
 /* Stores one value inside the caller's transaction (no BEGIN of its own):
  * checks state, assignment, recusal, criterion, range; writes the current
- * value, the revision, the audit record; drops an acceptance it invalidates. */
+ * value, the revision, the audit record; drops an acceptance it invalidates.
+ * Every check comes before the first write: a refused value has written
+ * nothing (sqlite3 total_changes unchanged), so a group commit needs no
+ * savepoint. The event's lookups are kept on the connection until it
+ * changes. */
 enum ct_status store_score_put(struct store *st, const char *actor, const struct score_put *p,
 			       struct score_ack *ack, struct ct_err *err);
 
 /* Paper sheets: all rows in one transaction through store_score_put. */
 enum ct_status store_scores_import(struct store *st, const char *actor, const struct score_put *rows,
 				   size_t n, struct ct_err *err);
+
+/* The same import committed in steps, so that the thread running it can
+ * report progress or be asked to stop between them: store_import_begin
+ * opens the transaction (and *out); each store_import_step stores up to max
+ * more rows (*left: rows still to store); store_import_end commits when rc
+ * is CT_OK (every row stored) or rolls back otherwise, frees the import and
+ * returns the outcome. A failed step's err names the row (index) and
+ * field. rows must live until store_import_end. */
+struct score_import;
+enum ct_status store_import_begin(struct store *st, const char *actor, const struct score_put *rows, size_t n,
+				  struct score_import **out, struct ct_err *err);
+enum ct_status store_import_step(struct score_import *imp, size_t max, size_t *left, struct ct_err *err);
+enum ct_status store_import_end(struct score_import *imp, enum ct_status rc, struct ct_err *err);
 
 /* Idempotency records of score submissions. store_idem_get: CT_NOT_FOUND
  * when the key is new; otherwise *response is a new string (caller frees). */

@@ -373,6 +373,8 @@ enum ct_status store_token_revoke(struct store *st, const char *actor, const uns
 	if (rc == CT_OK && sqlite3_changes(st->db) != 1)
 		rc = ct_fail(err, CT_UNAUTHORIZED, "unknown token; log in again");
 	if (rc == CT_OK)
+		store_note(st, STORE_CHANGE_TOKENS, 0, 0);
+	if (rc == CT_OK)
 		rc = store_audit(st, actor, "logout", actor, NULL, NULL, err);
 	return store_finish(st, rc, err);
 }
@@ -386,6 +388,7 @@ static enum ct_status revoke_all(struct store *st, const char *sql, int64_t id, 
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_int(s, ":id", id);
+	store_note(st, STORE_CHANGE_TOKENS, 0, 0);
 	return store_exec_stmt(st, s, err);
 }
 

@@ -708,9 +708,34 @@ static const char SQL_JUDGE_REF[] =
 	"SELECT j.id, j.name, coalesce(o.name, ''), coalesce(j.organization_id, 0) FROM judges j "
 	"LEFT JOIN organizations o ON o.id = j.organization_id WHERE j.code = :code";
 static const char SQL_JUDGE_SET[] = "UPDATE judges SET name = :name, organization_id = nullif(:org, 0) WHERE id = :id";
-static const char SQL_JUDGE_BUMP[] =
-	"UPDATE events SET data_version = data_version + 1 "
-	"WHERE id IN (SELECT event_id FROM assignments WHERE judge_id = :id)";
+static const char SQL_JUDGE_EVENT_IDS[] = "SELECT event_id FROM assignments WHERE judge_id = :id";
+/* Bumps the data_version of every event judge id is assigned to, through
+ * store_bump: what is kept of those events (lookups, judges' sheets) is
+ * forgotten at the commit. */
+static enum ct_status judge_bump(struct store *st, int64_t id, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_JUDGE_EVENT_IDS, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_int(s, ":id", id);
+	int64_t *events = NULL;
+	size_t n = 0, cap = 0;
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 8;
+			events = xreallocarray(events, cap, sizeof *events);
+		}
+		events[n++] = sqlite3_column_int64(s, 0);
+	}
+	sqlite3_reset(s);
+	enum ct_status rc = step == SQLITE_DONE ? CT_OK : store_fail(st, step, err);
+	for (size_t i = 0; rc == CT_OK && i < n; i++)
+		rc = store_bump(st, events[i], err);
+	free(events);
+	return rc;
+}
+
 /* Competed contestants of organization :old or :new (ids; 0 matches
  * nobody) in the events the judge scores, with the judge's values on each. */
 static const char SQL_RECUSAL_CONTESTANTS[] =
@@ -809,7 +834,7 @@ enum ct_status store_judge_set(struct store *st, const char *actor, const char *
 				 err);
 	/* the name shows in the chief's views, the organization decides recusal */
 	if (rc == CT_OK && changed)
-		rc = exec_id(st, SQL_JUDGE_BUMP, j.id, err);
+		rc = judge_bump(st, j.id, err);
 	if (rc == CT_OK && p->pin_hash)
 		rc = store_judge_pin_set(st, actor, j.id, code, p->pin_hash, err);
 	return store_finish(st, recusals_done(&r, rc, changes, n_changes), err);
@@ -879,7 +904,7 @@ enum ct_status store_judge_delete(struct store *st, const char *actor, const cha
 	if (rc == CT_OK)
 		rc = judge_assignments(st, code, &j, n_assignments, &assigned, err);
 	if (rc == CT_OK)
-		rc = exec_id(st, SQL_JUDGE_BUMP, j.id, err);
+		rc = judge_bump(st, j.id, err);
 	if (rc == CT_OK)
 		rc = store_tokens_revoke_judge(st, j.id, err);
 	if (rc == CT_OK)

@@ -90,6 +90,8 @@ enum ct_status store_state_set(struct store *st, int64_t event_id, const char *e
 	enum ct_status rc = store_exec_stmt(st, s, err);
 	if (rc == CT_OK && sqlite3_changes(st->db) != 1)
 		rc = ct_fail(err, CT_CONFLICT, "event %s is not %s", event, event_state_name(from));
+	if (rc == CT_OK)
+		store_note(st, STORE_CHANGE_EVENT, event_id, 0);
 	return rc;
 }
 
@@ -216,6 +218,11 @@ enum ct_status store_event_access(struct store *st, const char *event, int64_t j
 	return rc == CT_OK ? CT_OK : CT_INTERNAL;
 }
 
+enum ct_status store_event_id(struct store *st, const char *event, int64_t *id, struct ct_err *err)
+{
+	return store_event_ref(st, event, id, NULL, err);
+}
+
 static const char SQL_VERSION[] = "SELECT data_version FROM events WHERE code = :code";
 
 enum ct_status store_event_version(struct store *st, const char *event, int64_t *version,
@@ -253,8 +260,11 @@ static const char SQL_LOAD_CONTESTANTS[] =
 static const char SQL_LOAD_JUDGES[] =
 	"SELECT j.id, j.code, j.name, coalesce(j.organization_id, 0), a.role, a.withdrawn_at IS NOT NULL "
 	"FROM assignments a JOIN judges j ON j.id = a.judge_id WHERE a.event_id = :event ORDER BY j.code";
+/* Through the scores' primary key, contestant by contestant: a range of
+ * the table for each, in key order, rather than an index lookup per value. */
 static const char SQL_LOAD_VALUES[] =
-	"SELECT contestant_id, criterion_id, judge_id, value_c, revision FROM scores WHERE event_id = :event";
+	"SELECT s.contestant_id, s.criterion_id, s.judge_id, s.value_c, s.revision FROM contestants c "
+	"JOIN scores s ON s.contestant_id = c.id WHERE c.event_id = :event";
 static const char SQL_LOAD_ACCEPTS[] =
 	"SELECT a.contestant_id, a.criterion_id, a.value_c, a.reason, a.accepted_by FROM acceptances a "
 	"JOIN contestants c ON c.id = a.contestant_id WHERE c.event_id = :event";
@@ -488,8 +498,28 @@ out:
 	return rc;
 }
 
+static enum ct_status event_load(struct store *st, const char *event, bool with_values, struct event_data **out,
+				 struct ct_err *err);
+
 enum ct_status store_event_load(struct store *st, const char *event, bool with_values,
 				struct event_data **out, struct ct_err *err)
+{
+	/* one snapshot for the event's row, sheet, people and values, unless
+	 * the caller's transaction is one already */
+	bool own = sqlite3_get_autocommit(st->db);
+	if (own) {
+		enum ct_status rc = store_read_begin(st, err);
+		if (rc != CT_OK)
+			return rc;
+	}
+	enum ct_status rc = event_load(st, event, with_values, out, err);
+	if (own)
+		store_read_end(st);
+	return rc;
+}
+
+static enum ct_status event_load(struct store *st, const char *event, bool with_values, struct event_data **out,
+				 struct ct_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_LOAD_EVENT, err);
 	if (!s)
@@ -707,15 +737,21 @@ out:
 enum ct_status store_judge_sheet(struct store *st, const char *event, int64_t judge_id, struct judge_sheet **out,
 				 struct ct_err *err)
 {
+	bool own = sqlite3_get_autocommit(st->db); /* one snapshot, as store_event_load */
+	enum ct_status rc = own ? store_read_begin(st, err) : CT_OK;
+	if (rc != CT_OK)
+		return rc;
 	struct judge_sheet *sh = xcalloc(1, sizeof *sh);
 	int64_t org = 0;
-	enum ct_status rc = sheet_head(st, event, judge_id, sh, &org, err);
+	rc = sheet_head(st, event, judge_id, sh, &org, err);
 	if (rc == CT_OK)
 		rc = load_sheet(st, sh->event, err);
 	if (rc == CT_OK)
 		rc = sheet_entries(st, sh, org, err);
 	if (rc == CT_OK)
 		rc = sheet_marks(st, sh, judge_id, err);
+	if (own)
+		store_read_end(st);
 	if (rc != CT_OK) {
 		judge_sheet_free(sh);
 		return rc;

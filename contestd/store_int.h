@@ -8,10 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "audit.h"
 #include "status.h"
 #include "store.h"
 
 #define STORE_STMT_SLOTS 256
+
+struct score_cache; /* store_scores.c: event lookups for score writes */
 
 struct store {
 	sqlite3 *db;
@@ -20,6 +23,21 @@ struct store {
 		sqlite3_stmt *stmt;
 	} stmts[STORE_STMT_SLOTS];
 	int savepoint_depth;
+	/* The hash of the last audit record, valid while head_known: kept by
+	 * the connection that appends (one writer at a time), dropped when the
+	 * transaction rolls back or another connection has committed. */
+	unsigned char head[AUDIT_HASH_BYTES];
+	bool head_known;
+	int64_t data_version;     /* PRAGMA data_version when last looked at */
+	struct score_cache *scores; /* lookups of store_score_put; NULL until first used */
+	/* what the open transaction changed, for the commit hook */
+	struct store_change *changes;
+	size_t n_changes, cap_changes;
+	size_t savepoint_changes; /* n_changes when the savepoint was set */
+	store_commit_fn on_commit;
+	void *on_commit_arg;
+	int wal_frames;           /* pages in the WAL after the last commit (sqlite3_wal_hook) */
+	int busy_ms;              /* the busy timeout set on db */
 };
 
 /* Returns the statement prepared once from the constant sql (identified by
@@ -57,8 +75,21 @@ enum ct_status store_finish(struct store *st, enum ct_status rc, struct ct_err *
 /* The current UTC time as ISO 8601 ("2026-11-23T09:00:00Z") in buf[32]. */
 void store_now(char buf[32]);
 
-/* Bumps an event's data_version so cached results are recomputed. */
+/* Bumps an event's data_version so cached results are recomputed, and
+ * notes a change of the event (STORE_CHANGE_EVENT) for the commit hook. */
 enum ct_status store_bump(struct store *st, int64_t event_id, struct ct_err *err);
+
+/* Notes what the open transaction changed, for the commit hook (duplicates
+ * are dropped). A STORE_CHANGE_VALUES change also bumps the event's
+ * data_version once, just before the commit. */
+void store_note(struct store *st, enum store_change_kind kind, int64_t event_id, int64_t judge_id);
+
+/* Forgets the lookups of store_score_put (store_scores.c): after a change of
+ * event_id's sheet, people or state on this connection (0: every event). */
+void store_scores_forget(struct store *st, int64_t event_id);
+
+/* Frees the lookups of store_score_put (at close). */
+void store_scores_free(struct store *st);
 
 /* Looks up an event id and state by code: CT_NOT_FOUND if none. state may be NULL. */
 enum ct_status store_event_ref(struct store *st, const char *code, int64_t *id, char state[16],
@@ -82,8 +113,9 @@ enum ct_status store_contest_keys(struct store *st, char code[64], unsigned char
 				  struct ct_err *err);
 
 /* Starts a read transaction (BEGIN DEFERRED): one snapshot for several
- * statements; end it with store_rollback. */
+ * statements; end it with store_read_end (or store_rollback). */
 enum ct_status store_read_begin(struct store *st, struct ct_err *err);
+void store_read_end(struct store *st);
 
 /* Revokes every token of a judge, or of an organizer account (inside the
  * caller's transaction). */

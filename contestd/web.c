@@ -110,7 +110,7 @@ static void serve(struct request *req, const char *name, const char *csp)
 	if (not_modified(req, etag))
 		http_reply_raw(req, 304, NULL, NULL, 0);
 	else
-		http_reply_raw(req, 200, type_of(name), web_files[i].data, web_files[i].len);
+		http_reply_static(req, 200, type_of(name), web_files[i].data, web_files[i].len);
 }
 
 void web_get(struct request *req)

@@ -46,14 +46,23 @@ enum ct_status dec_parse(const char *s, int64_t *out_c, struct ct_err *err)
 
 char *dec_format(int64_t c, char *buf)
 {
-	const char *sign = "";
-	uint64_t u = (uint64_t)c;
-	if (c < 0) {
-		sign = "-";
-		u = (uint64_t)0 - u;
-	}
-	snprintf(buf, DEC_TEXT_MAX, "%s%llu.%02llu", sign, (unsigned long long)(u / 100),
-		 (unsigned long long)(u % 100));
+	/* digits by hand: results and sheets format a mark per cell */
+	uint64_t u = c < 0 ? (uint64_t)0 - (uint64_t)c : (uint64_t)c;
+	char digits[24];
+	int n = 0;
+	uint64_t whole = u / 100;
+	do
+		digits[n++] = (char)('0' + whole % 10);
+	while ((whole /= 10) > 0);
+	char *o = buf;
+	if (c < 0)
+		*o++ = '-';
+	while (n > 0)
+		*o++ = digits[--n];
+	*o++ = '.';
+	*o++ = (char)('0' + u % 100 / 10);
+	*o++ = (char)('0' + u % 10);
+	*o = '\0';
 	return buf;
 }
 

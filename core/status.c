@@ -18,6 +18,8 @@ const char *ct_status_code(enum ct_status st)
 	case CT_RATE_LIMITED: return "rate_limited";
 	case CT_UNAVAILABLE: return "unavailable";
 	case CT_INTERNAL: return "internal";
+	case CT_METHOD_NOT_ALLOWED: return "method_not_allowed";
+	case CT_UNSUPPORTED_TYPE: return "unsupported_media_type";
 	}
 	return "internal";
 }

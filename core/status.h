@@ -17,6 +17,8 @@ enum ct_status {
 	CT_RATE_LIMITED, /* 429 */
 	CT_UNAVAILABLE,  /* temporary failure, retry: 503 */
 	CT_INTERNAL,     /* a bug or an I/O failure: 500 */
+	CT_METHOD_NOT_ALLOWED, /* the path exists, the method does not: 405 */
+	CT_UNSUPPORTED_TYPE,   /* a body of a content type the request does not take: 415 */
 };
 
 /* Where in a batch (or CSV file) an error lies; -1 / "" when not known. */

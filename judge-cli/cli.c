@@ -181,8 +181,10 @@ static enum ct_status status_of_http(int http)
 	case 401: return CT_UNAUTHORIZED;
 	case 403: return CT_FORBIDDEN;
 	case 404: return CT_NOT_FOUND;
+	case 405: return CT_METHOD_NOT_ALLOWED;
 	case 409: return CT_CONFLICT;
 	case 413: return CT_TOO_LARGE;
+	case 415: return CT_UNSUPPORTED_TYPE;
 	case 429: return CT_RATE_LIMITED;
 	case 503: return CT_UNAVAILABLE;
 	}
@@ -248,13 +250,33 @@ enum ct_status cli_call(struct cli *cli, const char *method, const char *path,
 			const json_t *body, const char *idem_key, struct reply *r,
 			struct ct_err *err)
 {
+	if (!body)
+		return cli_call_body(cli, method, path, NULL, NULL, 0, idem_key, r, err);
+	char *text = json_dumps(body, JSON_COMPACT);
+	if (!text) {
+		memset(r, 0, sizeof *r);
+		return ct_fail(err, CT_INTERNAL, "cannot encode the request as JSON");
+	}
+	enum ct_status rc = cli_call_body(cli, method, path, "application/json", text, strlen(text), idem_key, r,
+					  err);
+	free(text);
+	return rc;
+}
+
+enum ct_status cli_call_body(struct cli *cli, const char *method, const char *path, const char *content_type,
+			     const void *body, size_t len, const char *idem_key, struct reply *r,
+			     struct ct_err *err)
+{
 	enum ct_status rc;
 	struct client *c;
 	memset(r, 0, sizeof *r);
 	if ((rc = cli_client(cli, &c, err)) != CT_OK)
 		return rc;
 	cli->unreachable = false;
-	if ((rc = client_request(c, method, path, body, idem_key, r, err)) != CT_OK) {
+	client_set_progress(c, cli->progress, cli->progress_arg);
+	rc = client_request_body(c, method, path, content_type, body, len, idem_key, r, err);
+	client_set_progress(c, NULL, NULL);
+	if (rc != CT_OK) {
 		if (rc == CT_UNAVAILABLE) {
 			cli->unreachable = true;
 			size_t n = strlen(err->msg);

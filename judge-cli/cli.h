@@ -28,6 +28,8 @@ struct cli {
 	char *token_note;        /* why no token was sent, for a 401 hint; or NULL */
 	const char *server_source; /* where cli->server came from, for messages */
 	bool unreachable;        /* the last cli_call got no answer: exit status 3 */
+	client_progress_fn progress; /* told how a request goes (client_set_progress), or NULL */
+	void *progress_arg;
 };
 
 /* One option of a command: --name [ARG]. */
@@ -94,6 +96,12 @@ const char *cli_server(struct cli *cli);
 enum ct_status cli_call(struct cli *cli, const char *method, const char *path,
 			const json_t *body, const char *idem_key, struct reply *r,
 			struct ct_err *err);
+
+/* cli_call with a body already encoded: len bytes of content_type (NULL:
+ * no body). */
+enum ct_status cli_call_body(struct cli *cli, const char *method, const char *path, const char *content_type,
+			     const void *body, size_t len, const char *idem_key, struct reply *r,
+			     struct ct_err *err);
 
 /* cli_call to "/api/v1/events/" + the event a->argv[0] (percent-encoded) +
  * suffix (may be NULL). */

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -31,6 +33,8 @@ struct client {
 	unsigned short port;
 	char *token;
 	int timeout_s;
+	client_progress_fn progress;
+	void *progress_arg;
 };
 
 /* The state of the request in flight, shared with the callbacks. */
@@ -41,6 +45,9 @@ struct pending {
 	bool have_error;
 	enum evhttp_request_error error;
 	int sock_errno;
+	size_t body_len;         /* bytes of the request body */
+	size_t out_max;          /* most bytes seen waiting in the connection's output */
+	struct timespec start;
 };
 
 enum ct_status client_new(const char *server, const char *token, int timeout_s,
@@ -156,6 +163,32 @@ char *client_escape(const char *segment)
 	return copy;
 }
 
+void client_set_progress(struct client *c, client_progress_fn fn, void *arg)
+{
+	c->progress = fn;
+	c->progress_arg = arg;
+}
+
+/* A progress tick: what of the request is still in the connection's output. */
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct pending *pd = arg;
+	struct client *c = pd->c;
+	struct bufferevent *bev = c->conn ? evhttp_connection_get_bufferevent(c->conn) : NULL;
+	size_t left = bev ? evbuffer_get_length(bufferevent_get_output(bev)) : 0;
+	if (left > pd->out_max)
+		pd->out_max = left;
+	size_t sent = pd->out_max ? pd->out_max - left : 0;
+	if (sent > pd->body_len)
+		sent = pd->body_len;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double elapsed = (double)(now.tv_sec - pd->start.tv_sec) + (double)(now.tv_nsec - pd->start.tv_nsec) / 1e9;
+	c->progress(c->progress_arg, sent, pd->body_len, pd->out_max > 0 && left == 0, elapsed);
+}
+
 static void on_error(enum evhttp_request_error error, void *arg)
 {
 	struct pending *pd = arg;
@@ -235,12 +268,30 @@ enum ct_status client_request(struct client *c, const char *method, const char *
 			      const json_t *body, const char *idem_key, struct reply *out,
 			      struct ct_err *err)
 {
+	if (!body)
+		return client_request_body(c, method, path, NULL, NULL, 0, idem_key, out, err);
+	char *text = json_dumps(body, JSON_COMPACT);
+	if (!text) {
+		memset(out, 0, sizeof *out);
+		return ct_fail(err, CT_INTERNAL, "cannot encode the request as JSON");
+	}
+	enum ct_status rc = client_request_body(c, method, path, "application/json", text, strlen(text), idem_key,
+						out, err);
+	free(text);
+	return rc;
+}
+
+enum ct_status client_request_body(struct client *c, const char *method, const char *path,
+				   const char *content_type, const void *body, size_t len, const char *idem_key,
+				   struct reply *out, struct ct_err *err)
+{
 	enum ct_status rc = CT_OK;
-	char *text = NULL;
 	char *uri = NULL;
-	struct pending pd = { .c = c, .r = out };
+	struct event *tick = NULL;
+	struct pending pd = { .c = c, .r = out, .body_len = len };
 
 	memset(out, 0, sizeof *out);
+	clock_gettime(CLOCK_MONOTONIC, &pd.start);
 	if (!c->conn) {
 		c->conn = evhttp_connection_base_new(c->base, NULL, c->host, c->port);
 		if (!c->conn) {
@@ -273,21 +324,13 @@ enum ct_status client_request(struct client *c, const char *method, const char *
 	}
 	if (idem_key)
 		evhttp_add_header(h, "Idempotency-Key", idem_key);
-	size_t text_len = 0;
-	if (body) {
-		text = json_dumps(body, JSON_COMPACT);
-		if (!text) {
-			evhttp_request_free(req);
-			rc = ct_fail(err, CT_INTERNAL, "cannot encode the request as JSON");
-			goto out;
-		}
-		text_len = strlen(text);
-		evhttp_add_header(h, "Content-Type", "application/json");
-		evbuffer_add(evhttp_request_get_output_buffer(req), text, text_len);
+	if (content_type) {
+		evhttp_add_header(h, "Content-Type", content_type);
+		evbuffer_add(evhttp_request_get_output_buffer(req), body, len);
 	}
-	if (body || strcmp(method, "GET") != 0) {
+	if (content_type || strcmp(method, "GET") != 0) {
 		char cl[32];
-		snprintf(cl, sizeof cl, "%zu", text_len);
+		snprintf(cl, sizeof cl, "%zu", content_type ? len : 0);
 		evhttp_add_header(h, "Content-Length", cl);
 	}
 
@@ -298,17 +341,30 @@ enum ct_status client_request(struct client *c, const char *method, const char *
 		rc = ct_fail(err, CT_UNAVAILABLE, "cannot reach %s: cannot send the request", c->server);
 		goto out;
 	}
+	if (c->progress) {
+		struct timeval every = { 0, 100000 };
+		tick = event_new(c->base, -1, EV_PERSIST, on_tick, &pd);
+		if (tick && event_add(tick, &every) == 0)
+			on_tick(-1, 0, &pd); /* shown at once, even for a request over in less than a tick */
+	}
 	errno = 0;
 	event_base_dispatch(c->base);
 	if (!pd.done || out->status == 0) {
-		char buf[128];
+		char buf[160];
 		const char *why = failure_text(&pd, buf, sizeof buf);
 		drop_connection(c);
-		rc = ct_fail(err, CT_UNAVAILABLE, "cannot reach %s: %s", c->server, why);
+		if (pd.have_error && pd.error == EVREQ_HTTP_BUFFER_ERROR && len > 0)
+			rc = ct_fail(err, CT_UNAVAILABLE,
+				     "%s closed the connection while a request of %zu bytes was being sent (%s), "
+				     "without an answer; it may take no request this large",
+				     c->server, len, why);
+		else
+			rc = ct_fail(err, CT_UNAVAILABLE, "cannot reach %s: %s", c->server, why);
 		goto out;
 	}
 out:
-	free(text);
+	if (tick)
+		event_free(tick);
 	free(uri);
 	return rc;
 }

@@ -4,6 +4,8 @@
 #define JUDGECLI_CLIENT_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "status.h"
 
@@ -42,6 +44,20 @@ void client_free(struct client *c);
 enum ct_status client_request(struct client *c, const char *method, const char *path,
 			      const json_t *body, const char *idem_key, struct reply *out,
 			      struct ct_err *err);
+
+/* The same with a body already encoded: len bytes of content_type (NULL:
+ * no body). */
+enum ct_status client_request_body(struct client *c, const char *method, const char *path,
+				   const char *content_type, const void *body, size_t len, const char *idem_key,
+				   struct reply *out, struct ct_err *err);
+
+/* Told how a request is going, about every 100 ms while it runs: body bytes
+ * sent of total, then (sending done) the seconds spent waiting for the
+ * answer. */
+typedef void (*client_progress_fn)(void *arg, size_t sent, size_t total, bool waiting, double elapsed_s);
+
+/* Sets (or with NULL clears) the progress callback of c's requests. */
+void client_set_progress(struct client *c, client_progress_fn fn, void *arg);
 
 /* Frees what a reply holds and zeroes it; safe on a zeroed reply. */
 void reply_clear(struct reply *r);

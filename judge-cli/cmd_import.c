@@ -1,9 +1,11 @@
 /* `judge-cli import KIND FILE`: read, decode, parse and check a CSV file,
- * then send all its rows in one all-or-nothing request; every error is given
- * as FILE:LINE:COLUMN, including the server's errors about one row. */
+ * then send all its rows in one all-or-nothing request (a score import as
+ * CSV, the others as JSON), with a progress bar on a terminal; every error
+ * is given as FILE:LINE:COLUMN, including the server's errors about one row. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "csv.h"
@@ -17,6 +19,33 @@ static enum ct_status fail_located(struct ct_err *err, enum ct_status st, char *
 	ct_fail(err, st, "%s", located);
 	free(located);
 	return st;
+}
+
+/* What the progress bar shows. */
+struct bar {
+	const char *what;         /* "scores" */
+	size_t rows;
+	bool drawn;
+};
+
+/* Draws the progress of the request on standard error (a terminal). */
+static void draw_bar(void *arg, size_t sent, size_t total, bool waiting, double elapsed_s)
+{
+	struct bar *b = arg;
+	if (waiting) {
+		fprintf(stderr, "\r\033[Kimport %s: %.1f MB sent; the server is storing %zu rows (all or none)... %.0f s",
+			b->what, (double)total / 1e6, b->rows, elapsed_s);
+	} else {
+		int width = 30, done = total ? (int)((double)sent / (double)total * width) : 0;
+		char bar[32];
+		for (int i = 0; i < width; i++)
+			bar[i] = i < done ? '#' : '.';
+		bar[width] = '\0';
+		fprintf(stderr, "\r\033[Kimport %s: [%s] %3.0f%% %.1f/%.1f MB", b->what, bar,
+			total ? 100.0 * (double)sent / (double)total : 100.0, (double)sent / 1e6, (double)total / 1e6);
+	}
+	fflush(stderr);
+	b->drawn = true;
 }
 
 /* What `import criteria --replace` did: each event's new sheet and its
@@ -50,8 +79,11 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 	struct csv_loc loc = { 0, 0 };
 	struct import_report report = { 0 };
 	json_t *rows = NULL;
+	char *csv = NULL;
+	size_t csv_len = 0;
 	struct reply r = { 0 };
 	struct ct_err perr;
+	struct bar bar = { kind, 0, false };
 
 	const struct import_kind *k = import_kind_find(kind);
 	bool replace = cmd_opt(a, "replace") != NULL;
@@ -88,7 +120,11 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 		rc = ct_fail(err, CT_INVALID, "%s: no rows to import", file);
 		goto out;
 	}
-	if ((rc = import_build(k, file, t, &rows, &report)) != CT_OK) {
+	if (import_sends_csv(k))
+		rc = import_build_csv(k, file, t, &csv, &csv_len, &report);
+	else
+		rc = import_build(k, file, t, &rows, &report);
+	if (rc != CT_OK) {
 		for (size_t i = 0; i < report.n_lines; i++) {
 			char *line = text_printable(report.lines[i]); /* cells may hold control bytes */
 			fprintf(stderr, "judge-cli: %s\n", line);
@@ -102,7 +138,18 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 			     report.n_errors, report.n_errors == 1 ? "" : "s");
 		goto out;
 	}
-	rc = cli_call(cli, replace ? "PUT" : "POST", k->path, rows, NULL, &r, err);
+	bar.rows = t->n_rows;
+	if (isatty(STDERR_FILENO)) {
+		cli->progress = draw_bar;
+		cli->progress_arg = &bar;
+	}
+	if (csv)
+		rc = cli_call_body(cli, "POST", k->path, "text/csv; charset=utf-8", csv, csv_len, NULL, &r, err);
+	else
+		rc = cli_call(cli, replace ? "PUT" : "POST", k->path, rows, NULL, &r, err);
+	cli->progress = NULL;
+	if (bar.drawn)
+		fprintf(stderr, "\r\033[K");
 	if (rc != CT_OK) {
 		const json_t *e = json_object_get(r.json, "error");
 		const json_t *index = json_object_get(e, "index");
@@ -130,6 +177,7 @@ out:
 	import_report_clear(&report);
 	if (rows)
 		json_decref(rows);
+	free(csv);
 	reply_clear(&r);
 	return rc;
 }
@@ -139,7 +187,10 @@ const struct cmd_entry cmd_import_entry = {
 	.args = IMPORT_KIND_NAMES " FILE",
 	.summary = "import a CSV file (all rows or none)",
 	.help = "Checks every row of the CSV file, then sends all of them in one request;\n"
-		"the server stores all of them or none. Columns (in any order; [optional]):\n"
+		"the server stores all of them or none (a scores file of any size: it is\n"
+		"sent as CSV and stored in steps while the server keeps answering). On a\n"
+		"terminal a progress bar shows the upload, then the server's work.\n"
+		"Columns (in any order; [optional]):\n"
 		"  events       code,name[,award_ratios,min_award_score,tiebreak,discrepancy_pct]\n"
 		"  criteria     event,module,module_name,module_weight,code,description,max,method\n"
 		"  contestants  reg_id,name,organization,event[,id_number,members]\n"

@@ -233,41 +233,25 @@ static int cmp_row_key(const void *a, const void *b)
 	return c ? c : (x->row > y->row) - (x->row < y->row);
 }
 
-/* Reports every row of the batch rows (built from t) whose IMP_CODE values
- * repeat an earlier row's, naming both lines: what says what repeats. */
-static void check_unique(const struct import_kind *k, const char *what, const char *file,
-			 const struct csv_table *t, const json_t *rows, struct import_report *report)
+/* Reports every row whose key (keys[r]: a new string per row of t, freed
+ * here) repeats an earlier row's, naming both lines: what says what
+ * repeats. */
+static void report_repeats(char **keys, const char *what, const char *file, const struct csv_table *t,
+			   struct import_report *report)
 {
-	struct row_key *keys = xcalloc(t->n_rows ? t->n_rows : 1, sizeof *keys);
-	for (uint32_t r = 0; r < t->n_rows; r++) {
-		const json_t *obj = json_array_get(rows, r);
-		size_t len = 1;
-		for (size_t i = 0; i < k->n_cols; i++)
-			if (k->cols[i].type == IMP_CODE)
-				len += strlen(json_str(obj, k->cols[i].name, "")) + 1;
-		char *key = xmalloc(len), *o = key;
-		for (size_t i = 0; i < k->n_cols; i++) {
-			if (k->cols[i].type != IMP_CODE)
-				continue;
-			const char *v = json_str(obj, k->cols[i].name, "");
-			size_t n = strlen(v);
-			memcpy(o, v, n);
-			o += n;
-			*o++ = '\x1f';
-		}
-		*o = '\0';
-		keys[r] = (struct row_key){ key, r, r };
-	}
-	qsort(keys, t->n_rows, sizeof *keys, cmp_row_key);
+	struct row_key *sorted = xcalloc(t->n_rows ? t->n_rows : 1, sizeof *sorted);
+	for (uint32_t r = 0; r < t->n_rows; r++)
+		sorted[r] = (struct row_key){ keys[r], r, r };
+	qsort(sorted, t->n_rows, sizeof *sorted, cmp_row_key);
 	/* in each run of equal keys every row repeats the run's first (its
 	 * earliest row); listed by line */
 	struct row_key *dups = xcalloc(t->n_rows ? t->n_rows : 1, sizeof *dups);
 	size_t n_dups = 0;
 	for (uint32_t i = 1, first = 0; i < t->n_rows; i++) {
-		if (strcmp(keys[first].key, keys[i].key) != 0)
+		if (strcmp(sorted[first].key, sorted[i].key) != 0)
 			first = i;
 		else
-			dups[n_dups++] = (struct row_key){ NULL, keys[i].row, keys[first].row };
+			dups[n_dups++] = (struct row_key){ NULL, sorted[i].row, sorted[first].row };
 	}
 	qsort(dups, n_dups, sizeof *dups, cmp_row_key);
 	for (size_t i = 0; i < n_dups; i++) {
@@ -279,23 +263,70 @@ static void check_unique(const struct import_kind *k, const char *what, const ch
 					  t->row_line[dups[i].first]);
 	}
 	free(dups);
+	free(sorted);
 	for (uint32_t r = 0; r < t->n_rows; r++)
-		free(keys[r].key);
+		free(keys[r]);
+}
+
+/* Joins the IMP_CODE values of a row (values[i] for column i of k, NULL
+ * when empty) with 0x1F: the key report_repeats compares. A new string. */
+static char *row_key_of(const struct import_kind *k, const char *const *values)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < k->n_cols; i++)
+		if (k->cols[i].type == IMP_CODE)
+			len += strlen(values[i] ? values[i] : "") + 1;
+	char *key = xmalloc(len), *o = key;
+	for (size_t i = 0; i < k->n_cols; i++) {
+		if (k->cols[i].type != IMP_CODE)
+			continue;
+		const char *v = values[i] ? values[i] : "";
+		size_t n = strlen(v);
+		memcpy(o, v, n);
+		o += n;
+		*o++ = '\x1f';
+	}
+	*o = '\0';
+	return key;
+}
+
+/* Reports every row of the batch rows (built from t) whose IMP_CODE values
+ * repeat an earlier row's. */
+static void check_unique(const struct import_kind *k, const char *what, const char *file,
+			 const struct csv_table *t, const json_t *rows, struct import_report *report)
+{
+	char **keys = xcalloc(t->n_rows ? t->n_rows : 1, sizeof *keys);
+	const char *values[IMPORT_MAX_COLS];
+	for (uint32_t r = 0; r < t->n_rows; r++) {
+		const json_t *obj = json_array_get(rows, r);
+		for (size_t i = 0; i < k->n_cols; i++)
+			values[i] = json_str(obj, k->cols[i].name, "");
+		keys[r] = row_key_of(k, values);
+	}
+	report_repeats(keys, what, file, t, report);
 	free(keys);
 }
 
-/* Checks one non-empty cell of type type; on success *v is its JSON value.
- * Numbers and codes are folded from full-width forms first. */
-static enum ct_status check_cell(enum import_type type, const char *text, json_t **v,
+/* Checks one non-empty cell of type type; on success *folded (if not
+ * NULL) is its text as it is to be sent, a new string, and *v (if not NULL)
+ * its JSON value. Numbers and codes are folded from full-width forms first. */
+static enum ct_status check_cell(enum import_type type, const char *text, char **folded, json_t **v,
 				 struct ct_err *err)
 {
-	if (type != IMP_CODE && type != IMP_MARK && type != IMP_MAX_MARK && type != IMP_SECONDS &&
-	    type != IMP_PERCENT && type != IMP_WEIGHT)
-		return check_folded(type, text, v, err);
-	char *folded = input_fold(text, type != IMP_CODE);
-	enum ct_status rc = *folded ? check_folded(type, folded, v, err)
-				    : ct_fail(err, CT_INVALID, "only spaces, a value is required");
-	free(folded);
+	bool fold = type == IMP_CODE || type == IMP_MARK || type == IMP_MAX_MARK || type == IMP_SECONDS ||
+		    type == IMP_PERCENT || type == IMP_WEIGHT;
+	char *f = fold ? input_fold(text, type != IMP_CODE) : xstrdup(text);
+	json_t *value = NULL;
+	enum ct_status rc = *f ? check_folded(type, f, &value, err)
+			       : ct_fail(err, CT_INVALID, "only spaces, a value is required");
+	if (rc == CT_OK && v)
+		*v = value;
+	else if (value)
+		json_decref(value);
+	if (rc == CT_OK && folded)
+		*folded = f;
+	else
+		free(f);
 	return rc;
 }
 
@@ -323,7 +354,7 @@ enum ct_status import_build(const struct import_kind *k, const char *file,
 			struct ct_err err;
 			json_t *v = NULL;
 			ct_err_clear(&err);
-			if (check_cell(ic->type, c->text, &v, &err) != CT_OK) {
+			if (check_cell(ic->type, c->text, NULL, &v, &err) != CT_OK) {
 				report_add(report, file, c, col_of[i], ic->name, "%s", err.msg);
 				continue;
 			}
@@ -339,6 +370,89 @@ enum ct_status import_build(const struct import_kind *k, const char *file,
 		return CT_INVALID;
 	}
 	*out = rows;
+	return CT_OK;
+}
+
+bool import_sends_csv(const struct import_kind *k)
+{
+	return k->cols == score_cols;
+}
+
+/* Appends field to the CSV text at *buf (RFC 4180: quoted when it holds a
+ * comma, a quote, a line break or spaces at either end). The text is data
+ * for the server, not a spreadsheet: nothing is neutralized. */
+static void csv_field(char **buf, size_t *len, size_t *cap, const char *field, bool last)
+{
+	size_t n = strlen(field);
+	bool quote = strpbrk(field, ",\"\r\n") || (n && (field[0] == ' ' || field[n - 1] == ' '));
+	size_t need = *len + 2 * n + 4;
+	if (need > *cap) {
+		while (*cap < need)
+			*cap = *cap ? 2 * *cap : 4096;
+		*buf = xreallocarray(*buf, *cap, 1);
+	}
+	char *o = *buf + *len;
+	if (quote)
+		*o++ = '"';
+	for (const char *p = field; *p; p++) {
+		if (*p == '"')
+			*o++ = '"';
+		*o++ = *p;
+	}
+	if (quote)
+		*o++ = '"';
+	*o++ = last ? '\n' : ',';
+	*len = (size_t)(o - *buf);
+}
+
+enum ct_status import_build_csv(const struct import_kind *k, const char *file, const struct csv_table *t,
+				char **out, size_t *out_len, struct import_report *report)
+{
+	int col_of[IMPORT_MAX_COLS];
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	char **keys = xcalloc(t->n_rows ? t->n_rows : 1, sizeof *keys);
+	char *values[IMPORT_MAX_COLS];
+
+	memset(report, 0, sizeof *report);
+	for (size_t i = 0; i < k->n_cols; i++) {
+		col_of[i] = csv_col(t, k->cols[i].name);
+		csv_field(&buf, &len, &cap, k->cols[i].name, i + 1 == k->n_cols);
+	}
+	for (uint32_t r = 0; r < t->n_rows; r++) {
+		for (size_t i = 0; i < k->n_cols; i++) {
+			const struct import_col *ic = &k->cols[i];
+			const struct csv_cell *c = csv_cell(t, r, col_of[i]);
+			values[i] = NULL;
+			if (!c || c->len == 0) {
+				if (c && ic->need == IMP_REQUIRED)
+					report_add(report, file, c, col_of[i], ic->name, "empty, a value is required");
+				continue;
+			}
+			struct ct_err err;
+			ct_err_clear(&err);
+			if (check_cell(ic->type, c->text, &values[i], NULL, &err) != CT_OK)
+				report_add(report, file, c, col_of[i], ic->name, "%s", err.msg);
+		}
+		for (size_t i = 0; i < k->n_cols; i++)
+			csv_field(&buf, &len, &cap, values[i] ? values[i] : "", i + 1 == k->n_cols);
+		keys[r] = row_key_of(k, (const char *const *)values);
+		for (size_t i = 0; i < k->n_cols; i++)
+			free(values[i]);
+	}
+	/* a paper sheet gives each value once: a second one is a typing error */
+	if (!report->n_errors)
+		report_repeats(keys, "the same event, contestant, criterion and judge", file, t, report);
+	else
+		for (uint32_t r = 0; r < t->n_rows; r++)
+			free(keys[r]);
+	free(keys);
+	if (report->n_errors) {
+		free(buf);
+		return CT_INVALID;
+	}
+	*out = buf;
+	*out_len = len;
 	return CT_OK;
 }
 

@@ -5,6 +5,7 @@
 #ifndef JUDGECLI_IMPORT_H
 #define JUDGECLI_IMPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -80,6 +81,17 @@ struct import_report {
  * import_report_clear). */
 enum ct_status import_build(const struct import_kind *k, const char *file,
 			    const struct csv_table *t, json_t **out, struct import_report *report);
+
+/* Whether rows of kind k are sent as CSV (text/csv: a score import, the
+ * largest, whose JSON would need ten times the memory) rather than JSON. */
+bool import_sends_csv(const struct import_kind *k);
+
+/* import_build for a kind sent as CSV: the same checks (and repeated rows
+ * refused the same way), the rows written as CSV text with the columns of
+ * k in order, cells folded, row i of the text being row i of t. On success
+ * *out is new text of *out_len bytes (caller frees). */
+enum ct_status import_build_csv(const struct import_kind *k, const char *file, const struct csv_table *t,
+				char **out, size_t *out_len, struct import_report *report);
 
 /* Frees the lines of a report and zeroes it. */
 void import_report_clear(struct import_report *report);

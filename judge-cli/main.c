@@ -2,6 +2,7 @@
  * options, finds the command in the table (as tmux's cmd_entry list does),
  * parses the command's own options and runs it. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,10 @@ int main(int argc, char **argv)
 	int c;
 
 	xmalloc_json();
+	/* A server that closes the connection while a large request is being
+	 * sent must not kill judge-cli silently: the write fails with EPIPE and
+	 * the server's answer, if it gave one, is read and reported. */
+	signal(SIGPIPE, SIG_IGN);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", global_options, NULL)) != -1) {
 		if (c == 'h') {
