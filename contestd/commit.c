@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "log.h"
 #include "metrics.h"
 #include "versions.h"
@@ -122,7 +123,8 @@ static void run_batch(struct commit_queue *q, struct commit_job *batch, size_t n
 	int64_t t0 = now_us();
 	struct ct_err err;
 	ct_err_clear(&err);
-	enum ct_status rc = store_begin(q->store, &err);
+	/* a lost database (gone, replaced, a failed fsync) is not written to */
+	enum ct_status rc = guard_failed(err.msg, sizeof err.msg) ? CT_UNAVAILABLE : store_begin(q->store, &err);
 	if (rc == CT_OK) {
 		for (struct commit_job *j = batch; j; j = j->next) {
 			if (!apply(q, j)) {
@@ -135,6 +137,9 @@ static void run_batch(struct commit_queue *q, struct commit_job *batch, size_t n
 			rc = store_commit(q->store, &err);
 		else
 			store_rollback(q->store);
+		/* committed into a file that is no longer the database: not stored */
+		if (rc == CT_OK && !guard_check())
+			rc = guard_failed(err.msg, sizeof err.msg) ? CT_UNAVAILABLE : CT_INTERNAL;
 	}
 	if (rc == CT_OK && q->versions) {
 		/* where each judge's values now stand, for the kept sheets */
@@ -180,6 +185,8 @@ static void wake_loop(struct commit_queue *q)
 
 static void checkpoint(struct commit_queue *q)
 {
+	if (guard_failed(NULL, 0))
+		return; /* after a failed fsync, nothing more is written */
 	int frames = store_wal_frames(q->store), copied = 0;
 	if (frames >= CHECKPOINT_PAGES) {
 		struct ct_err err;
@@ -209,7 +216,10 @@ static void *writer_main(void *arg)
 			q->call_next = false;
 			pthread_mutex_unlock(&q->lock);
 			ct_err_clear(&c->err);
-			c->rc = c->run(q->store, c->arg, &c->err);
+			if (guard_failed(c->err.msg, sizeof c->err.msg))
+				c->rc = ct_fail(&c->err, CT_UNAVAILABLE, "%s", "the database is lost; nothing was stored");
+			else if ((c->rc = c->run(q->store, c->arg, &c->err)) == CT_OK && !guard_check())
+				c->rc = ct_fail(&c->err, CT_UNAVAILABLE, "%s", "the database is lost; nothing was stored");
 			atomic_store(&q->run_done, 0);
 			atomic_store(&q->run_total, 0);
 			atomic_fetch_add(&q->n_run, 1);

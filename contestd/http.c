@@ -21,6 +21,7 @@
 #include "auth.h"
 #include "bodies.h"
 #include "conn.h"
+#include "guard.h"
 #include "log.h"
 #include "metrics.h"
 #include "web.h"
@@ -466,6 +467,11 @@ static enum ct_status http_admit(void *arg, void *record, const struct reqhead *
 	if (pre != CT_OK) {
 		adm->err = *pre_err;
 		return refuse(adm, pre);
+	}
+	char lost[200];
+	if (guard_failed(lost, sizeof lost)) {
+		ct_fail(&adm->err, CT_UNAVAILABLE, "%s; contestd is stopping", lost);
+		return refuse(adm, CT_UNAVAILABLE);
 	}
 	if (memmem(h->path, h->path_len, "%00", 3)) {
 		/* a decoded NUL would cut the segment short: CNC%00junk is not CNC */

@@ -19,6 +19,7 @@
 #include "bodies.h"
 #include "commit.h"
 #include "csv.h"
+#include "guard.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
@@ -324,6 +325,8 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
 	evtimer_add(drain_timer, &tick);
 }
 
+static void begin_drain(struct app *app);
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
@@ -331,6 +334,37 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	if (app->draining)
 		return;
 	log_msg("%s: finishing in-flight requests, then exiting", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	begin_drain(app);
+}
+
+/* The database lost (gone, replaced, a failed fsync): every request is
+ * refused (http.c), what is in flight is answered 503, and contestd exits
+ * with status 1 without writing more. */
+static bool db_lost;
+static struct event *guard_timer;
+
+static void on_guard_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct app *app = arg;
+	if (guard_check() && !guard_failed(NULL, 0))
+		return;
+	db_lost = true;
+	evtimer_del(guard_timer);
+	if (!app->draining)
+		begin_drain(app);
+}
+
+static void on_sync_error(const char *what)
+{
+	guard_fail("an fsync of the database failed (%s): what the disk holds is unknown, so nothing more is "
+		   "acknowledged; restart contestd (it recovers from the WAL)",
+		   what);
+}
+
+static void begin_drain(struct app *app)
+{
 	http_stop(app);
 	auth_flush(app->auth);
 	verifier_flush(app->verifier);
@@ -376,10 +410,15 @@ int main(int argc, char **argv)
 	app.metrics = metrics_new(http_route_count());
 	sync_metrics = app.metrics;
 	store_on_sync(on_sync);
+	store_on_sync_error(on_sync_error);
+	if (guard_preflight(app.cfg.db_path) != 0)
+		return 1;
 	if (store_open(app.cfg.db_path, &app.store, &err) != CT_OK) {
 		fprintf(stderr, "contestd: %s: %s\n", app.cfg.db_path, err.msg);
 		return 1;
 	}
+	if (guard_start(app.cfg.db_path) != 0)
+		return 1;
 	app.versions = versions_new();
 	store_on_commit(app.store, versions_note, app.versions);
 	store_set_busy_ms(app.store, LOOP_BUSY_MS);
@@ -432,12 +471,24 @@ int main(int argc, char **argv)
 	struct event *sigint = evsignal_new(app.base, SIGINT, on_signal, &app);
 	event_add(sigterm, NULL);
 	event_add(sigint, NULL);
+	guard_timer = event_new(app.base, -1, EV_PERSIST, on_guard_tick, &app);
+	struct timeval guard_every = {0, 250000};
+	if (!guard_timer || event_add(guard_timer, &guard_every) != 0) {
+		fprintf(stderr, "contestd: cannot start the database watch\n");
+		return 1;
+	}
 
 	log_msg("database %s, schema version %d, group commit up to %d", app.cfg.db_path,
 		store_schema_version(app.store), app.cfg.max_batch);
 	log_flush();
 	fprintf(stderr, "contestd: listening on %s\n", url);
 	event_base_dispatch(app.base);
+	if (db_lost || guard_failed(NULL, 0)) {
+		/* every answer is out (503); the database is not touched again */
+		log_msg("exiting with status 1: the database is lost");
+		log_flush();
+		_exit(1);
+	}
 
 	/* answers the writer still owes are given while the server exists */
 	struct commit_stats cs;
@@ -447,6 +498,7 @@ int main(int argc, char **argv)
 		(unsigned long long)cs.jobs, (unsigned long long)cs.batches);
 	event_free(sigterm);
 	event_free(sigint);
+	event_free(guard_timer);
 	if (drain_timer)
 		event_free(drain_timer);
 	http_free(&app);

@@ -32,6 +32,8 @@ enum ct_status store_fail(struct store *st, int rc, struct ct_err *err)
 		return ct_fail(err, CT_UNAVAILABLE, "database busy: %s", msg);
 	if (primary == SQLITE_FULL || primary == SQLITE_IOERR)
 		return ct_fail(err, CT_UNAVAILABLE, "database write failed: %s", msg);
+	if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN)
+		return ct_fail(err, CT_UNAVAILABLE, "the database cannot be written: %s", msg);
 	if (primary == SQLITE_CONSTRAINT)
 		return ct_fail(err, CT_CONFLICT, "constraint violated: %s", msg);
 	return ct_fail(err, CT_INTERNAL, "database error: %s", msg);
@@ -247,6 +249,7 @@ static enum ct_status migrate(struct store *st, struct ct_err *err)
 
 static sqlite3_vfs *real_vfs;
 static store_sync_fn sync_observer;
+static store_sync_error_fn sync_error;
 static sqlite3_vfs timed_vfs;
 static pthread_once_t timed_once = PTHREAD_ONCE_INIT;
 
@@ -368,6 +371,9 @@ static int t_sync(sqlite3_file *f, int flags)
 	store_sync_fn fn = sync_observer;
 	if (fn)
 		fn((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
+	store_sync_error_fn efn = sync_error;
+	if (rc != SQLITE_OK && efn)
+		efn(sqlite3_errstr(rc));
 	return rc;
 }
 
@@ -442,6 +448,11 @@ void store_on_sync(store_sync_fn fn)
 	sync_observer = fn;
 }
 
+void store_on_sync_error(store_sync_error_fn fn)
+{
+	sync_error = fn;
+}
+
 enum ct_status store_open(const char *path, struct store **out, struct ct_err *err)
 {
 	pthread_once(&timed_once, timed_register);
@@ -461,6 +472,11 @@ enum ct_status store_open(const char *path, struct store **out, struct ct_err *e
 	rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
 	if (rc != CT_OK)
 		goto out;
+	/* SQLite opens a file it may not write read-only, silently */
+	if (sqlite3_db_readonly(st->db, "main") == 1) {
+		rc = ct_fail(err, CT_UNAVAILABLE, "the database is read-only for this user: contestd must write it");
+		goto out;
+	}
 	rc = migrate(st, err);
 out:
 	if (rc != CT_OK) {

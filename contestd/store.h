@@ -89,6 +89,11 @@ typedef void (*store_sync_fn)(double seconds);
 /* Sets the observer of syncs (before the first store_open; NULL: none). */
 void store_on_sync(store_sync_fn fn);
 
+/* Called (on the syncing thread) when an fsync of a database file fails,
+ * with SQLite's description of the error; set before the first store_open. */
+typedef void (*store_sync_error_fn)(const char *what);
+void store_on_sync_error(store_sync_error_fn fn);
+
 /* Finalizes every prepared statement and closes the database. NULL is a no-op. */
 void store_close(struct store *st);
 
