@@ -365,8 +365,9 @@ static int t_sync(sqlite3_file *f, int flags)
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	int rc = flush(TF(f));
-	if (rc == SQLITE_OK)
-		rc = REAL(f)->pMethods->xSync(REAL(f), flags);
+	if (rc != SQLITE_OK)
+		return rc; /* a write that failed: the commit fails, nothing is unknown */
+	rc = REAL(f)->pMethods->xSync(REAL(f), flags);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	store_sync_fn fn = sync_observer;
 	if (fn)

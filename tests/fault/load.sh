@@ -8,8 +8,7 @@ pin_of() { printf '%06d\n' "$((800000 + 10#${1#J}))"; }
 
 # fault_contest CONTESTANTS CRITERIA "J01 J02...": imports event CNC with
 # its criteria, contestants and judges, draws, and writes the anonymous
-# codes to $T/codes and each judge's work list ("code criterion value",
-# values from a hash so that every run sends the same) to $T/work.J.
+# codes to $T/codes and each judge's work list (work_lists 0).
 fault_contest() {
 	local n_contestants=$1 n_criteria=$2 judges=$3 D="$T/csv" j k i
 	mkdir -p "$D"
@@ -32,18 +31,30 @@ fault_contest() {
 	run_ok "draw" jc draw CNC
 	anon_codes CNC | awk '{print $2}' >"$T/codes"
 	[ "$(wc -l <"$T/codes")" = "$n_contestants" ] || fail "expected $n_contestants anonymous codes"
+	N_CRITERIA=$n_criteria
+	work_lists 0 "$judges"
+}
+
+# work_lists SALT "J01...": each judge's work list ("code criterion value",
+# values from a hash of the salt, so that every run of a test sends the
+# same and each phase of it other values) in $T/work.J, also added to
+# $T/sent (every value ever sent); empties $T/acks.J.
+work_lists() {
+	local salt=$1 judges=$2 j code k
 	for j in $judges; do
 		while read -r code; do
-			for k in $(seq 1 "$n_criteria"); do echo "$code K$k"; done
+			for k in $(seq 1 "$N_CRITERIA"); do echo "$code K$k"; done
 		done <"$T/codes" | python3 -c '
 import sys, zlib
-j = sys.argv[1]
+j, salt = sys.argv[1], sys.argv[2]
 for line in sys.stdin:
     code, k = line.split()
-    h = zlib.crc32(f"{j} {code} {k}".encode()) % 1001
-    print(code, k, "%d.%02d" % (h // 100, h % 100))' "$j" >"$T/work.$j"
+    h = zlib.crc32(f"{salt} {j} {code} {k}".encode()) % 1001
+    print(code, k, "%d.%02d" % (h // 100, h % 100))' "$j" "$salt" >"$T/work.$j"
+		awk -v j="$j" '{ split($3, p, "."); print j, $1, $2, p[1] * 100 + p[2] }' "$T/work.$j" >>"$T/sent"
 		: >"$T/acks.$j"
 	done
+	sort -u -o "$T/sent" "$T/sent"
 }
 
 # curl_worker J TOKEN TAG: submits J's work list with curl (Idempotency-Key
@@ -91,11 +102,11 @@ wait_workers() {
 	wait "$@" 2>/dev/null || true
 }
 
-# check_stored "J01 J02...": with contestd stopped or running, the database
+# check_stored "J01 J02...": after a phase (with contestd stopped), the database
 # passes integrity_check, has no judge's score twice, and holds every
 # acknowledged score with its value (acknowledged ⊆ stored); stored values
-# that were never acknowledged must be ones that were sent. Sets CHECKED to
-# the number of acknowledged scores checked.
+# that were never acknowledged must be ones that were sent (in any phase).
+# Adds the number of acknowledged scores checked to CHECKED.
 check_stored() {
 	local judges=$1 j
 	[ "$(sqlite3 -readonly "$DB" 'PRAGMA integrity_check;')" = ok ] || fail "database integrity check failed"
@@ -112,11 +123,8 @@ check_stored() {
 	local missing
 	missing=$(comm -23 "$T/acked" "$T/stored")
 	[ -z "$missing" ] || fail "acknowledged scores missing ($(printf '%s\n' "$missing" | wc -l) of $(wc -l <"$T/acked")): $(printf '%s\n' "$missing" | head -n 10)"
-	for j in $judges; do
-		awk -v j="$j" '{ split($3, p, "."); print j, $1, $2, p[1] * 100 + p[2] }' "$T/work.$j"
-	done | sort >"$T/sent"
 	local extra
 	extra=$(comm -23 <(comm -13 "$T/acked" "$T/stored") "$T/sent")
 	[ -z "$extra" ] || fail "stored values that were never sent: $(printf '%s\n' "$extra" | head -n 5)"
-	CHECKED=$(wc -l <"$T/acked")
+	CHECKED=$((${CHECKED:-0} + $(wc -l <"$T/acked")))
 }
