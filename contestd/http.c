@@ -16,9 +16,11 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "auth.h"
+#include "backup.h"
 #include "bodies.h"
 #include "conn.h"
 #include "guard.h"
@@ -64,6 +66,7 @@ static const struct route routes[] = {
 	{EVHTTP_REQ_GET, "/api/v1/audit", ACCESS_ADMIN, false, api_audit_get},
 	{EVHTTP_REQ_POST, "/api/v1/audit/verify", ACCESS_ADMIN, true, api_audit_verify_post},
 	{EVHTTP_REQ_POST, "/api/v1/audit/checkpoint", ACCESS_ADMIN, false, api_audit_checkpoint_post},
+	{EVHTTP_REQ_POST, "/api/v1/backup", ACCESS_ADMIN, false, api_backup_post},
 };
 
 #define N_ROUTES (sizeof routes / sizeof routes[0])
@@ -240,6 +243,30 @@ void http_reply_raw(struct request *req, int status, const char *content_type, c
 	if (len)
 		evbuffer_add(evhttp_request_get_output_buffer(req->ev), data, len);
 	send_reply(req, status);
+}
+
+void http_reply_file(struct request *req, const char *content_type, int fd, size_t len)
+{
+	struct evbuffer_file_segment *seg = evbuffer_file_segment_new(fd, 0, (ev_off_t)len, EVBUF_FS_CLOSE_ON_FREE);
+	if (!seg) {
+		close(fd);
+		struct ct_err err;
+		ct_err_clear(&err);
+		http_reply_error(req, ct_fail(&err, CT_INTERNAL, "cannot send the file"), &err);
+		return;
+	}
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
+	evhttp_add_header(h, "Content-Type", content_type);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	int rc = evbuffer_add_file_segment(evhttp_request_get_output_buffer(req->ev), seg, 0, -1);
+	evbuffer_file_segment_free(seg); /* the buffer holds its own reference */
+	if (rc != 0) {
+		struct ct_err err;
+		ct_err_clear(&err);
+		http_reply_error(req, ct_fail(&err, CT_INTERNAL, "cannot send the file"), &err);
+		return;
+	}
+	send_reply(req, 200);
 }
 
 void http_reply_static(struct request *req, int status, const char *content_type, const void *data, size_t len)

@@ -16,6 +16,7 @@
 
 #include "api.h"
 #include "auth.h"
+#include "backup.h"
 #include "bodies.h"
 #include "commit.h"
 #include "csv.h"
@@ -368,6 +369,7 @@ static void begin_drain(struct app *app)
 	http_stop(app);
 	auth_flush(app->auth);
 	verifier_flush(app->verifier);
+	backup_flush();
 	drain_until_ms = monotonic_ms() + DRAIN_MAX_S * 1000;
 	drain_timer = evtimer_new(app->base, on_drain, app);
 	if (!drain_timer) {
@@ -506,6 +508,7 @@ int main(int argc, char **argv)
 	bodies_free(app.bodies);
 	results_free(app.results);
 	verifier_free(app.verifier);
+	backup_free();
 	auth_free(app.auth);
 	store_close(app.store);
 	versions_free(app.versions);

@@ -94,6 +94,12 @@ void store_on_sync(store_sync_fn fn);
 typedef void (*store_sync_error_fn)(const char *what);
 void store_on_sync_error(store_sync_error_fn fn);
 
+/* Writes a consistent copy of the database (one snapshot, compacted, a
+ * single file without -wal) to the new file path, which must not exist,
+ * and checks it with integrity_check; works on a reader connection while
+ * others write. */
+enum ct_status store_snapshot(struct store *st, const char *path, struct ct_err *err);
+
 /* Finalizes every prepared statement and closes the database. NULL is a no-op. */
 void store_close(struct store *st);
 

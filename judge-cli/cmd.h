@@ -31,5 +31,6 @@ extern const struct cmd_entry cmd_logout_entry;
 extern const struct cmd_entry cmd_audit_verify_entry;   /* cmd_audit.c */
 extern const struct cmd_entry cmd_audit_log_entry;
 extern const struct cmd_entry cmd_audit_checkpoint_entry;
+extern const struct cmd_entry cmd_backup_entry;         /* cmd_backup.c */
 
 #endif
