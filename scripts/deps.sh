@@ -13,6 +13,7 @@ packages=(
 	nodejs
 	wrk linux-perf
 	clang libclang-rt-14-dev
+	systemd util-linux
 )
 
 missing=()
