@@ -122,7 +122,7 @@ def main():
         for _ in range(a.judges):
             judge_no += 1
             judges.append(f"J{a.prefix}{judge_no:04d}")
-            pins.append(f"{800000 + judge_no:06d}")
+            pins.append(f"{100000 + judge_no:06d}")
             w["judges"].write(f"{judges[-1]},裁判{judge_no},{rng.choice(JUDGE_ORGS)},{pins[-1]},{ev},judge\n")
         manifest.write(f"{ev}\t{size}\t{','.join(c[0] for c in crits)}\t{','.join(judges)}\t{','.join(pins)}\n")
         if a.no_scores:

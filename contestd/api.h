@@ -70,6 +70,10 @@ bool api_reply_kept(struct request *req, const char *key, const uint64_t v[2]);
  * for version v with etag (may be NULL), and answers with it. */
 void api_reply_keep(struct request *req, const char *key, const uint64_t v[2], const char *etag, json_t *body);
 
+/* The same for a body already encoded: n bytes of JSON text. */
+void api_reply_keep_text(struct request *req, const char *key, const uint64_t v[2], const char *etag, const char *text,
+			 size_t n);
+
 /* How the caller stands towards the event of the path (req->param[0]). */
 struct event_access {
 	enum wf_role role;        /* organizer, or the judge's role in the event */
@@ -109,6 +113,19 @@ void api_criteria_post(struct request *req);
 void api_draw_post(struct request *req);
 void api_lock_post(struct request *req);
 void api_unlock_post(struct request *req);
+void api_event_patch(struct request *req);
+void api_event_delete(struct request *req);
+void api_module_patch(struct request *req);
+void api_module_delete(struct request *req);
+void api_criterion_patch(struct request *req);
+void api_criterion_delete(struct request *req);
+void api_criteria_put(struct request *req);
+
+struct sheet_warnings;
+
+/* A score sheet's warnings as GET /api/v1/events/{event} lists them; new
+ * reference. */
+json_t *api_warnings_json(const struct sheet_warnings *warn);
 
 /* api_people.c */
 void api_contestants_post(struct request *req);
@@ -117,6 +134,10 @@ void api_contestant_patch(struct request *req);
 void api_judges_post(struct request *req);
 void api_checkin_post(struct request *req);
 void api_judge_withdraw_post(struct request *req);
+void api_contestant_delete(struct request *req);
+void api_judge_patch(struct request *req);
+void api_judge_delete(struct request *req);
+void api_judge_unassign(struct request *req);
 
 /* api_scores.c */
 void api_scores_post(struct request *req);
@@ -140,6 +161,52 @@ void api_sheets_stats(const struct sheets *s, size_t *n, size_t *bytes, uint64_t
 
 /* api_results.c */
 void api_results_get(struct request *req);
+
+/* The award's code for programs: "first", "second", "third"; NULL for 0
+ * (none). */
+const char *api_award_code(unsigned award);
+
+struct result;
+struct result_entry;
+
+/* The event's modules as results show them: [{code, name, weight, max}];
+ * new reference. */
+json_t *api_modules_json(const struct event_data *d, const struct result *r);
+
+/* The module scores of result entry e in module order, null for a
+ * contestant who did not compete; new reference. */
+json_t *api_module_scores_json(const struct event_data *d, const struct result *r, const struct result_entry *e);
+
+/* api_publish.c: publication, the public results, appeals */
+void api_publish_post(struct request *req);
+void api_public_events_get(struct request *req);
+void api_public_results_get(struct request *req);
+void api_appeals_get(struct request *req);
+void api_appeals_post(struct request *req);
+void api_appeal_resolve_post(struct request *req);
+
+struct pubdoc;
+
+/* Answers a cached public document: 304 when If-None-Match names its ETag,
+ * else 200 with it as JSON; Cache-Control no-cache (revalidate). */
+void api_reply_doc(struct request *req, const struct pubdoc *doc);
+
+/* The list of published events has changed (publish, unlock, finalize):
+ * forget its cached document. */
+void api_public_changed(struct app *app);
+
+/* Whether s, when not NULL, is text people can read: valid UTF-8 without
+ * control characters (new lines allowed when multiline); otherwise
+ * CT_INVALID naming field. */
+enum ct_status api_text_ok(const char *field, const char *s, bool multiline, struct ct_err *err);
+
+/* api_cert.c: finalize, certificates, revocation, verification */
+void api_finalize_post(struct request *req);
+void api_certificates_get(struct request *req);
+void api_certificate_revoke_post(struct request *req);
+void api_public_revocations_get(struct request *req);
+void api_public_key_get(struct request *req);
+void api_verify_get(struct request *req);
 
 /* api_chief.c */
 void api_progress_get(struct request *req);

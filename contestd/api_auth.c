@@ -27,8 +27,9 @@ void api_healthz_get(struct request *req)
 	}
 	struct commit_stats cs;
 	commit_stats(req->app->commit, &cs);
-	json_t *body = json_pack("{s:s,s:i,s:I}", "status", "ok", "schema_version",
-				 store_schema_version(req->app->store), "queued", (json_int_t)cs.queued);
+	json_t *body = json_pack("{s:s,s:i,s:I,s:I}", "status", "ok", "schema_version",
+				 store_schema_version(req->app->store), "queued", (json_int_t)cs.queued, "wal_bytes",
+				 (json_int_t)store_wal_bytes(req->app->store));
 	if (cs.run_total)
 		json_object_set_new(body, "import", json_pack("{s:I,s:I}", "rows_stored", (json_int_t)cs.run_done, "rows",
 							      (json_int_t)cs.run_total));
@@ -51,6 +52,10 @@ void api_metrics_get(struct request *req)
 	metrics_gauge(out, "import_rows_stored", "Rows stored so far by the import being committed.", (double)cs.run_done);
 	metrics_gauge(out, "import_rows", "Rows of the import being committed (0: none).", (double)cs.run_total);
 	metrics_gauge(out, "wal_pages", "Pages in the write-ahead log at the last checkpoint.", (double)cs.wal_frames);
+	metrics_gauge(out, "wal_bytes", "Size of the write-ahead log file.", (double)store_wal_bytes(app->store));
+	metrics_gauge(out, "loop_late_max_seconds", "The longest the event loop was held up (a timer fired late).",
+		      (double)app->loop_late_max_us / 1e6);
+	metrics_counter(out, "loop_stalls_total", "Times the event loop was held up more than 100 ms.", app->loop_stalls);
 	uint64_t computed = 0, hits = 0;
 	results_stats(app->results, &computed, &hits);
 	metrics_counter(out, "results_computations_total", "Events scored again after a change.", computed);

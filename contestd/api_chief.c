@@ -3,6 +3,7 @@
  * discrepancy. Before the lock a chief judge sees anonymous codes only, in
  * code order (never registration order), and never which judge owes a
  * value for which code (that would show whom a judge is recused from). */
+#include <event2/buffer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ bool api_event_role(struct request *req, enum wf_action action, struct event_acc
 
 /* A view being answered: its key and version in the kept answers. */
 struct view {
-	char key[320];
+	char key[HTTP_PARAM_MAX + 32];
 	char etag[48];
 	uint64_t v[2];
 };
@@ -108,6 +109,22 @@ static json_t *who_json(const struct ev_contestant *c, bool identities)
 		json_object_set_new(o, "name", json_string(c->name));
 	}
 	return o;
+}
+
+/* Whether value x is from a judge recused from its contestant (same
+ * organization): possible only after an organization correction; the
+ * engine leaves such values out. */
+static bool value_recused(const struct event_data *d, const struct sheet_value *x)
+{
+	uint32_t org = d->contestants[x->contestant].org_id;
+	return org != 0 && d->judges[x->judge].org_id == org;
+}
+
+/* Whether value x counts: a scoring judge's, not withdrawn, not recused. */
+static bool value_counts(const struct event_data *d, const struct sheet_value *x)
+{
+	const struct ev_judge *j = &d->judges[x->judge];
+	return !j->chief && !j->withdrawn && !value_recused(d, x);
 }
 
 /* The sheet judge (index into the result's panel) of event judge j, or -1. */
@@ -256,7 +273,7 @@ static json_t *discrepancies_json(const struct computed *comp, const uint32_t *r
 	for (size_t v = 0; v < d->n_values; v++) {
 		const struct sheet_value *x = &d->values[v];
 		const struct cell_key *hit = find_cell(keys, n, x->contestant, x->criterion);
-		if (!hit || d->judges[x->judge].chief || d->judges[x->judge].withdrawn)
+		if (!hit || !value_counts(d, x))
 			continue; /* only the values that count */
 		if (nv == cap) {
 			cap = cap ? 2 * cap : 16;
@@ -373,30 +390,68 @@ void api_scores_get(struct request *req)
 	for (size_t v = 0; v < d->n_values; v++)
 		refs[v] = (struct value_ref){rank[d->values[v].contestant], d->values[v].criterion, d->values[v].judge, v};
 	qsort(refs, d->n_values, sizeof *refs, cmp_value_ref);
-	json_t *scores = json_array();
+	/* Every value of the event (3 million on a contest day's largest):
+	 * written as text directly, each contestant's part encoded once,
+	 * rather than as a JSON object per value (whose allocations alone held
+	 * the event loop up for 0.3 s at 60,000 values). */
+	char **who = xcalloc(d->n_contestants ? d->n_contestants : 1, sizeof *who);
+	for (uint32_t c = 0; c < d->n_contestants; c++) {
+		json_t *o = who_json(&d->contestants[c], acc.identities);
+		who[c] = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(o);
+		if (!who[c])
+			abort(); /* out of memory, as xmalloc */
+		who[c][strlen(who[c]) - 1] = '\0'; /* without its closing brace */
+	}
+	struct evbuffer *rows = evbuffer_new();
+	if (!rows)
+		abort();
 	for (size_t n = 0; n < d->n_values; n++) {
 		const struct sheet_value *x = &d->values[refs[n].v];
-		const struct ev_judge *j = &d->judges[x->judge];
-		json_t *o = who_json(&d->contestants[x->contestant], acc.identities);
-		json_object_set_new(o, "criterion", json_string(d->criteria[x->criterion].code));
-		json_object_set_new(o, "judge", json_string(j->code));
-		json_object_set_new(o, "value", jin_mark_json(x->value_c));
-		json_object_set_new(o, "revision", json_integer(d->revisions[refs[n].v]));
-		json_object_set_new(o, "counts", json_boolean(!j->chief && !j->withdrawn));
-		json_array_append_new(scores, o);
+		/* a recused judge's value (left by an organization correction)
+		 * would tell a chief the contestant's organization */
+		if (!acc.identities && value_recused(d, x))
+			continue;
+		char mark[DEC_TEXT_MAX], tail[64];
+		int len = snprintf(tail, sizeof tail, "\",\"revision\":%lld,\"counts\":%s}",
+				   (long long)d->revisions[refs[n].v], value_counts(d, x) ? "true" : "false");
+		if (evbuffer_get_length(rows))
+			evbuffer_add(rows, ",", 1);
+		evbuffer_add(rows, who[x->contestant], strlen(who[x->contestant]));
+		evbuffer_add(rows, ",\"criterion\":", 13);
+		jin_put_string(rows, d->criteria[x->criterion].code);
+		evbuffer_add(rows, ",\"judge\":", 9);
+		jin_put_string(rows, d->judges[x->judge].code);
+		evbuffer_add(rows, ",\"value\":\"", 10);
+		evbuffer_add(rows, dec_format(x->value_c, mark), strlen(mark));
+		evbuffer_add(rows, tail, (size_t)len);
 	}
+	for (uint32_t c = 0; c < d->n_contestants; c++)
+		free(who[c]);
+	free(who);
 	json_t *judges = json_array();
 	for (uint32_t j = 0; j < d->n_judges; j++)
 		if (!d->judges[j].chief)
 			json_array_append_new(judges, json_pack("{s:s,s:s,s:b}", "code", d->judges[j].code, "name",
 								d->judges[j].name, "withdrawn", d->judges[j].withdrawn));
-	json_t *body = json_pack("{s:s,s:s,s:s,s:I,s:b,s:o,s:o,s:o}", "event", d->code, "name", d->name, "state",
+	json_t *body = json_pack("{s:s,s:s,s:s,s:I,s:b,s:o,s:o,s:[]}", "event", d->code, "name", d->name, "state",
 				 d->state, "data_version", (json_int_t)d->version, "identities", acc.identities,
-				 "criteria", criteria_json(d), "judges", judges, "scores", scores);
+				 "criteria", criteria_json(d), "judges", judges, "scores");
 	free(refs);
 	free(order);
 	free(rank);
-	api_reply_keep(req, view.key, view.v, view.etag, body);
+	/* the head ends with "scores":[]}: the rows go between the brackets */
+	char *head = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(body);
+	if (!head)
+		abort();
+	size_t head_len = strlen(head) - 2;
+	evbuffer_prepend(rows, head, head_len);
+	evbuffer_add(rows, "]}", 2);
+	free(head);
+	size_t n = evbuffer_get_length(rows);
+	api_reply_keep_text(req, view.key, view.v, view.etag, (const char *)evbuffer_pullup(rows, -1), n);
+	evbuffer_free(rows);
 }
 
 /* ---- judge statistics ---- */

@@ -50,19 +50,13 @@ void api_events_get(struct request *req)
 	http_reply_json(req, 200, json_pack("{s:o}", "events", events));
 }
 
-static enum ct_status decode_event(json_t *o, long i, struct event_row *r, struct ct_err *err)
+/* An event's settings other than code and name, absent ones as their
+ * defaults. */
+static enum ct_status decode_settings(json_t *o, long i, struct event_row *r, struct ct_err *err)
 {
-	static const char *const known[] = {"code", "name", "award_ratios", "min_award_score", "tiebreak",
-					    "discrepancy_pct", NULL};
 	const char *ratios = NULL;
 	int64_t pct = 20; /* stored below even when decoding failed */
-	enum ct_status rc = jin_known(o, known, i, err);
-	if (rc == CT_OK)
-		rc = jin_code(o, "code", i, &r->code, err);
-	if (rc == CT_OK)
-		rc = jin_str(o, "name", true, 200, i, &r->name, err);
-	if (rc == CT_OK)
-		rc = jin_str(o, "award_ratios", false, 64, i, &ratios, err);
+	enum ct_status rc = jin_str(o, "award_ratios", false, 64, i, &ratios, err);
 	if (rc == CT_OK) {
 		r->ratio_c[0] = 1000, r->ratio_c[1] = 2000, r->ratio_c[2] = 3000;
 		struct ct_err perr;
@@ -83,6 +77,20 @@ static enum ct_status decode_event(json_t *o, long i, struct event_row *r, struc
 	if (rc == CT_OK)
 		rc = jin_int(o, "discrepancy_pct", false, 0, 100, 20, i, &pct, err);
 	r->discrepancy_pct = (int32_t)pct;
+	return rc;
+}
+
+static enum ct_status decode_event(json_t *o, long i, struct event_row *r, struct ct_err *err)
+{
+	static const char *const known[] = {"code", "name", "award_ratios", "min_award_score", "tiebreak",
+					    "discrepancy_pct", NULL};
+	enum ct_status rc = jin_known(o, known, i, err);
+	if (rc == CT_OK)
+		rc = jin_code(o, "code", i, &r->code, err);
+	if (rc == CT_OK)
+		rc = jin_str(o, "name", true, 200, i, &r->name, err);
+	if (rc == CT_OK)
+		rc = decode_settings(o, i, r, err);
 	return rc;
 }
 
@@ -127,6 +135,19 @@ static json_t *sheet_json(const struct event_data *d, const struct sheet *sheet)
 	return modules;
 }
 
+json_t *api_warnings_json(const struct sheet_warnings *warn)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < warn->n && i < SHEET_WARNINGS_MAX; i++)
+		json_array_append_new(list, json_string(warn->msg[i]));
+	if (warn->n > SHEET_WARNINGS_MAX) {
+		char more[64];
+		snprintf(more, sizeof more, "and %zu more", warn->n - SHEET_WARNINGS_MAX);
+		json_array_append_new(list, json_string(more));
+	}
+	return list;
+}
+
 /* What the draw would still refuse in the score sheet (sheet_check). A
  * sheet stored before a check existed may even fail it: that is shown too. */
 static json_t *warnings_json(const struct sheet *sheet)
@@ -134,19 +155,12 @@ static json_t *warnings_json(const struct sheet *sheet)
 	struct sheet_warnings warn;
 	struct ct_err err;
 	ct_err_clear(&err);
-	json_t *list = json_array();
 	if (sheet_check(sheet, &warn, &err) != CT_OK) {
+		json_t *list = json_array();
 		json_array_append_new(list, json_string(err.msg));
 		return list;
 	}
-	for (size_t i = 0; i < warn.n && i < SHEET_WARNINGS_MAX; i++)
-		json_array_append_new(list, json_string(warn.msg[i]));
-	if (warn.n > SHEET_WARNINGS_MAX) {
-		char more[64];
-		snprintf(more, sizeof more, "and %zu more", warn.n - SHEET_WARNINGS_MAX);
-		json_array_append_new(list, json_string(more));
-	}
-	return list;
+	return api_warnings_json(&warn);
 }
 
 void api_event_get(struct request *req)
@@ -191,11 +205,36 @@ void api_event_get(struct request *req)
 	http_reply_json(req, 200, body);
 }
 
+/* A criterion's max mark (above 0) and method, as a row or a change has
+ * them; absent ones (when not required) leave *max_c -1 and *has_method
+ * false. */
+static enum ct_status decode_max_method(json_t *o, long i, bool required, int64_t *max_c, bool *has_method,
+					enum method *m, struct ct_err *err)
+{
+	const char *method = NULL;
+	*has_method = false;
+	enum ct_status rc = jin_mark(o, "max", required, i, max_c, err);
+	if (rc == CT_OK && *max_c == 0)
+		rc = jin_bad(err, i, "max", "must be above 0");
+	if (rc == CT_OK && *max_c > INT32_MAX)
+		rc = jin_bad(err, i, "max", "too large");
+	if (rc == CT_OK)
+		rc = jin_str(o, "method", required, 32, i, &method, err);
+	if (rc == CT_OK && method) {
+		struct ct_err perr;
+		ct_err_clear(&perr);
+		if (method_parse(method, m, &perr) != CT_OK)
+			rc = jin_bad(err, i, "method", "%s", perr.msg);
+		*has_method = rc == CT_OK;
+	}
+	return rc;
+}
+
 static enum ct_status decode_criterion(json_t *o, long i, struct criterion_row *r, struct ct_err *err)
 {
 	static const char *const known[] = {"event", "module", "module_name", "module_weight", "code",
 					    "description", "max", "method", NULL};
-	const char *method = NULL;
+	bool has_method;
 	int64_t weight = -1, max_c = 0; /* stored below even when decoding failed */
 	enum ct_status rc = jin_known(o, known, i, err);
 	if (rc == CT_OK)
@@ -211,19 +250,7 @@ static enum ct_status decode_criterion(json_t *o, long i, struct criterion_row *
 	if (rc == CT_OK)
 		rc = jin_str(o, "description", false, 1000, i, &r->description, err);
 	if (rc == CT_OK)
-		rc = jin_mark(o, "max", true, i, &max_c, err);
-	if (rc == CT_OK && max_c == 0)
-		rc = jin_bad(err, i, "max", "must be above 0");
-	if (rc == CT_OK && max_c > INT32_MAX)
-		rc = jin_bad(err, i, "max", "too large");
-	if (rc == CT_OK)
-		rc = jin_str(o, "method", true, 32, i, &method, err);
-	if (rc == CT_OK) {
-		struct ct_err perr;
-		ct_err_clear(&perr);
-		if (method_parse(method, &r->method, &perr) != CT_OK)
-			rc = jin_bad(err, i, "method", "%s", perr.msg);
-	}
+		rc = decode_max_method(o, i, true, &max_c, &has_method, &r->method, err);
 	r->module_weight = (int32_t)weight;
 	r->max_c = (int32_t)max_c;
 	return rc;
@@ -365,7 +392,8 @@ void api_lock_post(struct request *req)
 	http_reply_json(req, 200, json_pack("{s:s,s:s}", "event", req->param[0], "state", event_state_name(to)));
 }
 
-/* An organizer takes a locked event back to drawn, with a reason. */
+/* An organizer takes a locked event back to drawn, with a reason; a
+ * published one too, to correct it and publish a new version. */
 void api_unlock_post(struct request *req)
 {
 	static const char *const known[] = {"reason", NULL};
@@ -379,10 +407,207 @@ void api_unlock_post(struct request *req)
 	if (rc == CT_OK)
 		rc = store_event_transition(req->app->store, req->who.actor, NULL, req->param[0], WF_UNLOCK, &facts,
 					    facts.reason, &to, &err);
+	if (rc == CT_OK)
+		api_public_changed(req->app); /* a published event is now being corrected */
 	if (rc != CT_OK) {
 		http_reply_error(req, rc, &err);
 		return;
 	}
 	http_reply_json(req, 200, json_pack("{s:s,s:s,s:s}", "event", req->param[0], "state", event_state_name(to),
 					    "reason", facts.reason));
+}
+
+/* ---- corrections while an event is in setup ---- */
+
+/* Replies to a change of a score sheet: the path's codes, the fields the
+ * body changed (a PATCH), extra members (stolen; may be NULL) and the
+ * sheet's warnings, as GET /api/v1/events/{event} gives them. */
+static void reply_sheet_change(struct request *req, const char *what, json_t *extra,
+			       const struct sheet_warnings *warn)
+{
+	json_t *body = json_pack("{s:s}", "event", req->param[0]);
+	if (what)
+		json_object_set_new(body, what, json_string(req->param[1]));
+	if (req->body) {
+		json_t *changed = json_array();
+		const char *key;
+		json_t *v;
+		json_object_foreach(req->body, key, v)
+			json_array_append_new(changed, json_string(key));
+		json_object_set_new(body, "changed", changed);
+	}
+	if (extra)
+		json_object_update(body, extra);
+	json_decref(extra);
+	json_object_set_new(body, "warnings", api_warnings_json(warn));
+	http_reply_json(req, 200, body);
+}
+
+void api_event_patch(struct request *req)
+{
+	static const char *const known[] = {"name", "award_ratios", "min_award_score", "tiebreak", "discrepancy_pct",
+					    NULL};
+	struct ct_err err;
+	ct_err_clear(&err);
+	struct event_row r = {0};
+	struct event_patch p = {.min_award_c = -2, .discrepancy_pct = -2};
+	struct sheet_warnings warn = {0};
+	enum ct_status rc = jin_body(req->body, known, &err);
+	if (rc == CT_OK && json_object_size(req->body) == 0)
+		rc = ct_fail(&err, CT_INVALID, "nothing to change: give name, award_ratios, min_award_score, tiebreak "
+			     "or discrepancy_pct");
+	if (rc == CT_OK)
+		rc = jin_change(req->body, "name", false, 200, &p.name, &err);
+	if (rc == CT_OK)
+		rc = decode_settings(req->body, -1, &r, &err);
+	/* a setting given (null or "" clears a minimum or a tie-break) replaces the registered one */
+	if (rc == CT_OK && json_object_get(req->body, "award_ratios")) {
+		p.ratios = true;
+		memcpy(p.ratio_c, r.ratio_c, sizeof p.ratio_c);
+	}
+	if (rc == CT_OK && json_object_get(req->body, "min_award_score"))
+		p.min_award_c = r.min_award_c;
+	if (rc == CT_OK && json_object_get(req->body, "tiebreak"))
+		p.tiebreak = r.tiebreak ? r.tiebreak : "";
+	if (rc == CT_OK && json_object_get(req->body, "discrepancy_pct"))
+		p.discrepancy_pct = r.discrepancy_pct;
+	if (rc == CT_OK)
+		rc = store_event_set(req->app->store, req->who.actor, req->param[0], &p, &warn, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	reply_sheet_change(req, NULL, NULL, &warn);
+}
+
+void api_event_delete(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	struct event_counts n = {0};
+	enum ct_status rc = store_event_delete(req->app->store, req->who.actor, req->param[0], &n, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	http_reply_json(req, 200, json_pack("{s:s,s:b,s:I,s:I,s:I,s:I}", "event", req->param[0], "deleted", 1,
+					    "modules", (json_int_t)n.modules, "criteria", (json_int_t)n.criteria,
+					    "contestants", (json_int_t)n.contestants, "assignments",
+					    (json_int_t)n.assignments));
+}
+
+void api_module_patch(struct request *req)
+{
+	static const char *const known[] = {"name", "weight", NULL};
+	struct ct_err err;
+	ct_err_clear(&err);
+	struct module_patch p = {NULL, -2};
+	struct sheet_warnings warn = {0};
+	int64_t weight = -2;
+	enum ct_status rc = jin_body(req->body, known, &err);
+	if (rc == CT_OK)
+		rc = jin_change(req->body, "name", false, 200, &p.name, &err);
+	/* "weight": null or "" takes the weight away */
+	if (rc == CT_OK && json_object_get(req->body, "weight"))
+		rc = jin_int(req->body, "weight", false, 0, 100, -1, -1, &weight, &err);
+	p.weight = (int32_t)weight;
+	if (rc == CT_OK && !p.name && p.weight == -2)
+		rc = ct_fail(&err, CT_INVALID, "nothing to change: give name or weight");
+	if (rc == CT_OK)
+		rc = store_module_set(req->app->store, req->who.actor, req->param[0], req->param[1], &p, &warn, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	reply_sheet_change(req, "module", NULL, &warn);
+}
+
+void api_module_delete(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	struct sheet_warnings warn = {0};
+	uint32_t n = 0;
+	enum ct_status rc = store_module_delete(req->app->store, req->who.actor, req->param[0], req->param[1], &n,
+						&warn, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	reply_sheet_change(req, "module", json_pack("{s:b,s:I}", "deleted", 1, "criteria", (json_int_t)n), &warn);
+}
+
+void api_criterion_patch(struct request *req)
+{
+	static const char *const known[] = {"description", "max", "method", NULL};
+	struct ct_err err;
+	ct_err_clear(&err);
+	struct criterion_patch p = {NULL, -1, false, METHOD_MEAN};
+	struct sheet_warnings warn = {0};
+	int64_t max_c = -1;
+	enum ct_status rc = jin_body(req->body, known, &err);
+	if (rc == CT_OK)
+		rc = jin_change(req->body, "description", true, 1000, &p.description, &err);
+	if (rc == CT_OK)
+		rc = decode_max_method(req->body, -1, false, &max_c, &p.has_method, &p.method, &err);
+	if (rc == CT_OK && json_object_get(req->body, "max") && max_c < 0)
+		rc = jin_bad(&err, -1, "max", "cannot be empty");
+	if (rc == CT_OK && json_object_get(req->body, "method") && !p.has_method)
+		rc = jin_bad(&err, -1, "method", "cannot be empty");
+	p.max_c = (int32_t)max_c;
+	if (rc == CT_OK && !p.description && p.max_c < 0 && !p.has_method)
+		rc = ct_fail(&err, CT_INVALID, "nothing to change: give description, max or method");
+	if (rc == CT_OK)
+		rc = store_criterion_set(req->app->store, req->who.actor, req->param[0], req->param[1], &p, &warn, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	reply_sheet_change(req, "criterion", NULL, &warn);
+}
+
+void api_criterion_delete(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	struct sheet_warnings warn = {0};
+	bool module_deleted = false;
+	enum ct_status rc = store_criterion_delete(req->app->store, req->who.actor, req->param[0], req->param[1],
+						   &module_deleted, &warn, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	reply_sheet_change(req, "criterion", json_pack("{s:b,s:b}", "deleted", 1, "module_deleted", module_deleted),
+			   &warn);
+}
+
+/* Replaces the score sheets of the events the rows name (PUT): the rows of
+ * POST /api/v1/criteria, all events or none. */
+void api_criteria_put(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	size_t n = 0, n_events = 0;
+	struct sheet_replaced *done = NULL;
+	enum ct_status rc = jin_rows(req->body, &n, &err);
+	struct criterion_row *rows = rc == CT_OK ? xcalloc(n, sizeof *rows) : NULL;
+	for (size_t i = 0; rc == CT_OK && i < n; i++)
+		rc = decode_criterion(jin_row(req->body, i), (long)i, &rows[i], &err);
+	if (rc == CT_OK)
+		rc = store_criteria_replace(req->app->store, req->who.actor, rows, n, &done, &n_events, &err);
+	free(rows);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	json_t *events = json_array();
+	for (size_t e = 0; e < n_events; e++)
+		json_array_append_new(events, json_pack("{s:s,s:I,s:I,s:o}", "event", done[e].event, "modules",
+							(json_int_t)done[e].modules, "criteria",
+							(json_int_t)done[e].criteria, "warnings",
+							api_warnings_json(&done[e].warn)));
+	free(done);
+	http_reply_json(req, 200, json_pack("{s:I,s:I,s:o}", "replaced", (json_int_t)n_events, "created",
+					    (json_int_t)n, "events", events));
 }

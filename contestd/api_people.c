@@ -5,6 +5,7 @@
 
 #include "api.h"
 #include "auth.h"
+#include "idnumber.h"
 #include "jin.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -35,18 +36,11 @@ void api_contestants_post(struct request *req)
 	api_batch_submit(req, contestant_rows, 201, "created");
 }
 
-/* The national id with all but the first and last four characters masked. */
+/* The national id masked (id_number_mask), or null. */
 static json_t *masked(const char *id)
 {
-	if (!id)
-		return json_null();
-	size_t n = strlen(id);
 	char out[64];
-	size_t keep = n >= 12 ? 4 : (n >= 6 ? 2 : 0);
-	for (size_t i = 0; i < n && i < sizeof out - 1; i++)
-		out[i] = (i < keep || i + keep >= n) ? id[i] : '*';
-	out[n < sizeof out ? n : sizeof out - 1] = '\0';
-	return json_string(out);
+	return id ? json_string(id_number_mask(id, out, sizeof out)) : json_null();
 }
 
 static json_t *opt_str(const char *s)
@@ -92,12 +86,62 @@ static enum ct_status decode_status(json_t *o, long i, const char **out, enum en
 	return jin_bad(err, i, "status", "%s", perr.msg);
 }
 
+/* Organization corrections and recusal: who is now recused from whom
+ * (whose values on the contestant no longer count) or no longer. */
+static json_t *recusal_json(const struct recusal_change *c, size_t n)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, json_pack("{s:s,s:s,s:o,s:s,s:s,s:b,s:I}", "event", c[i].event, "contestant",
+						      c[i].reg_id, "code", *c[i].code ? json_string(c[i].code)
+						      : json_null(), "judge", c[i].judge, "judge_name", c[i].judge_name,
+						      "recused", c[i].recused, "values", (json_int_t)c[i].values));
+	return list;
+}
+
+/* The identity fields of a contestant PATCH: absent leaves a field as is,
+ * "" or null clears organization, members or id_number. */
+static enum ct_status decode_identity(json_t *o, struct identity_patch *p, struct ct_err *err)
+{
+	enum ct_status rc = jin_change(o, "name", false, 200, &p->name, err);
+	if (rc == CT_OK)
+		rc = jin_change(o, "organization", true, 200, &p->organization, err);
+	if (rc == CT_OK)
+		rc = jin_change(o, "members", true, 1000, &p->members, err);
+	if (rc == CT_OK)
+		rc = jin_change(o, "id_number", true, ID_NUMBER_MAX, &p->id_number, err);
+	return rc;
+}
+
+/* The answer to a contestant PATCH: the fields that were given, cleared
+ * ones as null, the id number masked. */
+static json_t *patch_answer(const char *reg_id, const struct contestant_patch *p, const struct identity_patch *id)
+{
+	json_t *body = json_pack("{s:s}", "reg_id", reg_id);
+	if (p->status)
+		json_object_set_new(body, "status", json_string(p->status));
+	if (p->elapsed_s != -2)
+		json_object_set_new(body, "elapsed_s", p->elapsed_s >= 0 ? json_integer(p->elapsed_s) : json_null());
+	const char *const texts[][2] = {{"reason", p->reason}, {"name", id->name}, {"organization", id->organization},
+					{"members", id->members}};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (texts[i][1])
+			json_object_set_new(body, texts[i][0], *texts[i][1] ? json_string(texts[i][1]) : json_null());
+	if (id->id_number)
+		json_object_set_new(body, "id_number", masked(*id->id_number ? id->id_number : NULL));
+	return body;
+}
+
 void api_contestant_patch(struct request *req)
 {
-	static const char *const known[] = {"status", "elapsed_s", "reason", NULL};
+	static const char *const known[] = {"status", "elapsed_s", "reason", "name", "organization", "members",
+					    "id_number", NULL};
 	struct ct_err err;
 	ct_err_clear(&err);
 	struct contestant_patch p = {NULL, -2, NULL};
+	struct identity_patch id = {NULL, NULL, NULL, NULL};
+	struct recusal_change *changes = NULL;
+	size_t n_changes = 0;
 	enum entry_status status;
 	enum ct_status rc = json_is_object(req->body) ? CT_OK
 						      : ct_fail(&err, CT_INVALID, "the body must be a JSON object");
@@ -113,25 +157,25 @@ void api_contestant_patch(struct request *req)
 			rc = jin_int(req->body, "elapsed_s", false, 0, 10 * 365 * 86400LL, -2, -1, &p.elapsed_s, &err);
 	}
 	if (rc == CT_OK)
-		rc = jin_str(req->body, "reason", false, 500, -1, &p.reason, &err);
-	json_t *reason = json_object_get(req->body, "reason");
-	if (rc == CT_OK && reason && (json_is_null(reason) || json_is_string(reason)) && !p.reason)
-		p.reason = ""; /* "" or null clears the reason */
-	if (rc == CT_OK && !p.status && p.elapsed_s == -2 && !p.reason)
-		rc = ct_fail(&err, CT_INVALID, "nothing to change: give status, elapsed_s or reason");
+		rc = jin_change(req->body, "reason", true, 500, &p.reason, &err); /* "" or null clears it */
 	if (rc == CT_OK)
-		rc = store_contestant_patch(req->app->store, req->who.actor, req->param[0], &p, &err);
+		rc = decode_identity(req->body, &id, &err);
+	bool changes_status = p.status || p.elapsed_s != -2 || p.reason;
+	bool identity = id.name || id.organization || id.members || id.id_number;
+	if (rc == CT_OK && !changes_status && !identity)
+		rc = ct_fail(&err, CT_INVALID, "nothing to change: give status, elapsed_s, reason, name, organization, "
+			     "members or id_number");
+	if (rc == CT_OK)
+		rc = store_contestant_correct(req->app->store, req->who.actor, req->param[0], changes_status ? &p : NULL,
+					      identity ? &id : NULL, &changes, &n_changes, &err);
 	if (rc != CT_OK) {
 		http_reply_error(req, rc, &err);
 		return;
 	}
-	json_t *body = json_pack("{s:s}", "reg_id", req->param[0]);
-	if (p.status)
-		json_object_set_new(body, "status", json_string(p.status));
-	if (p.elapsed_s != -2)
-		json_object_set_new(body, "elapsed_s", p.elapsed_s >= 0 ? json_integer(p.elapsed_s) : json_null());
-	if (p.reason)
-		json_object_set_new(body, "reason", *p.reason ? json_string(p.reason) : json_null());
+	json_t *body = patch_answer(req->param[0], &p, &id);
+	if (id.organization)
+		json_object_set_new(body, "recusal", recusal_json(changes, n_changes));
+	free(changes);
 	http_reply_json(req, 200, body);
 }
 
@@ -254,4 +298,98 @@ void api_judge_withdraw_post(struct request *req)
 	}
 	http_reply_json(req, 200, json_pack("{s:s,s:s,s:b,s:s}", "event", req->param[0], "judge", req->param[1],
 					    "withdrawn", 1, "reason", reason));
+}
+
+/* ---- corrections ---- */
+
+/* An organizer deletes a contestant of an event in setup. */
+void api_contestant_delete(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	char event[CODE_MAX + 1] = "";
+	enum ct_status rc = store_contestant_delete(req->app->store, req->who.actor, req->param[0], event, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	http_reply_json(req, 200, json_pack("{s:s,s:s,s:b}", "reg_id", req->param[0], "event", event, "deleted", 1));
+}
+
+/* An organizer corrects a judge: name, organization, PIN. */
+void api_judge_patch(struct request *req)
+{
+	static const char *const known[] = {"name", "organization", "pin", NULL};
+	struct ct_err err;
+	ct_err_clear(&err);
+	struct judge_patch p = {NULL, NULL, NULL};
+	const char *pin = NULL;
+	char hash[AUTH_HASH_TEXT];
+	struct recusal_change *changes = NULL;
+	size_t n_changes = 0;
+	enum ct_status rc = jin_body(req->body, known, &err);
+	if (rc == CT_OK)
+		rc = jin_change(req->body, "name", false, 200, &p.name, &err);
+	if (rc == CT_OK)
+		rc = jin_change(req->body, "organization", true, 200, &p.organization, &err);
+	if (rc == CT_OK)
+		rc = jin_change(req->body, "pin", false, 32, &pin, &err);
+	if (rc == CT_OK && pin && !auth_pin_ok(pin))
+		rc = jin_bad(&err, -1, "pin", "must be 6 to 32 digits");
+	if (rc == CT_OK && !p.name && !p.organization && !pin)
+		rc = ct_fail(&err, CT_INVALID, "nothing to change: give name, organization or pin");
+	/* The same PIN again is no change: the judge stays logged in. */
+	if (rc == CT_OK && pin && !auth_pin_matches(req->app->store, req->param[0], pin)) {
+		rc = auth_hash_secret(pin, hash, &err);
+		p.pin_hash = hash;
+	}
+	if (rc == CT_OK)
+		rc = store_judge_set(req->app->store, req->who.actor, req->param[0], &p, &changes, &n_changes, &err);
+	sodium_memzero(hash, sizeof hash);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	json_t *body = json_pack("{s:s}", "judge", req->param[0]);
+	if (p.name)
+		json_object_set_new(body, "name", json_string(p.name));
+	if (p.organization)
+		json_object_set_new(body, "organization", *p.organization ? json_string(p.organization) : json_null());
+	if (pin)
+		json_object_set_new(body, "logins_revoked", json_boolean(p.pin_hash != NULL));
+	if (p.organization)
+		json_object_set_new(body, "recusal", recusal_json(changes, n_changes));
+	free(changes);
+	http_reply_json(req, 200, body);
+}
+
+/* An organizer deletes a judge assigned to events in setup only. */
+void api_judge_delete(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	uint32_t n = 0;
+	enum ct_status rc = store_judge_delete(req->app->store, req->who.actor, req->param[0], &n, &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	http_reply_json(req, 200, json_pack("{s:s,s:b,s:I}", "judge", req->param[0], "deleted", 1, "assignments",
+					    (json_int_t)n));
+}
+
+/* An organizer removes a judge's assignment to an event in setup. */
+void api_judge_unassign(struct request *req)
+{
+	struct ct_err err;
+	ct_err_clear(&err);
+	char role[16] = "";
+	enum ct_status rc = store_judge_unassign(req->app->store, req->who.actor, req->param[0], req->param[1], role,
+						 &err);
+	if (rc != CT_OK) {
+		http_reply_error(req, rc, &err);
+		return;
+	}
+	http_reply_json(req, 200, json_pack("{s:s,s:s,s:s,s:b}", "event", req->param[0], "judge", req->param[1],
+					    "role", role, "unassigned", 1));
 }

@@ -9,13 +9,13 @@
 #include "jin.h"
 #include "results.h"
 
-static const char *award_name(uint8_t award)
+const char *api_award_code(unsigned award)
 {
 	static const char *const names[] = {NULL, "first", "second", "third"};
 	return award <= 3 ? names[award] : NULL;
 }
 
-static json_t *modules_json(const struct event_data *d, const struct result *r)
+json_t *api_modules_json(const struct event_data *d, const struct result *r)
 {
 	json_t *modules = json_array();
 	for (uint32_t m = 0; m < d->n_modules; m++) {
@@ -49,11 +49,16 @@ void api_reply_keep(struct request *req, const char *key, const uint64_t v[2], c
 		http_reply_error(req, ct_fail(&err, CT_INTERNAL, "could not encode the response"), &err);
 		return;
 	}
-	size_t n = strlen(text);
+	api_reply_keep_text(req, key, v, etag, text, strlen(text));
+	free(text);
+}
+
+void api_reply_keep_text(struct request *req, const char *key, const uint64_t v[2], const char *etag, const char *text,
+			 size_t n)
+{
 	struct body *b = body_new(n + 1);
 	memcpy(b->data, text, n);
 	b->data[n] = '\n';
-	free(text);
 	if (etag)
 		snprintf(b->etag, sizeof b->etag, "%s", etag);
 	bodies_put(req->app->bodies, key, v, b);
@@ -61,12 +66,24 @@ void api_reply_keep(struct request *req, const char *key, const uint64_t v[2], c
 	body_unref(b);
 }
 
+json_t *api_module_scores_json(const struct event_data *d, const struct result *r, const struct result_entry *e)
+{
+	/* Only a competed contestant has scores: an absent one did not score
+	 * 0, and a disqualified one's marks do not stand. */
+	bool scored = d->contestants[e->contestant].status == ENTRY_COMPETED;
+	json_t *mods = json_array();
+	for (uint32_t m = 0; m < d->n_modules; m++)
+		json_array_append_new(mods, scored ? jin_mark_json(r->module_c[(size_t)e->contestant * d->n_modules + m])
+						   : json_null());
+	return mods;
+}
+
 void api_results_get(struct request *req)
 {
 	struct ct_err err;
 	ct_err_clear(&err);
 	int64_t version = 0;
-	char key[300], etag[48];
+	char key[HTTP_PARAM_MAX + 32], etag[48];
 	enum ct_status rc = store_event_version(req->app->store, req->param[0], &version, &err);
 	if (rc != CT_OK) {
 		http_reply_error(req, rc, &err);
@@ -93,14 +110,9 @@ void api_results_get(struct request *req)
 	for (uint32_t i = 0; i < d->n_contestants; i++) {
 		const struct result_entry *e = &r->entries[i];
 		const struct ev_contestant *c = &d->contestants[e->contestant];
-		/* Only a competed contestant has scores: an absent one did not
-		 * score 0, and a disqualified one's marks do not stand. */
 		bool scored = c->status == ENTRY_COMPETED;
-		json_t *mods = json_array();
-		for (uint32_t m = 0; m < d->n_modules; m++)
-			json_array_append_new(mods, scored ? jin_mark_json(r->module_c[(size_t)e->contestant *
-										 d->n_modules + m]) : json_null());
-		const char *award = award_name(e->award);
+		json_t *mods = api_module_scores_json(d, r, e);
+		const char *award = api_award_code(e->award);
 		json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:b,s:o}", "reg_id", c->reg_id, "name", c->name,
 					"organization", c->organization, "status", entry_status_name(c->status),
 					"modules", mods, "total", scored ? jin_mark_json(e->total_c) : json_null(), "rank",
@@ -113,7 +125,7 @@ void api_results_get(struct request *req)
 				 "state", d->state, "n_ranked", (json_int_t)r->n_ranked, "cutoffs",
 				 (json_int_t)r->cutoff[0], (json_int_t)r->cutoff[1], (json_int_t)r->cutoff[2],
 				 "n_incomplete", (json_int_t)r->n_incomplete, "n_open_discrepancies",
-				 (json_int_t)r->n_open, "modules", modules_json(d, r), "results", rows);
+				 (json_int_t)r->n_open, "modules", api_modules_json(d, r), "results", rows);
 	/* kept under the version it was computed at, which may be newer */
 	v[0] = (uint64_t)d->version;
 	snprintf(etag, sizeof etag, "\"%lld.r\"", (long long)d->version);

@@ -19,6 +19,8 @@ struct metrics;
 struct versions;
 struct bodies;
 struct sheets;
+struct pubcache;
+struct rate_limiter;
 
 struct config {
 	const char *db_path;
@@ -36,6 +38,7 @@ struct config {
 	int max_batch;            /* submissions per group commit */
 	int token_hours;
 	const char *pid_file;     /* --pid-file, or NULL */
+	int public_rate;          /* public requests per second per address; 0: no limit */
 };
 
 struct app {
@@ -49,12 +52,16 @@ struct app {
 	struct bodies *bodies;    /* encoded answers kept between changes */
 	struct sheets *sheets;    /* judges' sheets kept between changes (api_sheet.c) */
 	struct verifier *verifier; /* audit verify, off the loop */
+	struct pubcache *pub;     /* the public pages' documents */
+	struct rate_limiter *visitors; /* the public pages' requests per address */
 	struct conns *conns;      /* connections: limits, deadlines, refusals before the body */
 	struct metrics *metrics;
 	struct versions *versions;/* generations of what committed */
 	struct config cfg;
 	char epoch[16];           /* of this process, in entity tags of cached answers */
 	uint64_t requests;        /* served, for the log and metrics */
+	int64_t loop_late_max_us; /* the longest the event loop kept a timer waiting past its time */
+	uint64_t loop_stalls;     /* times it was held up more than LOOP_STALL_MS */
 	bool draining;            /* SIGTERM seen: no new work */
 };
 

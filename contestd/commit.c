@@ -52,6 +52,7 @@ struct commit_queue {
 	bool busy;                    /* the thread is running a group or a call */
 	bool stop;
 	bool call_next;               /* fairness: after a group, a waiting call goes first */
+	bool wal_dirty;               /* committed since the WAL was last emptied */
 
 	_Atomic uint64_t batches, jobs, n_run;
 	_Atomic int wal_frames;       /* pages in the WAL after the last commit or checkpoint */
@@ -183,18 +184,47 @@ static void wake_loop(struct commit_queue *q)
  * instead of letting it grow without end. */
 #define CHECKPOINT_PAGES 2000
 
-static void checkpoint(struct commit_queue *q)
+/* After IDLE_CHECKPOINT_MS without work, the writer copies the whole WAL
+ * and empties its file (a truncating checkpoint, given up at once if a
+ * reader is in the way, and tried again a period later). */
+#define IDLE_CHECKPOINT_MS 1000
+
+/* A checkpoint when the WAL has grown past CHECKPOINT_PAGES, or after
+ * any import (large: the pages it wrote are copied while nothing waits),
+ * or, with idle, an emptying one. */
+static void checkpoint(struct commit_queue *q, bool after_call, bool idle)
 {
 	if (guard_failed(NULL, 0))
 		return; /* after a failed fsync, nothing more is written */
 	int frames = store_wal_frames(q->store), copied = 0;
-	if (frames >= CHECKPOINT_PAGES) {
+	if (idle || frames >= CHECKPOINT_PAGES || (after_call && frames > 0)) {
 		struct ct_err err;
 		ct_err_clear(&err);
-		if (store_checkpoint(q->store, &frames, &copied, &err) != CT_OK)
+		if (store_checkpoint(q->store, idle, &frames, &copied, &err) != CT_OK)
 			log_msg("checkpoint of the WAL failed: %s", err.msg);
+		else if (idle && frames == 0)
+			q->wal_dirty = false; /* the file is empty: nothing to do until the next commit */
 	}
 	atomic_store(&q->wal_frames, frames);
+}
+
+/* Waits for work on q->wake (lock held), at most IDLE_CHECKPOINT_MS when
+ * the WAL holds commits: true when that time passed with nothing to do. */
+static bool wait_work(struct commit_queue *q)
+{
+	if (!q->wal_dirty) {
+		pthread_cond_wait(&q->wake, &q->lock);
+		return false;
+	}
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += IDLE_CHECKPOINT_MS / 1000;
+	until.tv_nsec += (long)(IDLE_CHECKPOINT_MS % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	return pthread_cond_timedwait(&q->wake, &q->lock, &until) == ETIMEDOUT && !q->head && !q->calls && !q->stop;
 }
 
 static void *writer_main(void *arg)
@@ -202,11 +232,19 @@ static void *writer_main(void *arg)
 	struct commit_queue *q = arg;
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
-		while (!q->head && !q->calls && !q->stop)
-			pthread_cond_wait(&q->wake, &q->lock);
+		while (!q->head && !q->calls && !q->stop) {
+			if (wait_work(q)) {
+				q->busy = true;
+				pthread_mutex_unlock(&q->lock);
+				checkpoint(q, false, true);
+				pthread_mutex_lock(&q->lock);
+				q->busy = false;
+			}
+		}
 		if (!q->head && !q->calls)
 			break; /* stopping, and nothing left */
-		if (q->calls && (q->call_next || !q->head)) {
+		bool after_call = q->calls && (q->call_next || !q->head);
+		if (after_call) {
 			struct call *c = q->calls;
 			q->calls = c->next;
 			if (!q->calls)
@@ -254,9 +292,10 @@ static void *writer_main(void *arg)
 			q->done_jobs_tail = last;
 		}
 		q->busy = false;
+		q->wal_dirty = true;
 		pthread_mutex_unlock(&q->lock);
 		wake_loop(q);
-		checkpoint(q);
+		checkpoint(q, after_call, false);
 		pthread_mutex_lock(&q->lock);
 	}
 	pthread_mutex_unlock(&q->lock);
@@ -306,12 +345,14 @@ enum ct_status commit_new(struct event_base *base, const char *db_path, int max_
 	q->max_batch = max_batch > 0 ? max_batch : 1;
 	q->pipe[0] = q->pipe[1] = -1;
 	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->wake, NULL);
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->wake, &attr);
+	pthread_condattr_destroy(&attr);
 	enum ct_status rc = store_open(db_path, &q->store, err);
 	if (rc == CT_OK)
 		rc = store_no_autocheckpoint(q->store, err);
-	if (rc == CT_OK)
-		rc = store_gather_wal(q->store, err);
 
 	if (rc == CT_OK) {
 		if (v)

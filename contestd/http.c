@@ -24,6 +24,7 @@
 #include "bodies.h"
 #include "conn.h"
 #include "guard.h"
+#include "limit.h"
 #include "log.h"
 #include "metrics.h"
 #include "web.h"
@@ -34,6 +35,11 @@ static const struct route routes[] = {
 	{EVHTTP_REQ_GET, "/metrics", ACCESS_PUBLIC, false, api_metrics_get},
 	{EVHTTP_REQ_GET, "/", ACCESS_PUBLIC, false, web_get},
 	{EVHTTP_REQ_GET, "/static/{}", ACCESS_PUBLIC, false, web_get},
+	{EVHTTP_REQ_GET, "/results", ACCESS_VISITOR, false, web_public_get},
+	{EVHTTP_REQ_GET, "/results/{}", ACCESS_VISITOR, false, web_public_get},
+	{EVHTTP_REQ_GET, "/v", ACCESS_VISITOR, false, web_public_get},
+	{EVHTTP_REQ_GET, "/v/{}", ACCESS_VISITOR, false, web_public_get},
+	{EVHTTP_REQ_GET, "/V/{}", ACCESS_VISITOR, false, web_public_get},
 	{EVHTTP_REQ_POST, "/api/v1/login", ACCESS_PUBLIC, true, api_login_post},
 	{EVHTTP_REQ_GET, "/api/v1/events", ACCESS_ANY, false, api_events_get},
 	{EVHTTP_REQ_POST, "/api/v1/events", ACCESS_ADMIN, true, api_events_post},
@@ -67,6 +73,29 @@ static const struct route routes[] = {
 	{EVHTTP_REQ_POST, "/api/v1/audit/verify", ACCESS_ADMIN, true, api_audit_verify_post},
 	{EVHTTP_REQ_POST, "/api/v1/audit/checkpoint", ACCESS_ADMIN, false, api_audit_checkpoint_post},
 	{EVHTTP_REQ_POST, "/api/v1/backup", ACCESS_ADMIN, false, api_backup_post},
+	{EVHTTP_REQ_PATCH, "/api/v1/events/{}", ACCESS_ADMIN, true, api_event_patch},
+	{EVHTTP_REQ_DELETE, "/api/v1/events/{}", ACCESS_ADMIN, false, api_event_delete},
+	{EVHTTP_REQ_PATCH, "/api/v1/events/{}/modules/{}", ACCESS_ADMIN, true, api_module_patch},
+	{EVHTTP_REQ_DELETE, "/api/v1/events/{}/modules/{}", ACCESS_ADMIN, false, api_module_delete},
+	{EVHTTP_REQ_PATCH, "/api/v1/events/{}/criteria/{}", ACCESS_ADMIN, true, api_criterion_patch},
+	{EVHTTP_REQ_DELETE, "/api/v1/events/{}/criteria/{}", ACCESS_ADMIN, false, api_criterion_delete},
+	{EVHTTP_REQ_PUT, "/api/v1/criteria", ACCESS_ADMIN, true, api_criteria_put},
+	{EVHTTP_REQ_DELETE, "/api/v1/contestants/{}", ACCESS_ADMIN, false, api_contestant_delete},
+	{EVHTTP_REQ_PATCH, "/api/v1/judges/{}", ACCESS_ADMIN, true, api_judge_patch},
+	{EVHTTP_REQ_DELETE, "/api/v1/judges/{}", ACCESS_ADMIN, false, api_judge_delete},
+	{EVHTTP_REQ_DELETE, "/api/v1/events/{}/judges/{}", ACCESS_ADMIN, false, api_judge_unassign},
+	{EVHTTP_REQ_POST, "/api/v1/events/{}/publish", ACCESS_ADMIN, true, api_publish_post},
+	{EVHTTP_REQ_GET, "/api/v1/events/{}/appeals", ACCESS_ADMIN, false, api_appeals_get},
+	{EVHTTP_REQ_POST, "/api/v1/events/{}/appeals", ACCESS_ADMIN, true, api_appeals_post},
+	{EVHTTP_REQ_POST, "/api/v1/appeals/{}/resolve", ACCESS_ADMIN, true, api_appeal_resolve_post},
+	{EVHTTP_REQ_POST, "/api/v1/events/{}/finalize", ACCESS_ADMIN, false, api_finalize_post},
+	{EVHTTP_REQ_GET, "/api/v1/events/{}/certificates", ACCESS_ADMIN, false, api_certificates_get},
+	{EVHTTP_REQ_POST, "/api/v1/certificates/{}/revoke", ACCESS_ADMIN, true, api_certificate_revoke_post},
+	{EVHTTP_REQ_GET, "/api/v1/public/events", ACCESS_VISITOR, false, api_public_events_get},
+	{EVHTTP_REQ_GET, "/api/v1/public/events/{}/results", ACCESS_VISITOR, false, api_public_results_get},
+	{EVHTTP_REQ_GET, "/api/v1/public/revocations", ACCESS_VISITOR, false, api_public_revocations_get},
+	{EVHTTP_REQ_GET, "/api/v1/public/key", ACCESS_VISITOR, false, api_public_key_get},
+	{EVHTTP_REQ_GET, "/api/v1/verify/{}", ACCESS_VISITOR, false, api_verify_get},
 };
 
 #define N_ROUTES (sizeof routes / sizeof routes[0])
@@ -81,10 +110,18 @@ static const struct {
 	{api_scores_post, ROUTE_SMALL},
 	{api_events_post, ROUTE_IMPORT | ROUTE_RAW},
 	{api_criteria_post, ROUTE_IMPORT | ROUTE_RAW},
+	{api_criteria_put, ROUTE_IMPORT},
 	{api_contestants_post, ROUTE_IMPORT | ROUTE_RAW},
 	{api_judges_post, ROUTE_IMPORT | ROUTE_RAW},
 	{api_checkin_post, ROUTE_IMPORT | ROUTE_RAW},
 	{api_scores_import_post, ROUTE_IMPORT | ROUTE_CSV | ROUTE_RAW},
+	/* the public pages: GETs, whose bodies are never wanted */
+	{web_public_get, ROUTE_SMALL},
+	{api_public_events_get, ROUTE_SMALL},
+	{api_public_results_get, ROUTE_SMALL},
+	{api_public_revocations_get, ROUTE_SMALL},
+	{api_public_key_get, ROUTE_SMALL},
+	{api_verify_get, ROUTE_SMALL},
 };
 
 static unsigned flags_of(const struct route *r)
@@ -378,7 +415,7 @@ struct admission {
 	struct ct_err err;
 	int route;                /* index into routes, or -1 */
 	bool csv;                 /* the body is text/csv */
-	char param[2][256];
+	char param[2][HTTP_PARAM_MAX];
 	struct who who;
 	char method[8];
 	char path[512];
@@ -409,7 +446,7 @@ static int hex(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-bool http_path_match(const char *pattern, const char *path, size_t len, char param[2][256])
+bool http_path_match(const char *pattern, const char *path, size_t len, char param[2][HTTP_PARAM_MAX])
 {
 	const char *end = path + len;
 	int n = 0;
@@ -422,7 +459,7 @@ bool http_path_match(const char *pattern, const char *path, size_t len, char par
 				return false;
 			size_t o = 0;
 			for (const char *c = path; c < seg_end; c++) {
-				if (o + 1 >= 256)
+				if (o + 1 >= HTTP_PARAM_MAX)
 					return false;
 				if (*c == '%' && seg_end - c >= 3 && hex(c[1]) >= 0 && hex(c[2]) >= 0) {
 					param[n][o++] = (char)(hex(c[1]) * 16 + hex(c[2]));
@@ -527,7 +564,7 @@ static enum ct_status http_admit(void *arg, void *record, const struct reqhead *
 		ct_fail(&adm->err, CT_NOT_FOUND, "no such path");
 		return refuse(adm, CT_NOT_FOUND);
 	}
-	if (found->access != ACCESS_PUBLIC) {
+	if (found->access != ACCESS_PUBLIC && found->access != ACCESS_VISITOR) {
 		enum ct_status rc = auth_check(app->auth, h->authorization, h->authorization_len, &adm->who, &adm->err);
 		if (rc != CT_OK)
 			return refuse(adm, rc);
@@ -575,6 +612,25 @@ static bool parse_body(struct request *req)
 	return false;
 }
 
+/* A request of the public pages within its address's rate; otherwise 429
+ * with Retry-After. */
+static bool admit_visitor(struct request *req)
+{
+	struct limit_addr addr;
+	int64_t retry_ms = 0;
+	limit_addr_parse(req->peer, &addr);
+	if (!req->app->visitors || rate_take(req->app->visitors, &addr, now_us() / 1000, &retry_ms))
+		return true;
+	char after[24];
+	snprintf(after, sizeof after, "%lld", (long long)((retry_ms + 999) / 1000));
+	http_set_header(req, "Retry-After", after);
+	struct ct_err err;
+	ct_err_clear(&err);
+	http_reply_error(req, ct_fail(&err, CT_RATE_LIMITED, "too many requests from this address; try again in %s s",
+				      after), &err);
+	return false;
+}
+
 static void on_request(struct evhttp_request *ev, void *arg)
 {
 	struct app *app = arg;
@@ -611,6 +667,8 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	memcpy(req->param, adm->param, sizeof req->param);
 	req->csv = adm->csv;
 	const struct route *r = &routes[adm->route];
+	if (r->access == ACCESS_VISITOR && !admit_visitor(req))
+		return;
 	if (r->json_body && !(flags_of(r) & ROUTE_RAW) && !parse_body(req))
 		return;
 	r->run(req);

@@ -16,11 +16,16 @@
 #include "auth.h"
 #include "status.h"
 
+/* Longest path segment a route captures, with its NUL, as long as the
+ * path (struct request's path): a certificate's QR payload (/V/PAYLOAD)
+ * has up to about 300 characters (a version-10 QR code holds 311). */
+#define HTTP_PARAM_MAX 512
+
 struct request {
 	struct evhttp_request *ev;
 	struct app *app;
 	struct who who;
-	char param[2][256];       /* path segments captured by {} in the route pattern */
+	char param[2][HTTP_PARAM_MAX]; /* path segments captured by {} in the route pattern */
 	json_t *body;             /* the parsed JSON body, or NULL */
 	const unsigned char *raw; /* the raw body (valid until the reply) */
 	size_t raw_len;
@@ -35,6 +40,7 @@ struct request {
 
 enum access {
 	ACCESS_PUBLIC,            /* no token */
+	ACCESS_VISITOR,           /* no token; rate-limited per client address (the public pages) */
 	ACCESS_ANY,               /* admin or judge */
 	ACCESS_ADMIN,
 	ACCESS_JUDGE,
@@ -72,9 +78,9 @@ void http_stop(struct app *app);
 
 /* Whether path (len bytes, not NUL-terminated) matches the route pattern
  * ("/api/v1/events/{}/scores"): each {} takes one non-empty segment of at
- * most 255 bytes, percent-decoded into param[0], param[1] (those it does
+ * most HTTP_PARAM_MAX - 1 bytes, percent-decoded into param[0], param[1] (those it does
  * not capture are left ""). */
-bool http_path_match(const char *pattern, const char *path, size_t len, char param[2][256]);
+bool http_path_match(const char *pattern, const char *path, size_t len, char param[2][HTTP_PARAM_MAX]);
 
 /* The number of routes (for the metrics made before the server starts). */
 size_t http_route_count(void);

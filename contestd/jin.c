@@ -1,6 +1,7 @@
 /* Typed, bounded decoding of JSON request bodies. */
 #include "jin.h"
 
+#include <event2/buffer.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -154,6 +155,26 @@ json_t *jin_mark_json(int64_t c)
 	return json_string(dec_format(c, buf));
 }
 
+void jin_put_string(struct evbuffer *out, const char *s)
+{
+	evbuffer_add(out, "\"", 1);
+	const char *run = s;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		evbuffer_add(out, run, (size_t)(p - run));
+		char esc[8];
+		if (c == '"' || c == '\\')
+			evbuffer_add(out, (char[]){'\\', (char)c}, 2);
+		else
+			evbuffer_add(out, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", c));
+		run = p + 1;
+	}
+	evbuffer_add(out, run, strlen(run));
+	evbuffer_add(out, "\"", 1);
+}
+
 json_t *jin_opt_str(const char *s)
 {
 	return s ? json_string(s) : json_null();
@@ -164,4 +185,20 @@ enum ct_status jin_body(json_t *body, const char *const *known, struct ct_err *e
 	if (!json_is_object(body))
 		return ct_fail(err, CT_INVALID, "the body must be a JSON object");
 	return jin_known(body, known, -1, err);
+}
+
+enum ct_status jin_change(json_t *obj, const char *key, bool clearable, size_t max, const char **out,
+			  struct ct_err *err)
+{
+	json_t *v = json_object_get(obj, key);
+	*out = NULL;
+	if (!v)
+		return CT_OK;
+	if (is_empty(v)) {
+		if (!clearable)
+			return jin_bad(err, -1, key, "%s", "cannot be empty");
+		*out = "";
+		return CT_OK;
+	}
+	return jin_str(obj, key, true, max, -1, out, err);
 }

@@ -51,8 +51,20 @@ enum ct_status jin_mark(json_t *obj, const char *key, bool required, long row, i
 enum ct_status jin_int(json_t *obj, const char *key, bool required, int64_t min, int64_t max, int64_t dflt,
 		       long row, int64_t *out, struct ct_err *err);
 
+/* A text field of a change (PATCH) of at most max bytes: absent gives *out
+ * = NULL (leave it as is); null or "" give "" (clear it) when clearable,
+ * else an error. */
+enum ct_status jin_change(json_t *obj, const char *key, bool clearable, size_t max, const char **out,
+			  struct ct_err *err);
+
 /* A mark as a JSON string with exactly two places ("7.50"); new reference. */
 json_t *jin_mark_json(int64_t c);
+
+/* Appends s to out as a JSON string (quoted; '"', '\\' and control
+ * characters escaped, other bytes as they are: s is UTF-8), for answers
+ * written as text rather than built as JSON values. */
+struct evbuffer;
+void jin_put_string(struct evbuffer *out, const char *s);
 
 /* A JSON string of s, or null when s is NULL; new reference. */
 json_t *jin_opt_str(const char *s);

@@ -1,6 +1,7 @@
 /* The failed-login limiter: fixed tables scanned linearly (logins are a
  * few a second at most; a failed one also costs a password hash), entries
- * reused only once expired. */
+ * reused only once expired. And the public pages' request limiter: token
+ * buckets in a fixed hash table, since every public request asks it. */
 #include "limit.h"
 
 #include <arpa/inet.h>
@@ -323,4 +324,93 @@ size_t limiter_entries(struct limiter *l, int64_t now)
 	for (size_t i = 0; i < cfg->account_slots; i++)
 		n += live(l->accounts[i].count, l->accounts[i].first, now, cfg);
 	return n;
+}
+
+/* ---- the public pages' request limiter ---- */
+
+#define RATE_PROBES 8
+#define MILLI 1000 /* tokens are counted in thousandths of a request */
+
+struct bucket {
+	struct limit_addr key;    /* the address, IPv6 cut to its /64 */
+	bool used;
+	int64_t tokens;           /* thousandths of a request */
+	int64_t at;               /* when tokens was last brought up to date */
+};
+
+struct rate_limiter {
+	struct rate_config cfg;
+	struct bucket *slots;
+};
+
+struct rate_limiter *rate_new(const struct rate_config *cfg)
+{
+	struct rate_limiter *r = xcalloc(1, sizeof *r);
+	r->cfg = *cfg;
+	size_t n = 16;
+	while (n < cfg->slots)
+		n *= 2;
+	r->cfg.slots = n;
+	if (r->cfg.burst == 0)
+		r->cfg.burst = 1;
+	r->slots = xcalloc(n, sizeof *r->slots);
+	return r;
+}
+
+void rate_free(struct rate_limiter *r)
+{
+	if (!r)
+		return;
+	free(r->slots);
+	free(r);
+}
+
+/* The tokens of b at now, refilled at per_second up to burst. */
+static int64_t refilled(const struct rate_limiter *r, const struct bucket *b, int64_t now)
+{
+	int64_t full = (int64_t)r->cfg.burst * MILLI;
+	int64_t elapsed = now > b->at ? now - b->at : 0;
+	if (elapsed > full) /* enough to fill any bucket; keeps the product small */
+		return full;
+	int64_t t = b->tokens + elapsed * (int64_t)r->cfg.per_second;
+	return t < full ? t : full;
+}
+
+bool rate_take(struct rate_limiter *r, const struct limit_addr *addr, int64_t now, int64_t *retry_ms)
+{
+	*retry_ms = 0;
+	if (r->cfg.per_second == 0)
+		return true;
+	struct limit_addr key = *addr;
+	if (prefix_bits(addr) == 48) /* IPv6: its /64 */
+		memset(key.b + 8, 0, 8);
+	uint64_t h = 1469598103934665603u;
+	for (size_t i = 0; i < sizeof key.b; i++)
+		h = (h ^ key.b[i]) * 1099511628211u;
+	struct bucket *b = NULL, *spare = NULL;
+	int64_t spare_tokens = -1;
+	for (size_t p = 0; p < RATE_PROBES; p++) {
+		struct bucket *s = &r->slots[(h + p) & (r->cfg.slots - 1)];
+		if (s->used && memcmp(&s->key, &key, sizeof key) == 0) {
+			b = s;
+			break;
+		}
+		int64_t t = s->used ? refilled(r, s, now) : INT64_MAX;
+		if (t > spare_tokens) {
+			spare = s;
+			spare_tokens = t;
+		}
+	}
+	if (!b) {
+		b = spare;
+		*b = (struct bucket){key, true, (int64_t)r->cfg.burst * MILLI, now};
+	}
+	b->tokens = refilled(r, b, now);
+	b->at = now;
+	if (b->tokens >= MILLI) {
+		b->tokens -= MILLI;
+		return true;
+	}
+	*retry_ms = (MILLI - b->tokens + r->cfg.per_second - 1) / r->cfg.per_second;
+	return false;
 }

@@ -89,4 +89,32 @@ size_t limiter_clear(struct limiter *l, const char *account);
 /* Entries in use (not expired at now_ms), for tests and metrics. */
 size_t limiter_entries(struct limiter *l, int64_t now_ms);
 
+/* ---- the public pages' request limiter ----
+ *
+ * Requests to the public pages and their API (published results,
+ * certificate verification) are limited per client address with a token
+ * bucket: burst requests at once, then per_second. IPv6 addresses count
+ * per /64 (one subscriber's network), IPv4 addresses one by one. Memory is
+ * bounded: a fixed table in which an address is looked for among a few
+ * slots; when all of them are taken, the bucket that has refilled most is
+ * given to the newcomer (a full bucket holds nothing worth keeping). Pure
+ * logic over the time it is given, like the login limiter. */
+
+struct rate_config {
+	uint32_t per_second;      /* sustained requests per second per address; 0 = no limit */
+	uint32_t burst;           /* requests at once */
+	size_t slots;             /* addresses tracked (a power of two) */
+};
+
+struct rate_limiter;
+
+/* A new limiter with cfg (copied). */
+struct rate_limiter *rate_new(const struct rate_config *cfg);
+void rate_free(struct rate_limiter *r); /* NULL is a no-op */
+
+/* Takes one request of addr at now_ms (a monotonic clock in ms): true to
+ * answer it, false to refuse it, with *retry_ms until the address has a
+ * request again. */
+bool rate_take(struct rate_limiter *r, const struct limit_addr *addr, int64_t now_ms, int64_t *retry_ms);
+
 #endif

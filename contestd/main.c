@@ -22,8 +22,10 @@
 #include "csv.h"
 #include "guard.h"
 #include "http.h"
+#include "limit.h"
 #include "log.h"
 #include "metrics.h"
+#include "pubcache.h"
 #include "results.h"
 #include "store.h"
 #include "verify.h"
@@ -79,6 +81,9 @@ static const char usage[] =
 	"  --max-batch N          score submissions per group commit (default 1000;\n"
 	"                         1 commits each alone, the benchmark baseline)\n"
 	"  --token-hours N        lifetime of login tokens (default 24)\n"
+	"  --public-rate N        requests per second one client address may make to\n"
+	"                         the public pages (results, verification), with\n"
+	"                         bursts of 3N; 0 for no limit (default 20)\n"
 	"  --help                 show this help\n"
 	"  --version              show the version\n";
 
@@ -97,7 +102,7 @@ static long parse_number(const char *flag, const char *text, long min, long max)
 static void parse_flags(int argc, char **argv, struct config *cfg)
 {
 	enum { O_DB = 1, O_LISTEN, O_URL, O_CODE, O_NAME, O_BODY, O_HEADERS, O_TIMEOUT, O_BATCH, O_TOKEN, O_HELP,
-	       O_VERSION, O_PID, O_IMPORT, O_CONNS, O_BUFFERED, O_REQ_TIMEOUT };
+	       O_VERSION, O_PID, O_IMPORT, O_CONNS, O_BUFFERED, O_REQ_TIMEOUT, O_RATE };
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, O_DB},
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -116,6 +121,7 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		{"max-connections", required_argument, NULL, O_CONNS},
 		{"max-buffered", required_argument, NULL, O_BUFFERED},
 		{"request-timeout", required_argument, NULL, O_REQ_TIMEOUT},
+		{"public-rate", required_argument, NULL, O_RATE},
 		{NULL, 0, NULL, 0},
 	};
 	*cfg = (struct config){
@@ -131,6 +137,7 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		.request_timeout_s = 60,
 		.max_batch = 1000,
 		.token_hours = 24,
+		.public_rate = 20,
 	};
 	int c;
 	opterr = 0;
@@ -153,6 +160,7 @@ static void parse_flags(int argc, char **argv, struct config *cfg)
 		case O_CONNS: cfg->max_connections = (size_t)parse_number("--max-connections", optarg, 1, 1 << 20); break;
 		case O_BUFFERED: cfg->max_buffered = (size_t)parse_number("--max-buffered", optarg, 65536, 1L << 36); break;
 		case O_REQ_TIMEOUT: cfg->request_timeout_s = (int)parse_number("--request-timeout", optarg, 1, 3600); break;
+		case O_RATE: cfg->public_rate = (int)parse_number("--public-rate", optarg, 0, 1000000); break;
 		default:
 			fprintf(stderr, "contestd: unknown or incomplete option %s\n%s", argv[optind - 1], usage);
 			exit(2);
@@ -379,6 +387,40 @@ static void begin_drain(struct app *app)
 	on_drain(-1, 0, app);
 }
 
+/* The event loop's own watch: a timer every LOOP_TICK_MS; how late it
+ * fires is how long the loop was held up (by a request's work, or kept
+ * off the CPU). No request may hold it up more than LOOP_STALL_MS; each
+ * time it happens is logged and counted (/metrics). */
+#define LOOP_TICK_MS 20
+#define LOOP_STALL_MS 100
+
+static struct event *loop_tick;
+static int64_t loop_tick_due_us;
+
+static int64_t monotonic_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void on_loop_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct app *app = arg;
+	int64_t now = monotonic_us(), late = now - loop_tick_due_us;
+	if (late > app->loop_late_max_us)
+		app->loop_late_max_us = late;
+	if (late > LOOP_STALL_MS * 1000) {
+		app->loop_stalls++;
+		log_msg("the event loop was held up for %lld ms", (long long)(late / 1000));
+	}
+	loop_tick_due_us = now + LOOP_TICK_MS * 1000;
+	struct timeval tv = {0, LOOP_TICK_MS * 1000};
+	evtimer_add(loop_tick, &tv);
+}
+
 static struct metrics *sync_metrics;
 
 static void on_sync(double seconds)
@@ -463,6 +505,11 @@ int main(int argc, char **argv)
 	app.results = results_new(KEEP_VALUES);
 	app.bodies = bodies_new(KEEP_ANSWER_BYTES);
 	app.sheets = api_sheets_new(KEEP_SHEET_BYTES);
+	app.pub = pubcache_new();
+	if (app.cfg.public_rate > 0) {
+		const struct rate_config rate = {(uint32_t)app.cfg.public_rate, 3 * (uint32_t)app.cfg.public_rate, 16384};
+		app.visitors = rate_new(&rate);
+	}
 	app.verifier = verifier_new(app.base, app.cfg.db_path);
 	if (commit_new(app.base, app.cfg.db_path, app.cfg.max_batch, app.versions, app.metrics, &app.commit, &err) !=
 	    CT_OK) {
@@ -484,6 +531,11 @@ int main(int argc, char **argv)
 		store_schema_version(app.store), app.cfg.max_batch);
 	log_flush();
 	fprintf(stderr, "contestd: listening on %s\n", url);
+	loop_tick = evtimer_new(app.base, on_loop_tick, &app);
+	if (loop_tick) {
+		loop_tick_due_us = monotonic_us();
+		on_loop_tick(-1, 0, &app);
+	}
 	event_base_dispatch(app.base);
 	if (db_lost || guard_failed(NULL, 0)) {
 		/* every answer is out (503); the database is not touched again */
@@ -491,6 +543,8 @@ int main(int argc, char **argv)
 		log_flush();
 		_exit(1);
 	}
+	if (loop_tick)
+		event_free(loop_tick);
 
 	/* answers the writer still owes are given while the server exists */
 	struct commit_stats cs;
@@ -507,6 +561,8 @@ int main(int argc, char **argv)
 	api_sheets_free(app.sheets);
 	bodies_free(app.bodies);
 	results_free(app.results);
+	pubcache_free(app.pub);
+	rate_free(app.visitors);
 	verifier_free(app.verifier);
 	backup_free();
 	auth_free(app.auth);

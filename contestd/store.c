@@ -3,11 +3,13 @@
 #include "store_int.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "audit.h"
@@ -234,18 +236,10 @@ static enum ct_status migrate(struct store *st, struct ct_err *err)
 	return CT_OK;
 }
 
-/* ---- the VFS: timed syncs, gathered WAL writes ----
- * A VFS that passes everything to the default one (unix) but for two
- * things. It times xSync, the fdatasync of every commit, for /metrics.
- * And on a connection that asks for it (store_gather_wal), the writes of
- * WAL frames (a 24-byte header, then the page: two system calls a frame)
- * are gathered in memory and written in one call when they must reach the
- * file: before its sync (so a commit is as durable as before), before a
- * read, size or truncation of the WAL, before a write elsewhere in it, when
- * the buffer is full, at close, and before the connection gives up the
- * WAL's write lock (so that no frame of a transaction that rolled back is
- * written once another connection may be writing there). Registered as the
- * default before the first database is opened. */
+/* ---- timing syncs ----
+ * A VFS that passes everything to the default one (unix) and times xSync,
+ * the fdatasync of every commit, for /metrics. Registered as the default
+ * before the first database is opened. */
 
 static sqlite3_vfs *real_vfs;
 static store_sync_fn sync_observer;
@@ -253,121 +247,36 @@ static store_sync_error_fn sync_error;
 static sqlite3_vfs timed_vfs;
 static pthread_once_t timed_once = PTHREAD_ONCE_INIT;
 
-#define GATHER_BYTES (1u << 20)
-
 struct timed_file {
 	sqlite3_file base;        /* pMethods: timed_methods */
 	sqlite3_file *real;       /* the default VFS's file, allocated right after */
-	char *buf;                /* a WAL whose writes are gathered: GATHER_BYTES, or NULL */
-	size_t len;               /* bytes gathered */
-	sqlite3_int64 off;        /* where buf[0] goes in the file */
-	struct timed_file *wal;   /* a database file: its connection's gathering WAL, or NULL */
 };
 
-#define TF(f) ((struct timed_file *)(f))
-#define REAL(f) (TF(f)->real)
+#define REAL(f) (((struct timed_file *)(f))->real)
 
-/* The most the default VFS writes in one call: it masks a write's length
- * to 17 bits (os_unix.c seekAndWriteFd). */
-#define WRITE_MAX (124u * 1024)
-
-/* Writes what is gathered. */
-static int flush(struct timed_file *f)
-{
-	int rc = SQLITE_OK;
-	for (size_t done = 0; done < f->len && rc == SQLITE_OK;) {
-		size_t n = f->len - done < WRITE_MAX ? f->len - done : WRITE_MAX;
-		rc = f->real->pMethods->xWrite(f->real, f->buf + done, (int)n, f->off + (sqlite3_int64)done);
-		done += n;
-	}
-	f->len = 0;
-	return rc;
-}
-
-static int t_close(sqlite3_file *f)
-{
-	int rc = flush(TF(f));
-	free(TF(f)->buf);
-	TF(f)->buf = NULL;
-	int rc2 = REAL(f)->pMethods->xClose(REAL(f));
-	return rc != SQLITE_OK ? rc : rc2;
-}
-
-static int t_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
-{
-	int rc = flush(TF(f));
-	return rc != SQLITE_OK ? rc : REAL(f)->pMethods->xRead(REAL(f), b, n, o);
-}
-
-static int t_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
-{
-	struct timed_file *tf = TF(f);
-	if (!tf->buf)
-		return tf->real->pMethods->xWrite(tf->real, b, n, o);
-	if (tf->len && (o != tf->off + (sqlite3_int64)tf->len || tf->len + (size_t)n > GATHER_BYTES)) {
-		int rc = flush(tf);
-		if (rc != SQLITE_OK)
-			return rc;
-	}
-	if ((size_t)n > WRITE_MAX)
-		return tf->real->pMethods->xWrite(tf->real, b, n, o);
-	if (!tf->len)
-		tf->off = o;
-	memcpy(tf->buf + tf->len, b, (size_t)n);
-	tf->len += (size_t)n;
-	return SQLITE_OK;
-}
-
-static int t_truncate(sqlite3_file *f, sqlite3_int64 n)
-{
-	int rc = flush(TF(f));
-	return rc != SQLITE_OK ? rc : REAL(f)->pMethods->xTruncate(REAL(f), n);
-}
-
-static int t_size(sqlite3_file *f, sqlite3_int64 *n)
-{
-	int rc = flush(TF(f));
-	return rc != SQLITE_OK ? rc : REAL(f)->pMethods->xFileSize(REAL(f), n);
-}
-
-static int t_control(sqlite3_file *f, int op, void *a)
-{
-	int rc = flush(TF(f));
-	return rc != SQLITE_OK ? rc : REAL(f)->pMethods->xFileControl(REAL(f), op, a);
-}
-
+static int t_close(sqlite3_file *f) { return REAL(f)->pMethods->xClose(REAL(f)); }
+static int t_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o) { return REAL(f)->pMethods->xRead(REAL(f), b, n, o); }
+static int t_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o) { return REAL(f)->pMethods->xWrite(REAL(f), b, n, o); }
+static int t_truncate(sqlite3_file *f, sqlite3_int64 n) { return REAL(f)->pMethods->xTruncate(REAL(f), n); }
+static int t_size(sqlite3_file *f, sqlite3_int64 *n) { return REAL(f)->pMethods->xFileSize(REAL(f), n); }
 static int t_lock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xLock(REAL(f), l); }
 static int t_unlock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xUnlock(REAL(f), l); }
 static int t_reserved(sqlite3_file *f, int *r) { return REAL(f)->pMethods->xCheckReservedLock(REAL(f), r); }
+static int t_control(sqlite3_file *f, int op, void *a) { return REAL(f)->pMethods->xFileControl(REAL(f), op, a); }
 static int t_sector(sqlite3_file *f) { return REAL(f)->pMethods->xSectorSize(REAL(f)); }
 static int t_device(sqlite3_file *f) { return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f)); }
 static int t_shm_map(sqlite3_file *f, int pg, int sz, int ext, void volatile **p) { return REAL(f)->pMethods->xShmMap(REAL(f), pg, sz, ext, p); }
+static int t_shm_lock(sqlite3_file *f, int o, int n, int fl) { return REAL(f)->pMethods->xShmLock(REAL(f), o, n, fl); }
 static void t_shm_barrier(sqlite3_file *f) { REAL(f)->pMethods->xShmBarrier(REAL(f)); }
 static int t_shm_unmap(sqlite3_file *f, int del) { return REAL(f)->pMethods->xShmUnmap(REAL(f), del); }
 static int t_fetch(sqlite3_file *f, sqlite3_int64 o, int n, void **p) { return REAL(f)->pMethods->xFetch(REAL(f), o, n, p); }
 static int t_unfetch(sqlite3_file *f, sqlite3_int64 o, void *p) { return REAL(f)->pMethods->xUnfetch(REAL(f), o, p); }
 
-/* The WAL's write lock is the first of the shared-memory locks (wal.c's
- * WAL_WRITE_LOCK): its frames are written before it is given up. */
-static int t_shm_lock(sqlite3_file *f, int ofst, int n, int flags)
-{
-	struct timed_file *tf = TF(f);
-	if (tf->wal && (flags & SQLITE_SHM_UNLOCK) && ofst == 0 && n >= 1) {
-		int rc = flush(tf->wal);
-		if (rc != SQLITE_OK)
-			return rc;
-	}
-	return tf->real->pMethods->xShmLock(tf->real, ofst, n, flags);
-}
-
 static int t_sync(sqlite3_file *f, int flags)
 {
 	struct timespec a, b;
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	int rc = flush(TF(f));
-	if (rc != SQLITE_OK)
-		return rc; /* a write that failed: the commit fails, nothing is unknown */
-	rc = REAL(f)->pMethods->xSync(REAL(f), flags);
+	int rc = REAL(f)->pMethods->xSync(REAL(f), flags);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	store_sync_fn fn = sync_observer;
 	if (fn)
@@ -394,8 +303,8 @@ static int t_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags
 {
 	(void)vfs;
 	struct timed_file *tf = (struct timed_file *)f;
-	memset(tf, 0, sizeof *tf);
 	tf->real = (sqlite3_file *)&tf[1];
+	tf->base.pMethods = NULL;
 	int rc = real_vfs->xOpen(real_vfs, name, tf->real, flags, out_flags);
 	const sqlite3_io_methods *m = tf->real->pMethods;
 	if (m) {
@@ -403,26 +312,6 @@ static int t_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags
 		tf->base.pMethods = &timed_methods[v];
 	}
 	return rc;
-}
-
-/* Whether f is one of this VFS's files. */
-static bool ours(const sqlite3_file *f)
-{
-	return f && f->pMethods >= &timed_methods[1] && f->pMethods <= &timed_methods[3];
-}
-
-enum ct_status store_gather_wal(struct store *st, struct ct_err *err)
-{
-	sqlite3_file *db = NULL, *wal = NULL;
-	if (sqlite3_file_control(st->db, "main", SQLITE_FCNTL_FILE_POINTER, &db) != SQLITE_OK ||
-	    sqlite3_file_control(st->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &wal) != SQLITE_OK)
-		return ct_fail(err, CT_INTERNAL, "cannot find the database's files");
-	if (!ours(db) || !ours(wal))
-		return CT_OK; /* not opened through this VFS, or no WAL open yet: written as they come */
-	if (!TF(wal)->buf)
-		TF(wal)->buf = xmalloc(GATHER_BYTES);
-	TF(db)->wal = TF(wal);
-	return CT_OK;
 }
 
 static void timed_register(void)
@@ -468,9 +357,12 @@ enum ct_status store_open(const char *path, struct store **out, struct ct_err *e
 		goto out;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
-	sqlite3_busy_timeout(st->db, 5000);
-	/* Durability first: a 2xx means the WAL frame is fsynced. */
-	rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", err);
+	store_set_busy_ms(st, 5000);
+	/* Durability first: a 2xx means the WAL frame is fsynced. Once the
+	 * WAL has been copied into the database and starts over, it is cut
+	 * back to STORE_WAL_KEEP_BYTES (it never shrinks otherwise). */
+	rc = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+		      "PRAGMA journal_size_limit=" STORE_WAL_KEEP_TEXT ";", err);
 	if (rc != CT_OK)
 		goto out;
 	/* SQLite opens a file it may not write read-only, silently */
@@ -618,11 +510,33 @@ int store_wal_frames(struct store *st)
 	return st->wal_frames;
 }
 
-enum ct_status store_checkpoint(struct store *st, int *wal_frames, int *copied, struct ct_err *err)
+enum ct_status store_checkpoint(struct store *st, bool truncate, int *wal_frames, int *copied, struct ct_err *err)
 {
-	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, wal_frames, copied);
-	/* BUSY: another checkpoint runs, or a writer holds what it needs; next time */
-	return rc == SQLITE_OK || rc == SQLITE_BUSY ? CT_OK : store_fail(st, rc, err);
+	if (truncate)
+		sqlite3_busy_timeout(st->db, 0); /* a reader in the WAL: not now, rather than wait */
+	int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, truncate ? SQLITE_CHECKPOINT_TRUNCATE : SQLITE_CHECKPOINT_PASSIVE,
+					   wal_frames, copied);
+	if (truncate)
+		sqlite3_busy_timeout(st->db, st->busy_ms);
+	if (rc == SQLITE_OK && truncate)
+		st->wal_frames = 0;
+	/* BUSY: another checkpoint runs, or a reader or writer holds what it
+	 * needs; next time */
+	return rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY ? CT_OK : store_fail(st, rc, err);
+}
+
+int64_t store_wal_bytes(struct store *st)
+{
+	const char *db = sqlite3_db_filename(st->db, "main");
+	if (!db || !*db)
+		return 0;
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof path, "%s-wal", db) >= sizeof path)
+		return -1;
+	struct stat sb;
+	if (stat(path, &sb) != 0)
+		return errno == ENOENT ? 0 : -1;
+	return (int64_t)sb.st_size;
 }
 
 int64_t store_total_changes(struct store *st)
@@ -638,6 +552,7 @@ void store_read_end(struct store *st)
 
 void store_set_busy_ms(struct store *st, int ms)
 {
+	st->busy_ms = ms;
 	sqlite3_busy_timeout(st->db, ms);
 }
 

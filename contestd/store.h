@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "audit.h"
+#include "cert.h"
 #include "scoring.h"
 #include "status.h"
 #include "workflow.h"
@@ -43,15 +44,21 @@ enum ct_status store_no_autocheckpoint(struct store *st, struct ct_err *err);
 /* Pages in the WAL after st's last commit (0 before the first). */
 int store_wal_frames(struct store *st);
 
-/* A passive checkpoint: copies what it can of the WAL into the database
- * without waiting for anyone. *wal_frames: frames in the WAL; *copied:
- * how many of them are in the database now. */
-enum ct_status store_checkpoint(struct store *st, int *wal_frames, int *copied, struct ct_err *err);
+/* What the WAL file is cut back to when it starts over (PRAGMA
+ * journal_size_limit on every connection). */
+#define STORE_WAL_KEEP_TEXT "16777216" /* 16 MiB */
 
-/* Gathers the WAL writes of st's transactions in memory and writes them
- * in one system call at the commit's sync (or earlier when they must reach
- * the file): for the connection that commits most, the writer. */
-enum ct_status store_gather_wal(struct store *st, struct ct_err *err);
+/* A checkpoint: copies what it can of the WAL into the database without
+ * waiting for anyone (passive); with truncate, only if every frame can be
+ * copied, and then the WAL file is emptied (for when the writer is idle).
+ * *wal_frames: frames in the WAL; *copied: how many of them are in the
+ * database now. Busy (a reader in the way) is no error: nothing is done. */
+enum ct_status store_checkpoint(struct store *st, bool truncate, int *wal_frames, int *copied, struct ct_err *err);
+
+/* Bytes of st's database's WAL file (0 when there is none; -1 when it
+ * cannot be read). */
+int64_t store_wal_bytes(struct store *st);
+
 
 /* Rows inserted, updated or deleted through st since it was opened. */
 int64_t store_total_changes(struct store *st);
@@ -284,6 +291,21 @@ enum ct_status store_judges_add(struct store *st, const char *actor, const struc
 enum ct_status store_checkin(struct store *st, const char *actor, const struct checkin_row *rows,
 			     size_t n, struct ct_err *err);
 
+/* How an organization correction changes recusal (SPEC section 5: a judge
+ * never scores contestants of the judge's own organization) for a competed
+ * contestant of an event: one judge and one contestant each. */
+struct recusal_change {
+	char event[CODE_MAX + 1];
+	char reg_id[CODE_MAX + 1];
+	char code[CODE_MAX + 1];  /* anonymous code; "" before the draw */
+	char judge[CODE_MAX + 1];
+	char judge_name[256];
+	bool recused;             /* true: now recused, the judge's values on the contestant no longer
+				   * count (they stay stored and audited); false: no longer recused,
+				   * the judge now owes its values */
+	int64_t values;           /* the judge's current values on the contestant */
+};
+
 /* Changes one contestant (PATCH). status NULL / elapsed_s -2 / reason NULL
  * leave that field as is; elapsed_s -1 clears it. */
 struct contestant_patch {
@@ -293,6 +315,27 @@ struct contestant_patch {
 };
 enum ct_status store_contestant_patch(struct store *st, const char *actor, const char *reg_id,
 				      const struct contestant_patch *p, struct ct_err *err);
+
+/* A correction of a contestant's identity: NULL leaves a field as is; ""
+ * clears organization, members or id_number (a name cannot be empty). */
+struct identity_patch {
+	const char *name;
+	const char *organization;
+	const char *members;
+	const char *id_number;
+};
+
+/* store_contestant_patch with an identity correction (either may be NULL),
+ * in one transaction, each part as the workflow allows it in the event's
+ * state (status, time and reason: WF_SET_STATUS; the identity:
+ * WF_CORRECT_IDENTITY), every changed field audited old -> new (the id
+ * number masked). An organization change of a competed contestant that
+ * alters which scoring judges are recused from it needs WF_CHANGE_RECUSAL
+ * too; *changes (may be NULL) is then a new array of *n_changes such
+ * changes (caller frees), empty when none. */
+enum ct_status store_contestant_correct(struct store *st, const char *actor, const char *reg_id,
+					const struct contestant_patch *p, const struct identity_patch *id,
+					struct recusal_change **changes, size_t *n_changes, struct ct_err *err);
 
 /* ---- workflow ---- */
 
@@ -525,6 +568,283 @@ struct event_summary {
 enum ct_status store_events_list(struct store *st, int64_t judge_id, struct event_summary **out,
 				 size_t *n, struct ct_err *err);
 void event_summaries_free(struct event_summary *list, size_t n);
+
+/* ---- corrections (store_corrections.c; the criteria replacement is in
+ * store_setup.c). Each is one transaction: checked against the workflow in
+ * the event's state, audited old -> new, and bumping the data_version of
+ * the events whose results or views it changes. A change of a score sheet
+ * is checked whole with sheet_check: its errors refuse the change
+ * (CT_INVALID), its warnings go to *warn (may be NULL). ---- */
+
+/* A change of an event's settings: NULL, false or -2 leave a field as is. */
+struct event_patch {
+	const char *name;
+	bool ratios;              /* ratio_c holds new award ratios */
+	int32_t ratio_c[3];       /* hundredths of a per cent */
+	int64_t min_award_c;      /* -2 as is, -1 none */
+	const char *tiebreak;     /* "" none */
+	int32_t discrepancy_pct;  /* -2 as is */
+};
+
+/* Changes event's settings while it is in setup (WF_EDIT_SHEET). */
+enum ct_status store_event_set(struct store *st, const char *actor, const char *event,
+			       const struct event_patch *p, struct sheet_warnings *warn, struct ct_err *err);
+
+/* What an event held when it was deleted. */
+struct event_counts {
+	uint32_t modules, criteria, contestants, assignments;
+};
+
+/* Deletes event with its score sheet, contestants and judge assignments
+ * (WF_DELETE_EVENT: in setup only); the judges stay registered. */
+enum ct_status store_event_delete(struct store *st, const char *actor, const char *event,
+				  struct event_counts *out, struct ct_err *err);
+
+/* A change of a module: name NULL / weight -2 leave it as is; weight -1
+ * means none. */
+struct module_patch {
+	const char *name;
+	int32_t weight;
+};
+
+enum ct_status store_module_set(struct store *st, const char *actor, const char *event, const char *module,
+				const struct module_patch *p, struct sheet_warnings *warn, struct ct_err *err);
+
+/* Deletes a module with its criteria; *n_criteria is how many went. */
+enum ct_status store_module_delete(struct store *st, const char *actor, const char *event, const char *module,
+				   uint32_t *n_criteria, struct sheet_warnings *warn, struct ct_err *err);
+
+/* A change of a criterion: description NULL / max_c -1 / has_method false
+ * leave it as is. */
+struct criterion_patch {
+	const char *description;
+	int32_t max_c;
+	bool has_method;
+	enum method method;
+};
+
+enum ct_status store_criterion_set(struct store *st, const char *actor, const char *event, const char *criterion,
+				   const struct criterion_patch *p, struct sheet_warnings *warn,
+				   struct ct_err *err);
+
+/* Deletes a criterion; the last criterion of a module takes the module with
+ * it (*module_deleted). */
+enum ct_status store_criterion_delete(struct store *st, const char *actor, const char *event,
+				      const char *criterion, bool *module_deleted, struct sheet_warnings *warn,
+				      struct ct_err *err);
+
+/* The score sheet of one event after store_criteria_replace. */
+struct sheet_replaced {
+	char event[CODE_MAX + 1];
+	uint32_t modules, criteria;
+	struct sheet_warnings warn;
+};
+
+/* Replaces the whole score sheet (modules and criteria) of every event the
+ * rows name by the rows, all events or none: each event must be in setup
+ * (WF_EDIT_SHEET), the rows are checked as store_criteria_add checks them,
+ * each old and new sheet is audited (sheet.replace). *out is a new array of
+ * *n_out events in the order the rows first name them (caller frees). */
+enum ct_status store_criteria_replace(struct store *st, const char *actor, const struct criterion_row *rows,
+				      size_t n, struct sheet_replaced **out, size_t *n_out, struct ct_err *err);
+
+/* Deletes a contestant (WF_UNREGISTER: its event in setup). event (may be
+ * NULL) gets the contestant's event code. */
+enum ct_status store_contestant_delete(struct store *st, const char *actor, const char *reg_id,
+				       char event[CODE_MAX + 1], struct ct_err *err);
+
+/* A change of a judge: NULL leaves a field as is; organization "" means
+ * none; pin_hash is crypto_pwhash_str of a new PIN. */
+struct judge_patch {
+	const char *name;
+	const char *organization;
+	const char *pin_hash;
+};
+
+/* Changes a judge. A new PIN revokes the judge's tokens (audited as
+ * judge.pin). An organization change that alters which contestants the
+ * judge is recused from in an event past setup needs WF_CHANGE_RECUSAL in
+ * each such event; *changes (may be NULL) is a new array of *n_changes
+ * (caller frees). */
+enum ct_status store_judge_set(struct store *st, const char *actor, const char *code, const struct judge_patch *p,
+			       struct recusal_change **changes, size_t *n_changes, struct ct_err *err);
+
+/* Deletes a judge with its assignments and tokens: only while every event
+ * the judge is assigned to is in setup (WF_UNASSIGN_JUDGE) and the judge
+ * has never entered a value. *n_assignments is how many went. */
+enum ct_status store_judge_delete(struct store *st, const char *actor, const char *code, uint32_t *n_assignments,
+				  struct ct_err *err);
+
+/* Removes the judge's assignment to event (WF_UNASSIGN_JUDGE: in setup);
+ * role (may be NULL) gets the role it had. Revokes the judge's tokens when
+ * no active assignment is left. */
+enum ct_status store_judge_unassign(struct store *st, const char *actor, const char *event, const char *code,
+				    char role[16], struct ct_err *err);
+
+/* ---- publication (公示), appeals, certificates ---- */
+
+/* One published version of an event's results. */
+struct publication {
+	int64_t id;
+	unsigned version;
+	char *published_at, *published_by; /* ISO 8601 UTC; audit actor */
+	char *notice_until;       /* end of the notice period, ISO 8601 UTC; NULL: none */
+	char *reason;             /* why it replaces the version before; NULL for version 1 */
+	char *results;            /* the frozen results document (JSON text) */
+	size_t results_len;
+	int64_t audit_seq;        /* its audit record */
+};
+
+/* Frees what p holds and zeroes it; a zeroed publication is a no-op. */
+void publication_clear(struct publication *p);
+
+/* Reads version (0: the latest) of event's published results, with one
+ * point query. CT_NOT_FOUND when the event is unknown or has no such
+ * version (the message says which). */
+enum ct_status store_publication_get(struct store *st, const char *event, unsigned version, struct publication *out,
+				     struct ct_err *err);
+
+/* The reason given when event was last unlocked after its publication
+ * audit record after_seq (a correction); *reason is a new string (caller
+ * frees) or NULL when there was none. */
+enum ct_status store_correction_reason(struct store *st, const char *event, int64_t after_seq, char **reason,
+				       struct ct_err *err);
+
+/* A new version of an event's results, frozen by the caller. */
+struct publish_row {
+	unsigned version;         /* the latest version + 1 */
+	int64_t data_version;     /* the event's data_version the document was computed from */
+	const char *results;      /* the document */
+	size_t results_len;
+	const char *published_at; /* ISO 8601 UTC, as the document says */
+	const char *notice_until; /* NULL: none */
+	const char *reason;       /* NULL for version 1 */
+};
+
+/* Publishes: locked -> published as workflow_step allows it, stores the
+ * version and audits it ("publish", new value from audit_publish_value, the
+ * reason). CT_CONFLICT when the event changed since the document was made
+ * (data_version) or another version came first. */
+enum ct_status store_publish(struct store *st, const char *actor, const char *event, const struct publish_row *p,
+			     struct ct_err *err);
+
+/* An event with at least one published version, for the public list. */
+struct published_event {
+	char *code, *name;
+	enum event_state state;   /* published, final, or drawn/locked while a correction is made */
+	unsigned version;         /* the latest */
+	char *published_at, *notice_until; /* of the latest version; notice_until NULL: none */
+	char *finalized_at;       /* NULL until final */
+};
+
+/* Lists the events that have published results, by code. *out is a new
+ * array; published_events_free frees it. */
+enum ct_status store_published_events(struct store *st, struct published_event **out, size_t *n,
+				      struct ct_err *err);
+void published_events_free(struct published_event *list, size_t n);
+
+/* An appeal (申诉) against a published version. */
+struct appeal_new {
+	const char *appellant;    /* who appealed */
+	const char *contestant;   /* reg_id of the entry it concerns, or NULL */
+	const char *text;         /* what is appealed */
+	const char *received_at;  /* ISO 8601 UTC, or NULL for now */
+};
+
+/* Records an appeal against event's latest published version (the
+ * workflow's WF_APPEAL: the event must be published), audited as
+ * appeal.add (object EVENT/appeal/N). *number is the appeal's number. */
+enum ct_status store_appeal_add(struct store *st, const char *actor, const char *event, const struct appeal_new *a,
+				int64_t *number, struct ct_err *err);
+
+struct appeal_info {
+	int64_t number;
+	unsigned version;         /* the published version it is against */
+	char *appellant, *contestant, *text, *received_at, *recorded_by; /* contestant: reg_id or NULL */
+	char *outcome;            /* "upheld", "rejected"; NULL while open */
+	char *resolution, *resolved_at, *resolved_by;
+};
+
+/* Lists an event's appeals by number. *out is a new array; appeals_free
+ * frees it. CT_NOT_FOUND for an unknown event. */
+enum ct_status store_appeals_list(struct store *st, const char *event, struct appeal_info **out, size_t *n,
+				  struct ct_err *err);
+void appeals_free(struct appeal_info *list, size_t n);
+
+/* Resolves appeal number with outcome "upheld" or "rejected" and the
+ * decision (resolution), while its event is published; audited as
+ * appeal.resolve. *event_out (may be NULL) gets the event code (64 bytes).
+ * CT_NOT_FOUND for no such appeal, CT_CONFLICT when resolved already. */
+enum ct_status store_appeal_resolve(struct store *st, const char *actor, int64_t number, const char *outcome,
+				    const char *resolution, char event_out[64], struct ct_err *err);
+
+/* A certificate to issue at finalize: one winning person. */
+struct cert_issue {
+	int64_t contestant_id;    /* the entry ("entry" of the published document) */
+	const char *holder;       /* the person: the contestant, or a member of the team */
+	const char *organization;
+	const char *team;         /* the team's name for a team member; NULL for an individual */
+	unsigned award;           /* 1..3 */
+	uint32_t rank;
+	int64_t total_c;
+};
+
+/* Finalizes event: checks the workflow (notice period over, no open
+ * appeal: their facts are read here), that publication_id is still the
+ * latest version, and that the contest has a public base URL; then issues
+ * the certificates rows[0..n), each with a new id, signed with the contest
+ * key (core/cert.c) with issue_day as the issue date, audited one by one
+ * (certificate.issue, object EVENT/ID), and moves the event to final
+ * (audited as finalize). All or nothing. now is the current time (ISO 8601
+ * UTC) the notice period is compared with. */
+enum ct_status store_finalize(struct store *st, const char *actor, const char *event, int64_t publication_id,
+			      const struct cert_issue *rows, size_t n, int32_t issue_day, const char *now,
+			      struct ct_err *err);
+
+/* A certificate as stored. */
+struct cert_record {
+	char id[CERT_ID_TEXT_MAX];
+	struct cert cert;         /* the signed fields (cert_set) */
+	char event_name[256];
+	char team[CERT_TEXT_MAX + 1];   /* "" for an individual */
+	uint8_t key_id[CERT_KEY_ID_BYTES];
+	uint8_t sig[CERT_SIG_BYTES];
+	char url[512];            /* the verification URL in its QR code */
+	char issued_at[32];
+	char revoked_at[32];      /* "" unless revoked */
+	char revoke_reason[512];
+};
+
+/* Reads the certificate id (text form, as cert_id_format writes it) with
+ * one point query; CT_NOT_FOUND when there is none. */
+enum ct_status store_certificate_get(struct store *st, const char *id, struct cert_record *out, struct ct_err *err);
+
+/* Lists an event's certificates by award, rank and holder. *out is a new
+ * array of *n records (caller frees). CT_NOT_FOUND for an unknown event. */
+enum ct_status store_certificates_list(struct store *st, const char *event, struct cert_record **out, size_t *n,
+				       struct ct_err *err);
+
+/* Revokes certificate id with a reason (audited as certificate.revoke).
+ * CT_NOT_FOUND for no such certificate, CT_CONFLICT when revoked already. */
+enum ct_status store_certificate_revoke(struct store *st, const char *actor, const char *id, const char *reason,
+					struct cert_record *out, struct ct_err *err);
+
+/* A revoked certificate, for the revocation list. */
+struct revocation {
+	char id[CERT_ID_TEXT_MAX];
+	char at[32];
+	char *reason;
+};
+
+/* Lists every revoked certificate by id. *out is a new array;
+ * revocations_free frees it. */
+enum ct_status store_revocations(struct store *st, struct revocation **out, size_t *n, struct ct_err *err);
+void revocations_free(struct revocation *list, size_t n);
+
+/* Signs msg with the contest's Ed25519 key (for documents the contest
+ * publishes, such as the revocation list); key_id gets the key's id. */
+enum ct_status store_contest_sign(struct store *st, const void *msg, size_t len, uint8_t sig[CERT_SIG_BYTES],
+				  uint8_t key_id[CERT_KEY_ID_BYTES], struct ct_err *err);
 
 /* ---- the audit trail ---- */
 

@@ -163,6 +163,9 @@ static enum ct_status check_states(struct store *st, const struct audit_replay *
 		int64_t seq;
 		if (!audit_replay_event(replay, code, &want, &seq))
 			problem(v, 0, "event %s (%s) has no audit record of its registration", code, state);
+		else if (!want)
+			problem(v, seq, "event %s (%s) is in the database, but the audit trail says it was deleted (record "
+				"%lld)", code, state, (long long)seq);
 		else if (strcmp(state, want) != 0)
 			problem(v, seq, "event %s is %s in the database, but the audit trail says %s (record %lld)", code,
 				state, want, (long long)seq);
@@ -180,6 +183,9 @@ static enum ct_status check_states(struct store *st, const struct audit_replay *
 		int64_t seq;
 		if (!audit_replay_contestant(replay, reg, &want_event, &want, &seq))
 			problem(v, 0, "contestant %s of event %s has no audit record of its registration", reg, event);
+		else if (!want)
+			problem(v, seq, "contestant %s of event %s is in the database, but the audit trail says it was "
+				"deleted (record %lld)", reg, event, (long long)seq);
 		else if (strcmp(event, want_event) != 0)
 			problem(v, seq, "contestant %s is in event %s in the database, but in %s in the audit trail (record "
 				"%lld)", reg, event, want_event, (long long)seq);
@@ -190,6 +196,69 @@ static enum ct_status check_states(struct store *st, const struct audit_replay *
 	rc = v->ok && src != SQLITE_DONE ? store_fail(st, src, err) : CT_OK;
 	sqlite3_reset(s);
 	return rc;
+}
+
+static const char SQL_PUBLICATIONS[] =
+	"SELECT e.code, p.version, p.results FROM publications p JOIN events e ON e.id = p.event_id ORDER BY p.id";
+static const char SQL_APPEAL_OUTCOMES[] = "SELECT id, coalesce(outcome, 'open') FROM appeals ORDER BY id";
+static const char SQL_CERT_STATES[] =
+	"SELECT c.id, e.code, CASE WHEN c.revoked_at IS NULL THEN 'issued' ELSE 'revoked' END "
+	"FROM certificates c JOIN events e ON e.id = c.event_id ORDER BY c.id";
+
+/* Every published version's document is the one its publish record names,
+ * every appeal's outcome and every certificate's revocation what the trail
+ * says, and the trail has no publication, appeal or certificate the
+ * database lost. */
+static enum ct_status check_records(struct store *st, const struct audit_replay *replay, struct audit_verdict *v,
+				    struct ct_err *err)
+{
+	size_t want[3], have[3] = {0, 0, 0};
+	audit_replay_counts(replay, &want[0], &want[1], &want[2]);
+	static const char *const kinds[3] = {"published versions", "appeals", "certificates"};
+	const char *const sql[3] = {SQL_PUBLICATIONS, SQL_APPEAL_OUTCOMES, SQL_CERT_STATES};
+	for (int k = 0; k < 3 && v->ok; k++) {
+		sqlite3_stmt *s = store_stmt(st, sql[k], err);
+		if (!s)
+			return CT_INTERNAL;
+		int src = SQLITE_DONE;
+		while (v->ok && (src = sqlite3_step(s)) == SQLITE_ROW) {
+			const char *a = text(s, 0), *b = text(s, 1), *got, *event;
+			int64_t seq;
+			have[k]++;
+			if (k == 0) {
+				unsigned version = (unsigned)sqlite3_column_int64(s, 1);
+				char digest[2 * AUDIT_RESULTS_DIGEST_BYTES + 1];
+				audit_results_digest(text(s, 2), (size_t)sqlite3_column_bytes(s, 2), digest);
+				if (!audit_replay_publication(replay, a, version, &got, &seq))
+					problem(v, 0, "published version %u of event %s has no audit record", version, a);
+				else if (strcmp(got, digest) != 0)
+					problem(v, seq, "published version %u of event %s is not the document its audit record "
+						"%lld names: it was altered after publication", version, a, (long long)seq);
+			} else if (k == 1) {
+				int64_t number = sqlite3_column_int64(s, 0);
+				if (!audit_replay_appeal(replay, number, &got, &seq))
+					problem(v, 0, "appeal %lld has no audit record", (long long)number);
+				else if (strcmp(got, b) != 0)
+					problem(v, seq, "appeal %lld is %s in the database, but the audit trail says %s (record "
+						"%lld)", (long long)number, b, got, (long long)seq);
+			} else {
+				const char *state = text(s, 2);
+				if (!audit_replay_certificate(replay, a, &event, &got, &seq))
+					problem(v, 0, "certificate %s of event %s has no audit record of its issue", a, b);
+				else if (strcmp(event, b) != 0 || strcmp(got, state) != 0)
+					problem(v, seq, "certificate %s is %s (event %s) in the database, but the audit trail "
+						"says %s (event %s, record %lld)", a, state, b, got, event, (long long)seq);
+			}
+		}
+		enum ct_status rc = v->ok && src != SQLITE_DONE ? store_fail(st, src, err) : CT_OK;
+		sqlite3_reset(s);
+		if (rc != CT_OK)
+			return rc;
+		if (v->ok && have[k] != want[k])
+			problem(v, 0, "the audit trail records %zu %s, the database holds %zu: some were removed", want[k],
+				kinds[k], have[k]);
+	}
+	return CT_OK;
 }
 
 /* The first score whose current value or revision is not its last audited
@@ -256,9 +325,8 @@ static enum ct_status check_scores(struct store *st, const char *sql, struct aud
 
 static const char SQL_CONTEST_KEYS[] = "SELECT code, sign_pk, sign_sk FROM contest WHERE id = 1";
 
-/* The contest's code and key pair; sk may be NULL when not needed. */
-static enum ct_status contest_keys(struct store *st, char code[64], unsigned char pk[32], unsigned char sk[64],
-				   struct ct_err *err)
+enum ct_status store_contest_keys(struct store *st, char code[64], unsigned char pk[32], unsigned char sk[64],
+				  struct ct_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_CONTEST_KEYS, err);
 	if (!s)
@@ -288,7 +356,7 @@ enum ct_status store_audit_verify(struct store *st, const struct audit_checkpoin
 	if (cp) {
 		char code[64];
 		unsigned char pk[32];
-		enum ct_status rc = contest_keys(st, code, pk, NULL, err);
+		enum ct_status rc = store_contest_keys(st, code, pk, NULL, err);
 		if (rc != CT_OK)
 			return rc;
 		if (strcmp(cp->contest, code) != 0)
@@ -309,6 +377,8 @@ enum ct_status store_audit_verify(struct store *st, const struct audit_checkpoin
 	if (rc == CT_OK && out->ok)
 		rc = check_states(st, replay, out, err);
 	if (rc == CT_OK && out->ok)
+		rc = check_records(st, replay, out, err);
+	if (rc == CT_OK && out->ok)
 		rc = check_scores(st, SQL_SCORES_AGREE, out, err);
 	if (rc == CT_OK && out->ok)
 		rc = check_scores(st, SQL_SCORES_LOST, out, err);
@@ -327,7 +397,7 @@ enum ct_status store_audit_checkpoint(struct store *st, const char *actor, struc
 	enum ct_status rc = store_begin(st, err);
 	if (rc != CT_OK)
 		return rc;
-	rc = contest_keys(st, out->contest, pk, sk, err);
+	rc = store_contest_keys(st, out->contest, pk, sk, err);
 	/* The trail records that a checkpoint was taken; the checkpoint signs
 	 * that record as the head. */
 	if (rc == CT_OK)

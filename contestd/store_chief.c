@@ -143,7 +143,7 @@ static const char SQL_ACTIVE_ASSIGNMENTS[] =
 
 /* Revokes the judge's tokens when no active assignment is left: a judge
  * still assigned elsewhere keeps working there. */
-static enum ct_status revoke_if_idle(struct store *st, int64_t judge_id, struct ct_err *err)
+enum ct_status store_revoke_if_idle(struct store *st, int64_t judge_id, struct ct_err *err)
 {
 	sqlite3_stmt *s = store_stmt(st, SQL_ACTIVE_ASSIGNMENTS, err);
 	if (!s)
@@ -157,16 +157,22 @@ static enum ct_status revoke_if_idle(struct store *st, int64_t judge_id, struct 
 	return active == 0 ? store_tokens_revoke_judge(st, judge_id, err) : CT_OK;
 }
 
-/* The judge's assignment to the event: judge id, role, when withdrawn ("" if not). */
-static enum ct_status assignment_ref(struct store *st, int64_t event_id, const char *event, const char *judge,
-				     int64_t *judge_id, char role[16], char withdrawn[32], struct ct_err *err)
+enum ct_status store_assignment_open(struct store *st, const char *event, const char *judge, enum wf_action action,
+				     int64_t *event_id, int64_t *judge_id, char role[16], char withdrawn[32],
+				     struct ct_err *err)
 {
+	enum event_state state;
+	enum ct_status rc = store_event_lookup(st, event, event_id, &state, err);
+	if (rc == CT_OK)
+		rc = workflow_step(state, action, event, NULL, NULL, err);
+	if (rc != CT_OK)
+		return rc;
 	sqlite3_stmt *s = store_stmt(st, SQL_WITHDRAW_REF, err);
 	if (!s)
 		return CT_INTERNAL;
-	store_bind_int(s, ":event", event_id);
+	store_bind_int(s, ":event", *event_id);
 	store_bind_text(s, ":code", judge);
-	enum ct_status rc = store_row(st, s, err);
+	rc = store_row(st, s, err);
 	if (rc == CT_NOT_FOUND)
 		return ct_fail(err, CT_NOT_FOUND, "judge %s is not assigned to event %s", judge, event);
 	if (rc != CT_OK)
@@ -182,18 +188,13 @@ enum ct_status store_judge_withdraw(struct store *st, const char *actor, const c
 				    const char *reason, struct ct_err *err)
 {
 	int64_t event_id, judge_id = 0;
-	enum event_state state;
 	char role[16] = "", withdrawn[32] = "";
 	if (!reason || !*reason)
 		return ct_fail_at(err, CT_INVALID, -1, "reason", "give the reason for withdrawing judge %s", judge);
 	enum ct_status rc = store_begin(st, err);
 	if (rc != CT_OK)
 		return rc;
-	rc = store_event_lookup(st, event, &event_id, &state, err);
-	if (rc == CT_OK)
-		rc = workflow_step(state, WF_WITHDRAW_JUDGE, event, NULL, NULL, err);
-	if (rc == CT_OK)
-		rc = assignment_ref(st, event_id, event, judge, &judge_id, role, withdrawn, err);
+	rc = store_assignment_open(st, event, judge, WF_WITHDRAW_JUDGE, &event_id, &judge_id, role, withdrawn, err);
 	if (rc == CT_OK && *withdrawn)
 		rc = ct_fail(err, CT_CONFLICT, "judge %s was withdrawn from event %s already, at %s", judge, event,
 			     withdrawn);
@@ -214,7 +215,7 @@ enum ct_status store_judge_withdraw(struct store *st, const char *actor, const c
 	if (rc == CT_OK)
 		rc = store_bump(st, event_id, err);
 	if (rc == CT_OK)
-		rc = revoke_if_idle(st, judge_id, err);
+		rc = store_revoke_if_idle(st, judge_id, err);
 	if (rc == CT_OK) {
 		char object[160];
 		snprintf(object, sizeof object, "%s/%s", event, judge);

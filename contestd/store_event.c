@@ -72,8 +72,8 @@ static enum ct_status draw_ready(struct store *st, int64_t event_id, const char 
 	return sheet_ready(st, event, err);
 }
 
-static enum ct_status set_state(struct store *st, int64_t event_id, const char *event, enum event_state from,
-				enum event_state to, struct ct_err *err)
+enum ct_status store_state_set(struct store *st, int64_t event_id, const char *event, enum event_state from,
+			       enum event_state to, struct ct_err *err)
 {
 	char at[32];
 	store_now(at);
@@ -150,7 +150,7 @@ enum ct_status store_event_draw(struct store *st, const char *actor, const char 
 	for (uint32_t i = 0; i < k && rc == CT_OK; i++)
 		rc = draw_one(st, ids[i], perm[i], err);
 	if (rc == CT_OK)
-		rc = set_state(st, event_id, event, EVENT_SETUP, EVENT_DRAWN, err);
+		rc = store_state_set(st, event_id, event, EVENT_SETUP, EVENT_DRAWN, err);
 	if (rc == CT_OK) {
 		char count[32];
 		snprintf(count, sizeof count, "%u contestant%s", k, k == 1 ? "" : "s");
@@ -178,7 +178,7 @@ enum ct_status store_event_transition(struct store *st, const char *actor, const
 	if (rc == CT_OK)
 		rc = workflow_step(from, action, event, facts, &next, err);
 	if (rc == CT_OK)
-		rc = set_state(st, event_id, event, from, next, err);
+		rc = store_state_set(st, event_id, event, from, next, err);
 	if (rc == CT_OK)
 		rc = store_audit_why(st, actor, role, workflow_action_name(action), event, event_state_name(from),
 				     event_state_name(next), reason, err);

@@ -37,6 +37,7 @@ struct store {
 	store_commit_fn on_commit;
 	void *on_commit_arg;
 	int wal_frames;           /* pages in the WAL after the last commit (sqlite3_wal_hook) */
+	int busy_ms;              /* the busy timeout set on db */
 };
 
 /* Returns the statement prepared once from the constant sql (identified by
@@ -99,6 +100,18 @@ enum ct_status store_event_ref(struct store *st, const char *code, int64_t *id, 
 enum ct_status store_event_lookup(struct store *st, const char *code, int64_t *id, enum event_state *state,
 				  struct ct_err *err);
 
+/* Moves event (id) from state from to to inside the caller's transaction,
+ * stamping drawn_at, locked_at or finalized_at and bumping data_version;
+ * CT_CONFLICT when it is not in from any more. The caller has asked
+ * workflow_step and audits the transition. */
+enum ct_status store_state_set(struct store *st, int64_t event_id, const char *event, enum event_state from,
+			       enum event_state to, struct ct_err *err);
+
+/* The contest's code and Ed25519 key pair; sk may be NULL when not needed
+ * (the caller wipes it after use). CT_NOT_FOUND before the contest exists. */
+enum ct_status store_contest_keys(struct store *st, char code[64], unsigned char pk[32], unsigned char sk[64],
+				  struct ct_err *err);
+
 /* Starts a read transaction (BEGIN DEFERRED): one snapshot for several
  * statements; end it with store_read_end (or store_rollback). */
 enum ct_status store_read_begin(struct store *st, struct ct_err *err);
@@ -111,5 +124,39 @@ enum ct_status store_tokens_revoke_organizer(struct store *st, int64_t organizer
 
 /* Finds or creates an organization by name; "" or NULL gives *id = 0. */
 enum ct_status store_org_ensure(struct store *st, const char *name, int64_t *id, struct ct_err *err);
+
+/* The judge's assignment to event, once the workflow allows action in the
+ * event's state: the event's id, the judge's id, role and when withdrawn
+ * ("" if not). CT_NOT_FOUND for an unknown event or when the judge is not
+ * assigned to it. */
+enum ct_status store_assignment_open(struct store *st, const char *event, const char *judge, enum wf_action action,
+				     int64_t *event_id, int64_t *judge_id, char role[16], char withdrawn[32],
+				     struct ct_err *err);
+
+/* Revokes the judge's tokens when no active assignment is left. */
+enum ct_status store_revoke_if_idle(struct store *st, int64_t judge_id, struct ct_err *err);
+
+/* Sets a judge's PIN hash, revokes the judge's tokens and audits judge.pin. */
+enum ct_status store_judge_pin_set(struct store *st, const char *actor, int64_t judge_id, const char *code,
+				   const char *pin_hash, struct ct_err *err);
+
+/* The identity part of store_contestant_correct (name, organization,
+ * members, id number) of the contestant reg_id, inside the caller's
+ * transaction, bumping the data_version of the contestant's event (its id
+ * in *event_id) when anything changed. */
+enum ct_status store_contestant_identity(struct store *st, const char *actor, const char *reg_id,
+					 const struct identity_patch *p, struct recusal_change **changes,
+					 size_t *n_changes, int64_t *event_id, struct ct_err *err);
+
+/* Checks event's score sheet whole (sheet_check) inside the caller's
+ * transaction: errors fail with CT_INVALID naming the event; warnings go to
+ * *warn (may be NULL). */
+enum ct_status store_sheet_check(struct store *st, const char *event, struct sheet_warnings *warn,
+				 struct ct_err *err);
+
+/* The score sheet of d in one line for the audit trail ("A 铣削 60%: A1
+ * measurement 10.00, A2 mean 20.00; B ..."), or NULL when it has no
+ * module. Returns a new string; caller frees. */
+char *store_sheet_text(const struct event_data *d);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "decimal.h"
+#include "xmalloc.h"
 
 /* Rows of one event usually come together, so a batch looks an event up and
  * checks its state at the first row of a run of rows naming it (neither can
@@ -53,9 +54,15 @@ static enum ct_status row_conflict(struct store *st, int src, long i, const char
 	return store_fail(st, src, err);
 }
 
+/* A new event's data_version starts past the audit trail's last record:
+ * every change that bumps a data_version appends a record in the same
+ * transaction, so no event ever had a version that high, and an event
+ * deleted and registered again under its code never meets the results
+ * cached (or the ETags given) for the deleted one. */
 static const char SQL_EVENT_ADD[] =
-	"INSERT INTO events (code, name, ratio1_c, ratio2_c, ratio3_c, min_award_c, tiebreak, discrepancy_pct) "
-	"VALUES (:code, :name, :r1, :r2, :r3, :min, :tb, :pct)";
+	"INSERT INTO events (code, name, ratio1_c, ratio2_c, ratio3_c, min_award_c, tiebreak, discrepancy_pct, "
+	"data_version) VALUES (:code, :name, :r1, :r2, :r3, :min, :tb, :pct, "
+	"(SELECT coalesce(max(seq), 0) + 1 FROM audit))";
 
 enum ct_status store_events_add(struct store *st, const char *actor, const struct event_row *rows,
 				size_t n, struct ct_err *err)
@@ -92,13 +99,15 @@ enum ct_status store_events_add(struct store *st, const char *actor, const struc
 
 static const char SQL_MODULE_GET[] =
 	"SELECT id, name, weight FROM modules WHERE event_id = :event AND code = :code";
+/* A new module or criterion goes after the last one, also once others
+ * were deleted (corrections). */
 static const char SQL_MODULE_ADD[] =
 	"INSERT INTO modules (event_id, code, name, weight, position) VALUES (:event, :code, :name, :weight, "
-	"(SELECT count(*) FROM modules WHERE event_id = :event))";
+	"(SELECT coalesce(max(position) + 1, 0) FROM modules WHERE event_id = :event))";
 static const char SQL_CRITERION_ADD[] =
 	"INSERT INTO criteria (event_id, module_id, code, description, max_c, method, position) "
 	"VALUES (:event, :module, :code, :descr, :max, :method, "
-	"(SELECT count(*) FROM criteria WHERE event_id = :event))";
+	"(SELECT coalesce(max(position) + 1, 0) FROM criteria WHERE event_id = :event))";
 
 static enum ct_status module_ensure(struct store *st, int64_t event_id, const struct criterion_row *r, long i,
 				    int64_t *module_id, struct ct_err *err)
@@ -187,12 +196,79 @@ static bool first_of_event(const struct criterion_row *rows, size_t i)
 	return true;
 }
 
-enum ct_status store_criteria_add(struct store *st, const char *actor, const struct criterion_row *rows,
-				  size_t n, struct ct_err *err)
+static const char SQL_SHEET_CLEAR_CRITERIA[] = "DELETE FROM criteria WHERE event_id = :event";
+static const char SQL_SHEET_CLEAR_MODULES[] = "DELETE FROM modules WHERE event_id = :event";
+
+/* The first part of a replacement: for each event the rows name, in the
+ * order they first name it, checks that its sheet may change, records its
+ * old sheet as text (in olds, new strings) and deletes its modules and
+ * criteria. */
+static enum ct_status sheets_clear(struct store *st, const struct criterion_row *rows, size_t n,
+				   struct sheet_replaced *out, char **olds, size_t *n_out, struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	for (size_t i = 0; i < n && rc == CT_OK; i++) {
+		if (!first_of_event(rows, i))
+			continue;
+		int64_t event_id;
+		enum event_state state;
+		struct event_data *d = NULL;
+		rc = row_ref(st, rows[i].event, (long)i, "event", &event_id, &state, err);
+		if (rc == CT_OK)
+			rc = need_action(rows[i].event, state, WF_EDIT_SHEET, (long)i, err);
+		if (rc == CT_OK)
+			rc = store_event_load(st, rows[i].event, false, &d, err);
+		if (rc != CT_OK)
+			break;
+		olds[*n_out] = store_sheet_text(d);
+		snprintf(out[(*n_out)++].event, sizeof out->event, "%s", d->code);
+		event_data_free(d);
+		const char *const sqls[] = {SQL_SHEET_CLEAR_CRITERIA, SQL_SHEET_CLEAR_MODULES};
+		for (size_t q = 0; q < 2 && rc == CT_OK; q++) {
+			sqlite3_stmt *s = store_stmt(st, sqls[q], err);
+			if (!s)
+				return CT_INTERNAL;
+			store_bind_int(s, ":event", event_id);
+			rc = store_exec_stmt(st, s, err);
+		}
+	}
+	return rc;
+}
+
+/* The last part of a replacement: each new sheet's size and warnings, and
+ * its audit record, old sheet -> new sheet. */
+static enum ct_status sheets_replaced(struct store *st, const char *actor, struct sheet_replaced *out,
+				      char **olds, size_t n_out, struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	for (size_t e = 0; e < n_out && rc == CT_OK; e++) {
+		struct event_data *d = NULL;
+		rc = store_event_load(st, out[e].event, false, &d, err);
+		if (rc != CT_OK)
+			break;
+		out[e].modules = d->n_modules;
+		out[e].criteria = d->n_criteria;
+		char *now = store_sheet_text(d);
+		event_data_free(d);
+		rc = store_sheet_check(st, out[e].event, &out[e].warn, err);
+		if (rc == CT_OK)
+			rc = store_audit(st, actor, "sheet.replace", out[e].event, olds[e], now, err);
+		free(now);
+	}
+	return rc;
+}
+
+/* Stores criteria rows (store_criteria_add), replacing the events' sheets
+ * first when out is not NULL (store_criteria_replace). */
+static enum ct_status criteria_store(struct store *st, const char *actor, const struct criterion_row *rows,
+				     size_t n, struct sheet_replaced *out, size_t *n_out, struct ct_err *err)
 {
 	enum ct_status rc = store_begin(st, err);
 	if (rc != CT_OK)
 		return rc;
+	char **olds = out ? xcalloc(n, sizeof *olds) : NULL;
+	if (out)
+		rc = sheets_clear(st, rows, n, out, olds, n_out, err);
 	int64_t event_id = 0;
 	enum event_state state;
 	for (size_t i = 0; i < n && rc == CT_OK; i++) {
@@ -208,8 +284,10 @@ enum ct_status store_criteria_add(struct store *st, const char *actor, const str
 		if (rc != CT_OK)
 			break;
 		sqlite3_stmt *s = store_stmt(st, SQL_CRITERION_ADD, err);
-		if (!s)
-			return store_finish(st, CT_INTERNAL, err);
+		if (!s) {
+			rc = CT_INTERNAL;
+			break;
+		}
 		store_bind_int(s, ":event", event_id);
 		store_bind_int(s, ":module", module_id);
 		store_bind_text(s, ":code", r->code);
@@ -238,7 +316,32 @@ enum ct_status store_criteria_add(struct store *st, const char *actor, const str
 	for (size_t i = 0; i < n && rc == CT_OK; i++)
 		if (first_of_event(rows, i))
 			rc = sheet_rows_check(st, rows[i].event, rows, n, err);
+	if (rc == CT_OK && out)
+		rc = sheets_replaced(st, actor, out, olds, *n_out, err);
+	for (size_t e = 0; out && e < *n_out; e++)
+		free(olds[e]);
+	free(olds);
 	return store_finish(st, rc, err);
+}
+
+enum ct_status store_criteria_add(struct store *st, const char *actor, const struct criterion_row *rows,
+				  size_t n, struct ct_err *err)
+{
+	return criteria_store(st, actor, rows, n, NULL, NULL, err);
+}
+
+enum ct_status store_criteria_replace(struct store *st, const char *actor, const struct criterion_row *rows,
+				      size_t n, struct sheet_replaced **out, size_t *n_out, struct ct_err *err)
+{
+	*out = xcalloc(n ? n : 1, sizeof **out);
+	*n_out = 0;
+	enum ct_status rc = criteria_store(st, actor, rows, n, *out, n_out, err);
+	if (rc != CT_OK) {
+		free(*out);
+		*out = NULL;
+		*n_out = 0;
+	}
+	return rc;
 }
 
 static const char SQL_CONTESTANT_ADD[] =
@@ -302,6 +405,23 @@ static const char SQL_JUDGE_PIN[] = "UPDATE judges SET pin_hash = :pin WHERE id 
 static const char SQL_ASSIGN_ADD[] =
 	"INSERT INTO assignments (judge_id, event_id, role) VALUES (:judge, :event, :role)";
 
+/* A new PIN: the judge logs in again everywhere. */
+enum ct_status store_judge_pin_set(struct store *st, const char *actor, int64_t judge_id, const char *code,
+				   const char *pin_hash, struct ct_err *err)
+{
+	sqlite3_stmt *s = store_stmt(st, SQL_JUDGE_PIN, err);
+	if (!s)
+		return CT_INTERNAL;
+	store_bind_text(s, ":pin", pin_hash);
+	store_bind_int(s, ":id", judge_id);
+	enum ct_status rc = store_exec_stmt(st, s, err);
+	if (rc == CT_OK)
+		rc = store_tokens_revoke_judge(st, judge_id, err);
+	if (rc == CT_OK)
+		rc = store_audit(st, actor, "judge.pin", code, NULL, NULL, err);
+	return rc;
+}
+
 static enum ct_status judge_ensure(struct store *st, const char *actor, const struct judge_row *r, long i,
 				   int64_t *judge_id, struct ct_err *err)
 {
@@ -323,18 +443,7 @@ static enum ct_status judge_ensure(struct store *st, const char *actor, const st
 		sqlite3_reset(s);
 		if (rc != CT_OK || !r->pin_hash)
 			return rc;
-		/* A new PIN: the judge logs in again everywhere. */
-		s = store_stmt(st, SQL_JUDGE_PIN, err);
-		if (!s)
-			return CT_INTERNAL;
-		store_bind_text(s, ":pin", r->pin_hash);
-		store_bind_int(s, ":id", *judge_id);
-		rc = store_exec_stmt(st, s, err);
-		if (rc == CT_OK)
-			rc = store_tokens_revoke_judge(st, *judge_id, err);
-		if (rc == CT_OK)
-			rc = store_audit(st, actor, "judge.pin", r->code, NULL, NULL, err);
-		return rc;
+		return store_judge_pin_set(st, actor, *judge_id, r->code, r->pin_hash, err);
 	}
 	sqlite3_reset(s);
 	if (src != SQLITE_DONE)
@@ -514,13 +623,27 @@ enum ct_status store_checkin(struct store *st, const char *actor, const struct c
 enum ct_status store_contestant_patch(struct store *st, const char *actor, const char *reg_id,
 				      const struct contestant_patch *p, struct ct_err *err)
 {
+	return store_contestant_correct(st, actor, reg_id, p, NULL, NULL, NULL, err);
+}
+
+enum ct_status store_contestant_correct(struct store *st, const char *actor, const char *reg_id,
+					const struct contestant_patch *p, const struct identity_patch *id,
+					struct recusal_change **changes, size_t *n_changes, struct ct_err *err)
+{
+	if (changes) {
+		*changes = NULL;
+		*n_changes = 0;
+	}
 	enum ct_status rc = store_begin(st, err);
 	if (rc != CT_OK)
 		return rc;
 	int64_t event_id = 0;
-	rc = contestant_update(st, actor, reg_id, p, WF_SET_STATUS, -1, &event_id, err);
-	if (rc == CT_OK)
+	if (p)
+		rc = contestant_update(st, actor, reg_id, p, WF_SET_STATUS, -1, &event_id, err);
+	if (rc == CT_OK && p)
 		rc = store_bump(st, event_id, err);
+	if (rc == CT_OK && id) /* bumps when it changes anything */
+		rc = store_contestant_identity(st, actor, reg_id, id, changes, n_changes, &event_id, err);
 	if (rc == CT_CONFLICT && err)
 		err->index = -1;
 	return store_finish(st, rc, err);

@@ -79,9 +79,16 @@ static bool not_modified(struct request *req, const char *etag)
 	return strcmp(inm, "*") == 0 || strstr(inm, etag) != NULL;
 }
 
-void web_get(struct request *req)
+/* The public pages are the same kind of page; they set a <base> (so that
+ * the same files work from a static copy under a path, judge-cli
+ * export-public) and need no worker or manifest. */
+static const char PUBLIC_CSP[] =
+	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+	"font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'none'; frame-ancestors 'none'";
+
+/* Answers the embedded file name with the page policy csp. */
+static void serve(struct request *req, const char *name, const char *csp)
 {
-	const char *name = req->param[0][0] ? req->param[0] : "index.html";
 	size_t i = 0;
 	while (web_files[i].name && strcmp(web_files[i].name, name) != 0)
 		i++;
@@ -95,7 +102,7 @@ void web_get(struct request *req)
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
 	evhttp_add_header(h, "ETag", etag);
 	evhttp_add_header(h, "Cache-Control", "no-cache");
-	evhttp_add_header(h, "Content-Security-Policy", CSP);
+	evhttp_add_header(h, "Content-Security-Policy", csp);
 	/* The service worker lives beside the other files but serves the
 	 * whole app, whose page is "/". */
 	if (strcmp(name, "sw.js") == 0)
@@ -104,4 +111,14 @@ void web_get(struct request *req)
 		http_reply_raw(req, 304, NULL, NULL, 0);
 	else
 		http_reply_static(req, 200, type_of(name), web_files[i].data, web_files[i].len);
+}
+
+void web_get(struct request *req)
+{
+	serve(req, req->param[0][0] ? req->param[0] : "index.html", CSP);
+}
+
+void web_public_get(struct request *req)
+{
+	serve(req, "public.html", PUBLIC_CSP);
 }

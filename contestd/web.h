@@ -10,4 +10,9 @@
  * 304 when If-None-Match names its ETag, or a JSON 404. */
 void web_get(struct request *req);
 
+/* The public pages: GET /results, /results/EVENT, /v/PAYLOAD, /V/PAYLOAD
+ * and /v all answer the one page public.html, whose script shows what the
+ * path asks for. */
+void web_public_get(struct request *req);
+
 #endif

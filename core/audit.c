@@ -69,9 +69,9 @@ bool audit_checkpoint_verify(const struct audit_checkpoint *c, const unsigned ch
 /* ---- replay ---- */
 
 struct entry {
-	char *key;               /* event code, or reg_id */
-	char *event;             /* a contestant's event code; NULL for an event */
-	const char *state;       /* a state or status name (static text) */
+	char *key;               /* event code, reg_id, "EVENT/VERSION", appeal number or certificate id */
+	char *event;             /* a contestant's (certificate's) event code, a publication's digest; NULL for an event */
+	const char *state;       /* a state, status or outcome name (static text); NULL once deleted */
 	int64_t seq;
 };
 
@@ -82,7 +82,7 @@ struct table {
 };
 
 struct audit_replay {
-	struct table events, contestants;
+	struct table events, contestants, publications, appeals, certificates;
 };
 
 static uint64_t hash_text(const char *s)
@@ -153,21 +153,54 @@ void audit_replay_free(struct audit_replay *r)
 		return;
 	table_free(&r->events);
 	table_free(&r->contestants);
+	table_free(&r->publications);
+	table_free(&r->appeals);
+	table_free(&r->certificates);
 	free(r);
 }
 
 static const char *const statuses[] = {"registered", "competed", "absent", "withdrawn", "disqualified"};
 
-/* The status named by the first word of text (up to a space or comma, as
- * "competed, time 3600 s"), as static text; NULL when
- * it names none. */
-static const char *status_word(const char *text)
+/* The word of words[0..n_words) that text starts with (up to a space or a
+ * comma, as in "competed, time 3600 s"), as static text; NULL when none. */
+static const char *word_of(const char *text, const char *const *words, size_t n_words)
 {
 	size_t n = text ? strcspn(text, " ,") : 0;
-	for (size_t i = 0; i < sizeof statuses / sizeof statuses[0]; i++)
-		if (strlen(statuses[i]) == n && strncmp(text, statuses[i], n) == 0)
-			return statuses[i];
+	for (size_t i = 0; i < n_words; i++)
+		if (strlen(words[i]) == n && strncmp(text, words[i], n) == 0)
+			return words[i];
 	return NULL;
+}
+
+static const char *const outcomes[] = {"open", "upheld", "rejected"};
+static const char *const cert_states[] = {"issued", "revoked"};
+
+void audit_results_digest(const char *doc, size_t len, char out[2 * AUDIT_RESULTS_DIGEST_BYTES + 1])
+{
+	unsigned char sum[AUDIT_RESULTS_DIGEST_BYTES];
+	crypto_generichash(sum, sizeof sum, (const unsigned char *)doc, len, NULL, 0);
+	sodium_bin2hex(out, 2 * AUDIT_RESULTS_DIGEST_BYTES + 1, sum, sizeof sum);
+}
+
+void audit_publish_value(unsigned version, const char *digest, char out[64])
+{
+	snprintf(out, 64, "version %u, results %.32s", version, digest);
+}
+
+/* A publish record: version N of object with its results digest. */
+static void feed_publication(struct audit_replay *r, int64_t seq, const char *event, const char *value)
+{
+	unsigned version = 0;
+	char digest[2 * AUDIT_RESULTS_DIGEST_BYTES + 1];
+	if (!value || sscanf(value, "version %u, results %32[0-9a-f]", &version, digest) != 2)
+		return;
+	char key[96];
+	snprintf(key, sizeof key, "%.63s/%u", event, version);
+	struct entry *e = insert(&r->publications, key);
+	free(e->event);
+	e->event = xstrdup(digest);
+	e->state = "published";
+	e->seq = seq;
 }
 
 void audit_replay_feed(struct audit_replay *r, int64_t seq, const struct audit_record *rec)
@@ -183,28 +216,68 @@ void audit_replay_feed(struct audit_replay *r, int64_t seq, const struct audit_r
 		struct entry *e = insert(&r->events, object);
 		e->state = event_state_name(to);
 		e->seq = seq;
+		if (strcmp(action, workflow_action_name(WF_PUBLISH)) == 0)
+			feed_publication(r, seq, object, rec->new_value);
 		if (to != EVENT_DRAWN || strcmp(action, workflow_action_name(WF_DRAW)) != 0)
 			return;
 		/* The draw makes every registered contestant of the event competed. */
 		for (size_t i = 0; i < r->contestants.cap; i++) {
 			struct entry *c = &r->contestants.slots[i];
-			if (c->key && strcmp(c->event, object) == 0 && strcmp(c->state, statuses[0]) == 0) {
+			if (c->key && c->state && strcmp(c->event, object) == 0 && strcmp(c->state, statuses[0]) == 0) {
 				c->state = statuses[1];
 				c->seq = seq;
 			}
+		}
+	} else if (strcmp(action, workflow_action_name(WF_DELETE_EVENT)) == 0) {
+		/* The event goes with its contestants (before its draw). */
+		struct entry *e = insert(&r->events, object);
+		e->state = NULL;
+		e->seq = seq;
+		for (size_t i = 0; i < r->contestants.cap; i++) {
+			struct entry *c = &r->contestants.slots[i];
+			if (c->key && c->state && strcmp(c->event, object) == 0) {
+				c->state = NULL;
+				c->seq = seq;
+			}
+		}
+	} else if (strcmp(action, workflow_action_name(WF_UNREGISTER)) == 0) {
+		const char *slash = strchr(object, '/');
+		struct entry *c = slash ? find(&r->contestants, slash + 1) : NULL;
+		size_t len = slash ? (size_t)(slash - object) : 0;
+		if (c && strlen(c->event) == len && strncmp(c->event, object, len) == 0) {
+			c->state = NULL;
+			c->seq = seq;
 		}
 	} else if (strcmp(action, "contestant.add") == 0 || strcmp(action, "contestant.status") == 0) {
 		const char *slash = strchr(object, '/');
 		if (!slash)
 			return;
 		bool added = strcmp(action, "contestant.add") == 0;
-		const char *status = added ? statuses[0] : status_word(rec->new_value);
+		const char *status = added ? statuses[0] : word_of(rec->new_value, statuses, sizeof statuses / sizeof statuses[0]);
 		if (!status)
 			return;
 		struct entry *c = insert(&r->contestants, slash + 1);
 		free(c->event);
 		c->event = xstrndup(object, (size_t)(slash - object));
 		c->state = status;
+		c->seq = seq;
+	} else if (strcmp(action, "appeal.add") == 0 || strcmp(action, "appeal.resolve") == 0) {
+		const char *number = strstr(object, "/appeal/");
+		bool added = strcmp(action, "appeal.add") == 0;
+		const char *outcome = added ? outcomes[0] : word_of(rec->new_value, outcomes + 1, 2);
+		if (!number || !outcome)
+			return;
+		struct entry *a = insert(&r->appeals, number + strlen("/appeal/"));
+		a->state = outcome;
+		a->seq = seq;
+	} else if (strcmp(action, "certificate.issue") == 0 || strcmp(action, "certificate.revoke") == 0) {
+		const char *slash = strchr(object, '/');
+		if (!slash)
+			return;
+		struct entry *c = insert(&r->certificates, slash + 1);
+		free(c->event);
+		c->event = xstrndup(object, (size_t)(slash - object));
+		c->state = cert_states[strcmp(action, "certificate.revoke") == 0];
 		c->seq = seq;
 	}
 }
@@ -229,4 +302,48 @@ bool audit_replay_contestant(const struct audit_replay *r, const char *reg_id, c
 	*status = e->state;
 	*seq = e->seq;
 	return true;
+}
+
+bool audit_replay_publication(const struct audit_replay *r, const char *event, unsigned version, const char **digest,
+			      int64_t *seq)
+{
+	char key[96];
+	snprintf(key, sizeof key, "%.63s/%u", event, version);
+	const struct entry *e = find(&r->publications, key);
+	if (!e)
+		return false;
+	*digest = e->event;
+	*seq = e->seq;
+	return true;
+}
+
+bool audit_replay_appeal(const struct audit_replay *r, int64_t number, const char **outcome, int64_t *seq)
+{
+	char key[32];
+	snprintf(key, sizeof key, "%lld", (long long)number);
+	const struct entry *e = find(&r->appeals, key);
+	if (!e)
+		return false;
+	*outcome = e->state;
+	*seq = e->seq;
+	return true;
+}
+
+bool audit_replay_certificate(const struct audit_replay *r, const char *id, const char **event, const char **state,
+			      int64_t *seq)
+{
+	const struct entry *e = find(&r->certificates, id);
+	if (!e)
+		return false;
+	*event = e->event;
+	*state = e->state;
+	*seq = e->seq;
+	return true;
+}
+
+void audit_replay_counts(const struct audit_replay *r, size_t *publications, size_t *appeals, size_t *certificates)
+{
+	*publications = r->publications.n;
+	*appeals = r->appeals.n;
+	*certificates = r->certificates.n;
 }

@@ -225,11 +225,11 @@ static enum ct_status check_code(const char *field, const char *s, struct ct_err
 	return CT_OK;
 }
 
-static enum ct_status check_text(const char *field, const char *s, size_t min_len, struct ct_err *err)
+enum ct_status cert_text_check(const char *field, const char *s, size_t min_len, size_t max_len, struct ct_err *err)
 {
 	size_t n = strlen(s);
-	if (n < min_len || n > CERT_TEXT_MAX)
-		return ct_fail(err, CT_INVALID, "%s must have %zu to %d bytes of UTF-8", field, min_len, CERT_TEXT_MAX);
+	if (n < min_len || n > max_len)
+		return ct_fail(err, CT_INVALID, "%s must have %zu to %zu bytes of UTF-8", field, min_len, max_len);
 	const unsigned char *u = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
@@ -263,9 +263,9 @@ static enum ct_status check_cert(const struct cert *c, struct ct_err *err)
 	if (rc == CT_OK)
 		rc = check_numbers(c, err);
 	if (rc == CT_OK)
-		rc = check_text("holder", c->holder, 1, err);
+		rc = cert_text_check("holder", c->holder, 1, CERT_TEXT_MAX, err);
 	if (rc == CT_OK)
-		rc = check_text("organization", c->organization, 0, err);
+		rc = cert_text_check("organization", c->organization, 0, CERT_TEXT_MAX, err);
 	return rc;
 }
 
@@ -858,9 +858,9 @@ enum ct_status cert_claim_decode(const char *text, size_t len, struct cert_claim
 	struct ct_err why;
 	enum ct_status rc = check_numbers(c, &why);
 	if (rc == CT_OK && out->holder_form <= CERT_FORM_GB18030)
-		rc = check_text("holder", c->holder, 1, &why);
+		rc = cert_text_check("holder", c->holder, 1, CERT_TEXT_MAX, &why);
 	if (rc == CT_OK && out->organization_form <= CERT_FORM_GB18030)
-		rc = check_text("organization", c->organization, 0, &why);
+		rc = cert_text_check("organization", c->organization, 0, CERT_TEXT_MAX, &why);
 	if (rc != CT_OK)
 		return ct_fail(err, CT_INVALID, "the certificate payload has an invalid field: %s", why.msg);
 	return CT_OK;

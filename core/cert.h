@@ -90,6 +90,11 @@ enum ct_status cert_set(struct cert *c, const uint8_t id[CERT_ID_BYTES], const c
 			const char *holder, const char *organization, unsigned award, uint32_t rank, int64_t total_c,
 			int32_t issue_day, struct ct_err *err);
 
+/* Checks that s has min_len to max_len bytes of valid UTF-8 without control
+ * characters (C0, DEL, C1), as cert_set checks the names: CT_INVALID with a
+ * message naming field (and the byte) otherwise. */
+enum ct_status cert_text_check(const char *field, const char *s, size_t min_len, size_t max_len, struct ct_err *err);
+
 /* The award in Chinese: "一等奖", "二等奖", "三等奖"; "" for anything else. */
 const char *cert_award_name(unsigned award);
 

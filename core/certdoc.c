@@ -32,6 +32,30 @@ static unsigned advance_milli_em(const char *s)
 	return seq_len(b) >= 3 ? 1000 : 650;
 }
 
+/* Chinese line breaking: closing brackets and punctuation never begin a
+ * line, opening brackets never end one. */
+static const char *const closing_marks[] = {"）", "」", "』", "】", "》", "〉", "、", "。", "，", "；", "：", "！",
+					    "？", "·", ")", "]", ",", ".", ";", ":", "!", "?", NULL};
+static const char *const opening_marks[] = {"（", "「", "『", "【", "《", "〈", "(", "[", NULL};
+
+/* Whether the character at s is one of marks. */
+static bool is_mark(const char *s, const char *const *marks)
+{
+	for (size_t i = 0; marks[i]; i++)
+		if (strncmp(s, marks[i], strlen(marks[i])) == 0)
+			return true;
+	return false;
+}
+
+/* Where the character before byte j of text (after i) starts, or i. */
+static size_t char_before(const char *text, size_t i, size_t j)
+{
+	size_t p = j > i ? j - 1 : i;
+	while (p > i && ((unsigned char)text[p] & 0xC0) == 0x80)
+		p--;
+	return p;
+}
+
 /* Splits text into at most max_lines (<= 8) lines no wider than width at size,
  * shrinking size (down to min_size) until it fits; the last line may still
  * overflow at min_size, where the text is then cut with "…" (only texts far
@@ -62,6 +86,11 @@ static int text_block(struct buf *out, const char *text, int x, int y, bool y_is
 			}
 			if (j < n && last_space > i + (j - i) / 2) /* keep a Latin word whole */
 				j = last_space + 1;
+			/* a closing mark takes the character before it to the next line, an
+			 * opening one at the end goes there too */
+			while (j < n && char_before(text, i, j) > i &&
+			       (is_mark(text + j, closing_marks) || is_mark(text + char_before(text, i, j), opening_marks)))
+				j = char_before(text, i, j);
 			if (j > n)
 				j = n;
 			starts[lines] = i, ends[lines] = j;

@@ -81,27 +81,36 @@ static const struct rule rules[WF_ACTIONS] = {
 	[WF_VIEW_STATS] = {"view.stats", ALL_STATES, ORGANIZER | CHIEF, "see its judge statistics", NULL, NULL, NULL,
 			   false, PRE_NONE},
 	[WF_VIEW_SHEET] = {"view.sheet", ALL_STATES, JUDGE, "have a score sheet", NULL, NULL, NULL, false, PRE_NONE},
+	[WF_DELETE_EVENT] = {"event.delete", ST(EVENT_SETUP), ORGANIZER, "delete it", NULL, NULL,
+			     "an event is deleted only before its draw", false, PRE_NONE},
+	[WF_UNREGISTER] = {"contestant.delete", ST(EVENT_SETUP), ORGANIZER, "delete a contestant", NULL, NULL,
+			   "a contestant is deleted only before the draw; after it, change the status "
+			   "(judge-cli contestant set REG_ID --status withdrawn --reason R)", false, PRE_NONE},
+	[WF_UNASSIGN_JUDGE] = {"judge.unassign", ST(EVENT_SETUP), ORGANIZER, "remove a judge's assignment", NULL,
+			       NULL, "a judge's assignment is removed only before the draw; after it, withdraw the "
+			       "judge (judge-cli judge withdraw CODE EVENT --reason R)", false, PRE_NONE},
+	[WF_CHANGE_RECUSAL] = {"recusal", ST(EVENT_SETUP) | ST(EVENT_DRAWN), ORGANIZER,
+			       "change which judges are recused from whom", NULL, NULL,
+			       "an organization change that alters whose values count needs the scores open", true,
+			       PRE_NONE},
 };
 
-/* The transitions. pending marks one the table knows but this contestd
- * cannot take yet: the refusal says why. Corrections after publication
- * need published versions n and n+1; the publication work removes the mark
- * and calls workflow_step(EVENT_PUBLISHED, WF_UNLOCK, ...) as it is. */
+/* The transitions. Unlocking a published event starts a correction: it is
+ * re-scored, locked and published again as version n+1, while version n
+ * stays public. */
 struct transition {
 	enum event_state from;
 	enum wf_action action;
 	enum event_state to;
-	const char *pending;
 };
 
 static const struct transition transitions[] = {
-	{EVENT_SETUP, WF_DRAW, EVENT_DRAWN, NULL},
-	{EVENT_DRAWN, WF_LOCK, EVENT_LOCKED, NULL},
-	{EVENT_LOCKED, WF_UNLOCK, EVENT_DRAWN, NULL},
-	{EVENT_LOCKED, WF_PUBLISH, EVENT_PUBLISHED, NULL},
-	{EVENT_PUBLISHED, WF_UNLOCK, EVENT_DRAWN,
-	 "a correction after publication needs a new published version, which this contestd cannot make yet"},
-	{EVENT_PUBLISHED, WF_FINALIZE, EVENT_FINAL, NULL},
+	{EVENT_SETUP, WF_DRAW, EVENT_DRAWN},
+	{EVENT_DRAWN, WF_LOCK, EVENT_LOCKED},
+	{EVENT_LOCKED, WF_UNLOCK, EVENT_DRAWN},
+	{EVENT_LOCKED, WF_PUBLISH, EVENT_PUBLISHED},
+	{EVENT_PUBLISHED, WF_UNLOCK, EVENT_DRAWN},
+	{EVENT_PUBLISHED, WF_FINALIZE, EVENT_FINAL},
 };
 
 #define N_TRANSITIONS (sizeof transitions / sizeof transitions[0])
@@ -169,16 +178,12 @@ static const char *roles_phrase(unsigned roles)
 }
 
 /* Appends " (an organizer can unlock it: judge-cli unlock WELD --reason R)"
- * for transition t, or its pending note. */
+ * for transition t. */
 static void append_hint(char *buf, size_t len, const struct transition *t, const char *event)
 {
 	size_t used = strlen(buf);
 	if (!t || used >= len)
 		return;
-	if (t->pending) {
-		snprintf(buf + used, len - used, " (%s)", t->pending);
-		return;
-	}
 	const struct rule *r = &rules[t->action];
 	char command[160] = "";
 	if (r->command) {
@@ -256,8 +261,6 @@ enum ct_status workflow_step(enum event_state state, enum wf_action action, cons
 	if (!(r->states & ST(state)))
 		return refuse(state, action, event, err);
 	const struct transition *t = transition_of(state, action);
-	if (t && t->pending)
-		return ct_fail(err, CT_CONFLICT, "event %s is %s; %s", event, state_phrase(state), t->pending);
 	enum ct_status rc = facts ? check_pre(action, event, facts, err) : CT_OK;
 	if (rc == CT_OK && next)
 		*next = t ? t->to : state;

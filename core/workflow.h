@@ -51,9 +51,14 @@ enum wf_action {
 	WF_VIEW_SCORES,       /* every value of the event */
 	WF_VIEW_STATS,        /* judge statistics */
 	WF_VIEW_SHEET,        /* a judge's own sheet */
+	WF_DELETE_EVENT,      /* delete an event with its sheet, contestants and assignments */
+	WF_UNREGISTER,        /* delete a contestant */
+	WF_UNASSIGN_JUDGE,    /* remove a judge's assignment (deleting a judge removes them all) */
+	WF_CHANGE_RECUSAL,    /* an organization change that alters which judges are recused
+			       * from which contestants, so whose values count */
 };
 
-#define WF_ACTIONS 20
+#define WF_ACTIONS 24
 
 /* Who acts, as far as the workflow cares: the role in the event of the
  * person asking. */

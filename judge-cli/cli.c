@@ -434,6 +434,51 @@ out:
 	return rc;
 }
 
+enum ct_status cli_make_dirs(const char *dir, unsigned mode, struct ct_err *err)
+{
+	enum ct_status rc = CT_OK;
+	char *path = xstrdup(dir);
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (mkdir(path, (mode_t)mode) != 0 && errno != EEXIST) {
+			rc = ct_fail(err, CT_INTERNAL, "cannot create directory %s: %s", path, strerror(errno));
+			break;
+		}
+		*p = saved;
+		if (saved == '\0')
+			break;
+	}
+	free(path);
+	return rc;
+}
+
+enum ct_status cli_write_file(const char *path, const void *data, size_t len, struct ct_err *err)
+{
+	char *tmp = xasprintf("%s.tmp%ld", path, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	enum ct_status rc = fd < 0 ? ct_fail(err, CT_INTERNAL, "cannot create %s: %s", tmp, strerror(errno)) : CT_OK;
+	for (size_t done = 0; rc == CT_OK && done < len;) {
+		ssize_t n = write(fd, (const char *)data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = ct_fail(err, CT_INTERNAL, "cannot write %s: %s", path, strerror(errno));
+		else
+			done += (size_t)n;
+	}
+	if (fd >= 0 && close(fd) != 0 && rc == CT_OK)
+		rc = ct_fail(err, CT_INTERNAL, "cannot write %s: %s", path, strerror(errno));
+	if (rc == CT_OK && rename(tmp, path) != 0)
+		rc = ct_fail(err, CT_INTERNAL, "cannot write %s: %s", path, strerror(errno));
+	if (rc != CT_OK && fd >= 0)
+		unlink(tmp);
+	free(tmp);
+	return rc;
+}
+
 enum ct_status cli_read_secret(const char *what, char **out, struct ct_err *err)
 {
 	enum ct_status rc = CT_OK;
@@ -490,6 +535,40 @@ const char *json_str(const json_t *obj, const char *key, const char *dflt)
 {
 	const char *s = json_string_value(json_object_get(obj, key));
 	return s ? s : dflt;
+}
+
+void json_wipe_member(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (json_is_string(v))
+		sodium_memzero((char *)json_string_value(v), json_string_length(v));
+}
+
+void cli_print_recusal(const json_t *changes)
+{
+	size_t i;
+	const json_t *c;
+	json_array_foreach(changes, i, c) {
+		char b[32];
+		const char *code = json_str(c, "code", NULL);
+		char who[128];
+		snprintf(who, sizeof who, "%s%s%s%s", json_str(c, "contestant", "?"), code ? " (" : "", code ? code : "",
+			 code ? ")" : "");
+		const char *event = json_str(c, "event", "?"), *judge = json_str(c, "judge", "?");
+		const char *name = json_str(c, "judge_name", "");
+		json_int_t values = json_integer_value(json_object_get(c, "values"));
+		if (!json_is_true(json_object_get(c, "recused")))
+			printf("note: %s: judge %s %s is no longer recused from contestant %s and now owes its values\n",
+			       event, judge, name, who);
+		else if (values == 0)
+			printf("note: %s: judge %s %s is now recused from contestant %s (same organization); the judge "
+			       "has no value on it\n", event, judge, name, who);
+		else
+			printf("warning: %s: judge %s %s is now of the same organization as contestant %s: the judge's "
+			       "%s value%s on it no longer count (results leave out the values of a recused judge; "
+			       "they stay in the history and the audit trail)\n", event, judge, name, who,
+			       json_text(c, "values", "?", b), values == 1 ? "" : "s");
+	}
 }
 
 void cli_print_json(const json_t *v)

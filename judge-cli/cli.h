@@ -141,6 +141,15 @@ char *cli_path(const char *prefix, const char *segment, const char *suffix);
 enum ct_status cli_read_file(const char *path, size_t max, char **out, size_t *len,
 			     struct ct_err *err);
 
+/* Creates directory dir and any missing parents (mode, e.g. 0755; EEXIST
+ * is fine). CT_INTERNAL with a message naming the directory otherwise. */
+enum ct_status cli_make_dirs(const char *dir, unsigned mode, struct ct_err *err);
+
+/* Writes len bytes of data to path, replacing it (through a temporary file
+ * renamed into place, mode 0644 less the umask). CT_INTERNAL naming the file
+ * on failure. */
+enum ct_status cli_write_file(const char *path, const void *data, size_t len, struct ct_err *err);
+
 /* Reads one line (without its line break, at most 1023 bytes) from stdin:
  * what is being read ("admin secret"), for the prompt shown with echo off
  * when stdin is a terminal and for messages. Returns a new string in *out;
@@ -153,6 +162,16 @@ const char *json_text(const json_t *obj, const char *key, const char *dflt, char
 
 /* Member key of obj when it is a string, else dflt. Borrowed. */
 const char *json_str(const json_t *obj, const char *key, const char *dflt);
+
+/* Overwrites the string member key of obj with zeros in place (jansson
+ * owns the copy, so this is the only way to wipe a secret before
+ * json_decref). */
+void json_wipe_member(json_t *obj, const char *key);
+
+/* Prints what an organization correction changed in recusal (the
+ * "recusal" list of a contestant or judge PATCH answer), one line each:
+ * a warning for a judge whose values on a contestant no longer count. */
+void cli_print_recusal(const json_t *changes);
 
 /* Prints a JSON value to stdout, indented, UTF-8 unescaped. */
 void cli_print_json(const json_t *v);

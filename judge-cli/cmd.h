@@ -31,6 +31,26 @@ extern const struct cmd_entry cmd_logout_entry;
 extern const struct cmd_entry cmd_audit_verify_entry;   /* cmd_audit.c */
 extern const struct cmd_entry cmd_audit_log_entry;
 extern const struct cmd_entry cmd_audit_checkpoint_entry;
+extern const struct cmd_entry cmd_event_set_entry;      /* cmd_correct.c */
+extern const struct cmd_entry cmd_event_delete_entry;
+extern const struct cmd_entry cmd_module_set_entry;
+extern const struct cmd_entry cmd_module_delete_entry;
+extern const struct cmd_entry cmd_criterion_set_entry;
+extern const struct cmd_entry cmd_criterion_delete_entry;
+extern const struct cmd_entry cmd_contestant_delete_entry;
+extern const struct cmd_entry cmd_judge_set_entry;
+extern const struct cmd_entry cmd_judge_delete_entry;
+extern const struct cmd_entry cmd_judge_unassign_entry;
+extern const struct cmd_entry cmd_publish_entry;        /* cmd_publish.c */
+extern const struct cmd_entry cmd_appeal_add_entry;
+extern const struct cmd_entry cmd_appeal_list_entry;
+extern const struct cmd_entry cmd_appeal_resolve_entry;
+extern const struct cmd_entry cmd_finalize_entry;
+extern const struct cmd_entry cmd_certificates_entry;   /* cmd_cert.c */
+extern const struct cmd_entry cmd_verify_entry;         /* cmd_verify.c */
+extern const struct cmd_entry cmd_revoke_entry;
+extern const struct cmd_entry cmd_pubkey_entry;
+extern const struct cmd_entry cmd_export_entry;         /* cmd_export.c */
 extern const struct cmd_entry cmd_backup_entry;         /* cmd_backup.c */
 
 #endif

@@ -34,8 +34,8 @@ static enum ct_status cmd_audit_verify_run(struct cli *cli, const struct cmd_arg
 		goto out;
 	char b[2][32];
 	if (json_is_true(json_object_get(r.json, "ok"))) {
-		printf("audit trail verified: %s records, chain whole; scores, event states and contestant statuses "
-		       "agree with it\nhead %s\n", json_text(r.json, "records", "?", b[0]), json_str(r.json, "head", "?"));
+		printf("audit trail verified: %s records, chain whole; scores, event states, contestant statuses, "
+		       "published versions, appeals and certificates agree with it\nhead %s\n", json_text(r.json, "records", "?", b[0]), json_str(r.json, "head", "?"));
 		const json_t *cp = json_object_get(r.json, "checkpoint");
 		if (cp)
 			printf("checkpoint of %s (record %s) verified: nothing before it was rewritten\n",

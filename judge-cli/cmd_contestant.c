@@ -1,6 +1,6 @@
 /* Contestant commands: `contestants EVENT` (the organizers' list with
  * workstations and anonymous codes) and `contestant set` (status, time,
- * reason). */
+ * reason; name, organization, members, id number). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,8 +95,24 @@ static enum ct_status cmd_contestant_set_run(struct cli *cli, const struct cmd_a
 	char *path = NULL;
 	struct reply r = { 0 };
 
-	if (!status && !time && !reason) {
-		rc = cli_usage(cli, err, "give at least one of --status, --time, --reason");
+	static const char *const identity[][2] = { { "name", "name" }, { "organization", "organization" },
+						    { "members", "members" }, { "id-number", "id_number" } };
+	bool any = status || time || reason;
+	for (size_t i = 0; i < sizeof identity / sizeof identity[0]; i++) {
+		const char *v = cmd_opt(a, identity[i][0]);
+		if (!v)
+			continue;
+		json_t *s = *v ? json_string(v) : json_null(); /* "" clears it */
+		if (!s) {
+			rc = cli_usage(cli, err, "--%s is not valid UTF-8", identity[i][0]);
+			goto out;
+		}
+		json_object_set_new(body, identity[i][1], s);
+		any = true;
+	}
+	if (!any) {
+		rc = cli_usage(cli, err, "give at least one of --status, --time, --reason, --name, --organization, "
+			       "--members, --id-number");
 		goto out;
 	}
 	if (status) {
@@ -144,11 +160,15 @@ static enum ct_status cmd_contestant_set_run(struct cli *cli, const struct cmd_a
 		       json_is_integer(e) ? " s" : "");
 		sep = ", ";
 	}
-	if (json_object_get(r.json, "reason")) {
-		printf("%sreason %s", sep, json_text(r.json, "reason", "none", b));
-		sep = ", ";
+	static const char *const shown[] = { "reason", "name", "organization", "members", "id_number" };
+	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++) {
+		if (json_object_get(r.json, shown[i])) {
+			printf("%s%s %s", sep, shown[i], json_text(r.json, shown[i], "none", b));
+			sep = ", ";
+		}
 	}
 	printf("%s\n", *sep == ' ' ? " updated" : "");
+	cli_print_recusal(json_object_get(r.json, "recusal"));
 out:
 	json_decref(body);
 	free(path);
@@ -159,14 +179,29 @@ out:
 const struct cmd_entry cmd_contestant_set_entry = {
 	.name = "contestant set",
 	.args = "REG_ID",
-	.summary = "change a contestant's status, elapsed time or status reason",
-	.help = "--time none (or \"\") and --reason \"\" clear the value.",
+	.summary = "change a contestant's status, time or reason, or correct the identity",
+	.help = "--time none (or \"\") and --reason \"\" clear the value; so do\n"
+		"--organization \"\", --members \"\" and --id-number \"\".\n"
+		"Status, time and reason change until the event is locked. The identity\n"
+		"(name, organization, members, id number) can be corrected also after the\n"
+		"draw and the lock, until the results are published; judges and chief\n"
+		"judges never see it before the lock. An organization change of a\n"
+		"contestant who competed changes recusal (a judge never scores contestants\n"
+		"of the judge's own organization): the judges of the new organization are\n"
+		"now recused from the contestant and their values on it no longer count\n"
+		"(results leave them out; they stay in the history), those of the old one\n"
+		"now owe values. Each such judge is listed. Once the event is locked such\n"
+		"a change needs it unlocked first. Every change is audited.",
 	.min_args = 1,
 	.max_args = 1,
 	.options = {
 		{ "status", "S", "registered, competed, absent, withdrawn or disqualified" },
 		{ "time", "SECONDS", "elapsed time, for the time tie-break" },
 		{ "reason", "R", "reason for the status" },
+		{ "name", "NAME", "the contestant's (or team's) name" },
+		{ "organization", "ORG", "the contestant's organization" },
+		{ "members", "A;B", "a team's members, ';'-separated" },
+		{ "id-number", "ID", "the national id number (shown masked)" },
 	},
 	.run = cmd_contestant_set_run,
 };

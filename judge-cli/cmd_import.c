@@ -48,6 +48,23 @@ static void draw_bar(void *arg, size_t sent, size_t total, bool waiting, double 
 	b->drawn = true;
 }
 
+/* What `import criteria --replace` did: each event's new sheet and its
+ * warnings, as `event show` prints them. */
+static void print_replaced(const json_t *answer, const char *file)
+{
+	size_t i, k;
+	const json_t *e, *w;
+	json_array_foreach(json_object_get(answer, "events"), i, e) {
+		char b[3][32];
+		printf("replaced the score sheet of event %s from %s: %s modules, %s criteria\n",
+		       json_text(e, "event", "?", b[0]), file, json_text(e, "modules", "?", b[1]),
+		       json_text(e, "criteria", "?", b[2]));
+		json_array_foreach(json_object_get(e, "warnings"), k, w)
+			printf("warning: %s: %s\n", json_text(e, "event", "?", b[0]),
+			       json_is_string(w) ? json_string_value(w) : "?");
+	}
+}
+
 static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)
 {
 	enum ct_status rc = CT_OK;
@@ -69,8 +86,13 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 	struct bar bar = { kind, 0, false };
 
 	const struct import_kind *k = import_kind_find(kind);
+	bool replace = cmd_opt(a, "replace") != NULL;
 	if (!k) {
 		rc = cli_usage(cli, err, "unknown import \"%s\" (use %s)", kind, IMPORT_KIND_NAMES);
+		goto out;
+	}
+	if (replace && strcmp(k->name, "criteria") != 0) {
+		rc = cli_usage(cli, err, "--replace goes with import criteria (it replaces events' score sheets)");
 		goto out;
 	}
 	if (!csv_encoding_known(encoding)) {
@@ -124,7 +146,7 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 	if (csv)
 		rc = cli_call_body(cli, "POST", k->path, "text/csv; charset=utf-8", csv, csv_len, NULL, &r, err);
 	else
-		rc = cli_call(cli, "POST", k->path, rows, NULL, &r, err);
+		rc = cli_call(cli, replace ? "PUT" : "POST", k->path, rows, NULL, &r, err);
 	cli->progress = NULL;
 	if (bar.drawn)
 		fprintf(stderr, "\r\033[K");
@@ -138,6 +160,10 @@ static enum ct_status cmd_import_run(struct cli *cli, const struct cmd_args *a, 
 			fail_located(err, rc,
 				     import_locate(file, t, (long)json_integer_value(index), field, msg));
 		}
+		goto out;
+	}
+	if (replace) {
+		print_replaced(r.json, file);
 		goto out;
 	}
 	const json_t *count = json_object_get(r.json, k->count_key);
@@ -174,11 +200,15 @@ const struct cmd_entry cmd_import_entry = {
 		"A scores file gives each value (event, contestant, criterion, judge) once;\n"
 		"a revision goes in a later import.\n"
 		"Errors are reported as FILE:LINE:COLUMN. FILE - reads standard input.\n"
-		"Numbers and codes typed in full-width forms (８.５) are read as ASCII.",
+		"Numbers and codes typed in full-width forms (８.５) are read as ASCII.\n"
+		"criteria --replace: the file replaces the whole score sheet (modules and\n"
+		"criteria) of every event it names, all of them or none; each must be in\n"
+		"setup. Without it, rows are added to the sheets.",
 	.min_args = 2,
 	.max_args = 2,
 	.options = {
 		{ "encoding", "GBK|UTF-8", "character set of FILE (default UTF-8, with or without BOM)" },
+		{ "replace", NULL, "criteria only: replace the named events' score sheets" },
 	},
 	.timeout_s = 600,
 	.run = cmd_import_run,

@@ -28,15 +28,6 @@ static enum ct_status read_first_line(const char *path, char **out, struct ct_er
 	return CT_OK;
 }
 
-/* Overwrites the string member key of obj with zeros in place (jansson
- * owns the copy, so this is the only way to wipe it before json_decref). */
-static void wipe_member(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	if (json_is_string(v))
-		sodium_memzero((char *)json_string_value(v), json_string_length(v));
-}
-
 static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, struct ct_err *err)
 {
 	enum ct_status rc = CT_OK;
@@ -123,8 +114,8 @@ static enum ct_status cmd_login_run(struct cli *cli, const struct cmd_args *a, s
 	printf("\n");
 out:
 	/* the request body holds the secret: wipe it before freeing */
-	wipe_member(body, "secret");
-	wipe_member(body, "pin");
+	json_wipe_member(body, "secret");
+	json_wipe_member(body, "pin");
 	json_decref(body);
 	xfree_secret(secret);
 	reply_clear(&r);

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <sodium.h>
 
+#include "cli.h"
 #include "xmalloc.h"
 
 static const char *profile_opt;
@@ -150,27 +151,13 @@ out:
 /* mkdir -p of the directory part of path, new directories mode 0700. */
 static enum ct_status make_parents(const char *path, struct ct_err *err)
 {
-	enum ct_status rc = CT_OK;
 	char *dir = xstrdup(path);
 	char *slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		goto out;
-	*slash = '\0';
-	for (char *p = dir + 1; ; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char saved = *p;
-		*p = '\0';
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			rc = ct_fail(err, CT_INTERNAL, "cannot create directory %s: %s", dir,
-				     strerror(errno));
-			goto out;
-		}
-		*p = saved;
-		if (saved == '\0')
-			break;
+	enum ct_status rc = CT_OK;
+	if (slash && slash != dir) {
+		*slash = '\0';
+		rc = cli_make_dirs(dir, 0700, err);
 	}
-out:
 	free(dir);
 	return rc;
 }

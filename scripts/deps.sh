@@ -12,6 +12,7 @@ packages=(
 	chromium fonts-noto-cjk python3-cryptography
 	nodejs
 	wrk linux-perf
+	nginx-light
 	clang libclang-rt-14-dev
 	systemd util-linux
 )

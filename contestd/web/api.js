@@ -31,7 +31,7 @@ let online = null;
 const connectionListeners = new Set();
 const authListeners = new Set();
 
-// {token, role, judge, expires_at} or null.
+// {token, role, judge or organizer, expires_at} or null.
 export function getSession() {
   return session;
 }
@@ -68,9 +68,10 @@ function setOnline(value) {
   for (const fn of connectionListeners) fn(value);
 }
 
-// One request. path is under /api/v1 unless it starts with "//" (then it is
-// the server's own path, e.g. "//healthz"). Resolves to the JSON answer.
-export async function request(method, path, { body, headers = {}, timeoutMs = 10000, auth = true } = {}) {
+// One exchange with the server: the fetch with a time limit, the answer's
+// JSON (null when it has none). Rejects with NetworkError when the server
+// cannot be reached; any HTTP answer resolves, {res, data}.
+async function exchange(method, path, { body, headers = {}, timeoutMs = 10000, auth = true } = {}) {
   const url = path.startsWith('//') ? path.slice(1) : BASE + path;
   const h = { Accept: 'application/json', ...headers };
   if (body !== undefined) h['Content-Type'] = 'application/json';
@@ -95,19 +96,44 @@ export async function request(method, path, { body, headers = {}, timeoutMs = 10
   }
   setOnline(true);
   let data = null;
-  try {
-    data = await res.json();
-  } catch {
-    data = null;
+  if (res.status !== 304) {
+    try {
+      data = await res.json();
+    } catch {
+      data = null;
+    }
   }
-  if (!res.ok) {
-    const e = (data && data.error) || {};
-    const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message || res.statusText, data,
-      Number(res.headers.get('Retry-After')) || 0);
-    if (res.status === 401 && auth) for (const fn of authListeners) fn(err);
-    throw err;
-  }
+  return { res, data };
+}
+
+// The ApiError of an answer that is not 2xx; a refused token (401) is
+// told to the onUnauthorized listeners unless notify is false.
+function refusal(res, data, notify) {
+  const e = (data && data.error) || {};
+  const err = new ApiError(res.status, e.code || `http_${res.status}`, e.message || res.statusText, data,
+    Number(res.headers.get('Retry-After')) || 0);
+  if (res.status === 401 && notify) for (const fn of authListeners) fn(err);
+  return err;
+}
+
+// One request. path is under /api/v1 unless it starts with "//" (then it is
+// the server's own path, e.g. "//healthz"). Resolves to the JSON answer.
+// notify401: false when a refused token is expected (logging out).
+export async function request(method, path, options = {}) {
+  const { res, data } = await exchange(method, path, options);
+  if (!res.ok) throw refusal(res, data, options.auth !== false && options.notify401 !== false);
   return data;
+}
+
+// A conditional GET: with etag (the ETag of the copy the caller holds) the
+// server answers 304 without computing anything if nothing changed.
+// Resolves to {notModified: true, etag} or {notModified: false, etag, data}.
+export async function conditionalGet(path, etag) {
+  const headers = etag ? { 'If-None-Match': etag } : {};
+  const { res, data } = await exchange('GET', path, { headers });
+  if (res.status === 304) return { notModified: true, etag: res.headers.get('ETag') || etag };
+  if (!res.ok) throw refusal(res, data, true);
+  return { notModified: false, etag: res.headers.get('ETag'), data };
 }
 
 const enc = encodeURIComponent;
@@ -115,7 +141,11 @@ const enc = encodeURIComponent;
 export const api = {
   health: () => request('GET', '//healthz', { auth: false, timeoutMs: 4000 }),
   loginJudge: (judge, pin) => request('POST', '/login', { body: { judge, pin }, auth: false }),
+  loginOrganizer: (organizer, secret) => request('POST', '/login', { body: { organizer, secret }, auth: false }),
+  // Revokes the session's token on the server.
+  logout: () => request('POST', '/logout', { notify401: false, timeoutMs: 5000 }),
   events: () => request('GET', '/events'),
+  event: (event) => request('GET', `/events/${enc(event)}`),
   sheet: (event) => request('GET', `/events/${enc(event)}/sheet`),
   // A judge's mark; key is the submission's Idempotency-Key, the same for
   // every retry of it.
@@ -125,6 +155,15 @@ export const api = {
       headers: { 'Idempotency-Key': key },
       timeoutMs: 15000,
     }),
+  // The chief judge's console (and an organizer's): conditional GETs.
+  progress: (event, etag) => conditionalGet(`/events/${enc(event)}/progress`, etag),
+  judgeStats: (event, etag) => conditionalGet(`/events/${enc(event)}/judges/stats`, etag),
+  accept: (event, body) => request('POST', `/events/${enc(event)}/accept`, { body }),
+  lock: (event) => request('POST', `/events/${enc(event)}/lock`, { timeoutMs: 30000 }),
+  // The organizers' pages.
+  contestants: (event) => request('GET', `/events/${enc(event)}/contestants`),
+  results: (event) => request('GET', `/events/${enc(event)}/results`, { timeoutMs: 30000 }),
+  unlock: (event, reason) => request('POST', `/events/${enc(event)}/unlock`, { body: { reason } }),
 };
 
 // A small cache in localStorage of what a view last read (a judge's sheet,

@@ -2,24 +2,33 @@
 // reachable, how many marks wait to be sent), the router and the submission
 // queue. Views are modules with render(root, params, ctx) that may return a
 // clean-up function; the router picks one by the page's hash
-// (#/login, #/events, #/sheet/EVENT, #/print/EVENT). A new view is one
-// module and one line in `routes`.
+// (#/login, #/events, #/sheet/EVENT, #/print/EVENT; the chief judge's
+// #/chief/EVENT; the organizers' #/draw/EVENT, #/results/EVENT). A new view
+// is one module and one line in `routes`.
 
-import { api, clearSession, getSession, isOnline, onConnection, onUnauthorized } from './api.js';
+import { api, clearSession, getSession, isOnline, NetworkError, onConnection, onUnauthorized } from './api.js';
 import { SubmissionQueue } from './queue.js';
 import { confirmDialog, ROLE_NAMES } from './ui.js';
 import * as eventsView from './view-events.js';
 import * as loginView from './view-login.js';
 import * as printView from './view-print.js';
 import * as sheetView from './view-sheet.js';
+import * as chiefView from './view-chief.js';
+import * as drawSheetView from './view-drawsheet.js';
+import * as orgEventsView from './view-org-events.js';
+import * as resultsView from './view-results.js';
 
-// role: the session role a route needs (none: any session); public: no
-// session needed.
+// roles: the session roles a route is for (none: any session); public: no
+// session needed. The first route whose pattern and roles fit is taken.
 const routes = [
-  { pattern: /^#\/login$/, view: loginView, public: true },
+  { pattern: /^#\/login(?:\/(organizer))?$/, view: loginView, public: true },
+  { pattern: /^#\/events$/, view: orgEventsView, roles: ['organizer'] },
   { pattern: /^#\/events$/, view: eventsView },
-  { pattern: /^#\/sheet\/([^/]+)$/, view: sheetView, role: 'judge' },
-  { pattern: /^#\/print\/([^/]+)$/, view: printView, role: 'judge' },
+  { pattern: /^#\/sheet\/([^/]+)$/, view: sheetView, roles: ['judge'] },
+  { pattern: /^#\/print\/([^/]+)$/, view: printView, roles: ['judge'] },
+  { pattern: /^#\/chief\/([^/]+)$/, view: chiefView, roles: ['judge', 'organizer'] },
+  { pattern: /^#\/draw\/([^/]+)$/, view: drawSheetView, roles: ['organizer'] },
+  { pattern: /^#\/results\/([^/]+)$/, view: resultsView, roles: ['organizer'] },
 ];
 
 const PROBE_MS = 3000; // how often an unreachable server is asked again
@@ -49,27 +58,24 @@ function sessionValid() {
 
 function route() {
   const hash = location.hash || '';
+  const s = sessionValid() ? getSession() : null;
   let found = null;
   let params = [];
   for (const r of routes) {
     const m = r.pattern.exec(hash);
-    if (m) {
-      found = r;
-      params = m.slice(1).map(decodeURIComponent);
-      break;
-    }
+    if (!m) continue;
+    if (r.roles && !(s && r.roles.includes(s.role))) continue;
+    found = r;
+    params = m.slice(1).map((p) => (p === undefined ? p : decodeURIComponent(p)));
+    break;
   }
-  const s = sessionValid() ? getSession() : null;
   if (!found) {
+    // an unknown page, or one for another role
     ctx.navigate(s ? '#/events' : '#/login');
     return;
   }
   if (!found.public && !s) {
     ctx.navigate('#/login');
-    return;
-  }
-  if (found.role && s.role !== found.role) {
-    ctx.navigate('#/events');
     return;
   }
   if (cleanup) cleanup();
@@ -84,7 +90,7 @@ function updateHeader() {
   const s = sessionValid() ? getSession() : null;
   const who = document.getElementById('who');
   const logout = document.getElementById('logout');
-  who.textContent = s ? `${ROLE_NAMES[s.role] || s.role} ${s.judge || ''}` : '未登录';
+  who.textContent = !s ? '未登录' : s.role === 'organizer' ? `${ROLE_NAMES.organizer} ${s.organizer || ''}` : `裁判 ${s.judge || ''}`;
   logout.hidden = !s;
   const conn = document.getElementById('conn');
   const online = isOnline();
@@ -107,9 +113,24 @@ async function logout() {
     });
     if (!ok) return;
   }
+  // The server forgets the token; without the server, this terminal does
+  // (the token stays valid on the server until it expires).
+  const button = document.getElementById('logout');
+  button.disabled = true;
+  try {
+    await api.logout();
+    ctx.notice = '已退出。';
+  } catch (err) {
+    ctx.notice = err instanceof NetworkError
+      ? '未连接服务器：已在本机退出，但服务器上的这次登录要到期后才失效。连接恢复后可重新登录再退出一次。'
+      : '已退出。';
+  } finally {
+    button.disabled = false;
+  }
   clearSession();
   queue.setJudge(null);
-  ctx.navigate('#/login');
+  const login = s && s.role === 'organizer' ? '#/login/organizer' : '#/login';
+  ctx.navigate(login);
 }
 
 function probe() {

@@ -25,6 +25,14 @@ function append(el, children) {
   }
 }
 
+// Replaces el's children as h() builds them (null, undefined and false are
+// left out, arrays flattened, strings become text).
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
 export const STATE_NAMES = {
   setup: '准备中',
   drawn: '评分中',

@@ -1,7 +1,8 @@
 // #/events: the events of the logged-in judge, with the judge's role and the
-// event's state. A judge with exactly one event to score goes straight to
-// its sheet. The list is kept in the local cache for a reload while the
-// server is down.
+// event's state: a score sheet where the judge scores, the chief judge's
+// console where the judge is the chief. A judge with exactly one event goes
+// straight to its sheet or console. The list is kept in the local cache for
+// a reload while the server is down.
 
 import { api, cache, getSession, NetworkError } from './api.js';
 import { h, ROLE_NAMES, STATE_NAMES } from './ui.js';
@@ -26,15 +27,15 @@ export function render(root, _params, ctx) {
         list.append(h('a', { class: 'event', href: `#/sheet/${encodeURIComponent(e.code)}` }, title, meta,
           h('span', { class: 'go' }, e.state === 'drawn' ? '评分 →' : '查看 →')));
       } else {
-        // The chief judge's console is not part of the web terminal yet.
-        list.append(h('div', { class: 'event disabled' }, title, meta,
-          h('span', { class: 'go' }, '裁判长控制台尚未提供')));
+        list.append(h('a', { class: 'event', href: `#/chief/${encodeURIComponent(e.code)}` }, title, meta,
+          h('span', { class: 'go' }, '裁判长控制台 →')));
       }
     }
-    const scoring = events.filter((e) => (e.role || s.role) === 'judge');
-    if (!fromCache && events.length === 1 && scoring.length === 1 && !ctx.stayOnEvents) {
+    if (!fromCache && events.length === 1 && !ctx.stayOnEvents) {
       ctx.stayOnEvents = true; // only once per login: "back" from the sheet comes here
-      ctx.navigate(`#/sheet/${encodeURIComponent(scoring[0].code)}`);
+      const e = events[0];
+      const page = (e.role || s.role) === 'judge' ? 'sheet' : 'chief';
+      ctx.navigate(`#/${page}/${encodeURIComponent(e.code)}`);
     }
   }
 

@@ -117,13 +117,14 @@ export class Contest {
     fs.mkdirSync(this.env.HOME, { recursive: true });
   }
 
-  // Starts contestd on port (0: any free port); waits at most 10 s for its
+  // Starts contestd on port (0: any free port), with extra flags after
+  // the usual ones (a later flag wins); waits at most 10 s for its
   // "listening on" line.
-  async start(port = 0) {
+  async start(port = 0, extra = []) {
     const before = fs.existsSync(this.log) ? fs.readFileSync(this.log, 'utf8').length : 0;
     const out = fs.openSync(this.log, 'a');
     this.proc = spawn(CONTESTD, ['--db', this.db, '--listen', `127.0.0.1:${port}`, '--public-url', 'http://127.0.0.1/',
-      '--contest-code', 'TEST', '--contest-name', '测试大赛'], { stdio: ['ignore', out, out] });
+      '--contest-code', 'TEST', '--contest-name', '测试大赛', ...extra], { stdio: ['ignore', out, out] });
     fs.closeSync(out);
     const proc = this.proc;
     let exited = false;
@@ -178,9 +179,10 @@ export class Contest {
     return out.trim() ? JSON.parse(out) : [];
   }
 
-  // Imports CONTEST through judge-cli as the admin, draws CNC, checks in.
-  setUp() {
-    for (const [name, text] of Object.entries(CONTEST)) fs.writeFileSync(path.join(this.dir, `${name}.csv`), text);
+  // Imports contest (CONTEST unless told) through judge-cli as the admin,
+  // draws CNC, checks in.
+  setUp(contest = CONTEST) {
+    for (const [name, text] of Object.entries(contest)) fs.writeFileSync(path.join(this.dir, `${name}.csv`), text);
     this.cli('login', '--admin', '--secret-file', `${this.db}.admin-secret`);
     for (const kind of ['events', 'criteria', 'contestants', 'judges'])
       this.cli('import', kind, path.join(this.dir, `${kind}.csv`));
@@ -239,6 +241,33 @@ export function launchProfile(userDataDir, options = {}) {
   return chromium.launchPersistentContext(userDataDir, { ...LAUNCH, ...options });
 }
 
+// A browser with one terminal-sized page (1024x768, Chinese) whose
+// requests and answers are recorded (record); page errors are printed.
+// Resolves to {browser, context, page, log}.
+export async function openTerminal() {
+  const browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: 'zh-CN' });
+  const log = record(context);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  return { browser, context, page, log };
+}
+
+// The end of a test file: the browser closed, contestd stopped, the
+// temporary directory gone.
+export async function closeAll(contest, browser) {
+  if (browser) await browser.close();
+  await contest.stop();
+  contest.cleanup();
+}
+
+// Fails unless the PDF's page is A4 portrait (595.28 x 841.89 points).
+export function assertA4(pdf) {
+  const box = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(pdf.toString('latin1'));
+  assert.ok(box, 'the PDF has a page size');
+  assert.ok(Math.abs(Number(box[1]) - 595.3) < 2 && Math.abs(Number(box[2]) - 841.9) < 2, `page ${box[1]} x ${box[2]} is not A4`);
+}
+
 // Records every request a browser context makes and every API answer it
 // gets (status, body), to check that nothing leaves the server and nothing
 // secret reaches the judge.
@@ -258,13 +287,14 @@ export function record(context, log = { requests: [], answers: [] }) {
 
 // Checks what a recorded browser did: every request went to origin (the
 // server under test), and no answer carried a contestant's name,
-// organization or registration id.
-export async function assertPrivate(log, origin) {
+// organization or registration id. seen: an API path whose answers must
+// be among those checked (the judge's sheet unless told).
+export async function assertPrivate(log, origin, seen = '/sheet') {
   assert.ok(log.requests.length > 20, 'requests were recorded');
   const outside = log.requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'));
   assert.deepEqual(outside, [], 'requests to anywhere but the server');
   await until('every answer body read', async () => log.answers.every((a) => a.body !== undefined));
-  assert.ok(log.answers.some((a) => a.url.endsWith('/sheet')), 'the sheet answers were recorded');
+  assert.ok(log.answers.some((a) => a.url.endsWith(seen)), `the ${seen} answers were recorded`);
   for (const a of log.answers)
     for (const s of SECRETS) assert.ok(!(a.body || '').includes(s), `${a.url} contains "${s}"`);
 }

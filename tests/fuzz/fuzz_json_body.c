@@ -66,6 +66,7 @@ static const struct field api_fields[] = {
 	{ "judge", GET_STR, false, 0, 32, 0 }, /* login */
 	{ "value", GET_MARK, true, 0, 0, 0 },
 	{ "secret", GET_STR, true, 0, 128, 0 },
+	{ "weight", GET_INT, false, 0, 100, -1 }, /* a module's PATCH */
 };
 #define N_FIELDS (sizeof api_fields / sizeof api_fields[0])
 
@@ -184,9 +185,43 @@ static void check_int(json_t *obj, const char *key, bool required, int64_t min, 
 	}
 }
 
+/* jin_change (the text fields of a PATCH body, one object): absent
+ * leaves the field as it is (NULL), null or "" clears it ("") when it may
+ * be cleared and is refused naming the field when not, text is as jin_str
+ * gives it. */
+static void check_change(json_t *obj, const char *key, bool clearable, size_t max)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *out = "x";
+	struct ct_err err;
+	ct_err_clear(&err);
+	enum ct_status rc = jin_change(obj, key, clearable, max, &out, &err);
+	if (rc != CT_OK) {
+		check_refusal(rc, &err, -1, key);
+		/* "name: cannot be empty" (a key longer than the message is cut) */
+		size_t k = strlen(key) < sizeof err.msg / 2 ? strlen(key) : sizeof err.msg / 2;
+		fuzz_check(strncmp(err.msg, key, k) == 0);
+		fuzz_check(v && (!empty_value(v) || !clearable));
+		return;
+	}
+	if (!v) {
+		fuzz_check(out == NULL);
+	} else if (empty_value(v)) {
+		fuzz_check(clearable && out && *out == '\0');
+	} else {
+		fuzz_check(json_is_string(v) && out == json_string_value(v));
+		fuzz_check(strlen(out) == json_string_length(v) && strlen(out) <= max);
+		fuzz_check(oracle_utf8(out, strlen(out)));
+	}
+}
+
 /* Every getter on field key of obj, with typical limits. */
 static void check_any(json_t *obj, const char *key, long row)
 {
+	if (row < 0) {
+		check_change(obj, key, true, 200);
+		check_change(obj, key, false, 32);
+	}
 	check_str(obj, key, false, 200, row);
 	check_str(obj, key, true, 32, row);
 	check_code(obj, key, row);

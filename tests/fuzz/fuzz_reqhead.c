@@ -42,7 +42,7 @@ static const char *const patterns[] = {
 static void check_match(const char *path, size_t len)
 {
 	for (size_t i = 0; i < sizeof patterns / sizeof patterns[0]; i++) {
-		char param[2][256];
+		char param[2][HTTP_PARAM_MAX];
 		memset(param, 0, sizeof param);
 		if (!http_path_match(patterns[i], path, len, param))
 			continue;
@@ -65,7 +65,7 @@ static void check_match(const char *path, size_t len)
 			}
 			rebuilt[o++] = *p;
 		}
-		char again[2][256];
+		char again[2][HTTP_PARAM_MAX];
 		if (o + 8 < sizeof rebuilt) {
 			fuzz_check(http_path_match(patterns[i], rebuilt, o, again));
 			for (int k = 0; k < n; k++)

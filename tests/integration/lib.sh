@@ -149,6 +149,7 @@ CONTESTD_DEFAULTS=(--public-url "http://127.0.0.1/" --contest-code TEST --contes
 start_contestd() {
 	local before=0
 	[ -f "$LOG" ] && before=$(wc -l <"$LOG")
+	: >>"$LOG" # exists before the first read below, however late contestd starts
 	"$CONTESTD" --db "$DB" --listen 127.0.0.1:0 ${CONTESTD_DEFAULTS[@]+"${CONTESTD_DEFAULTS[@]}"} "$@" \
 		2>>"$LOG" >>"$T/contestd.stdout" &
 	CONTESTD_PID=$!

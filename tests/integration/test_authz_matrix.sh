@@ -7,7 +7,8 @@
 # (409, 400, 404) where a success would change the contest.
 . "$(dirname "$0")/lib.sh"
 
-setup_server
+# (the public pages' rate limit off: the matrix calls them 8 times a row)
+setup_server --public-rate 0
 D="$T/csv"
 mkdir -p "$D"
 printf 'code,name\nWELD,焊接\nTOUR,导游服务\n' >"$D/events.csv"
@@ -75,6 +76,12 @@ declare -A BODY=(
 	[reason]='{"reason":"测试"}'
 	[accept_w03]="{\"contestant\":\"${CODE[W03]}\",\"criterion\":\"A1\",\"reason\":\"测试\"}"
 	[score_w02]="{\"contestant\":\"${CODE[W02]}\",\"criterion\":\"A1\",\"value\":\"5\"}"
+	[rename]='{"name":"改名"}'
+	[weight]='{"weight":50}'
+	[max]='{"max":"5"}'
+	[name_empty]='{"name":""}'
+	[appeal]='{"appellant":"张伟","text":"测试"}'
+	[resolve]='{"outcome":"rejected","resolution":"测试"}'
 )
 
 # METHOD PATH BODY: expected status for anon judge other_judge recused chief other_chief organizer disabled
@@ -111,6 +118,37 @@ POST /api/v1/events/WELD/unlock                 reason          401 403 403 403 
 GET  /api/v1/audit                              -               401 403 403 403 403 403 200 401
 POST /api/v1/audit/verify                       empty           401 403 403 403 403 403 200 401
 POST /api/v1/audit/checkpoint                   -               401 403 403 403 403 403 201 401
+POST /api/v1/backup                             -               401 403 403 403 403 403 200 401
+PATCH /api/v1/events/WELD                       rename          401 403 403 403 403 403 409 401
+DELETE /api/v1/events/WELD                      -               401 403 403 403 403 403 409 401
+PATCH /api/v1/events/WELD/modules/A             weight          401 403 403 403 403 403 409 401
+DELETE /api/v1/events/WELD/modules/A            -               401 403 403 403 403 403 409 401
+PATCH /api/v1/events/WELD/criteria/A1           max             401 403 403 403 403 403 409 401
+DELETE /api/v1/events/WELD/criteria/A1          -               401 403 403 403 403 403 409 401
+PUT  /api/v1/criteria                           crit_weld       401 403 403 403 403 403 409 401
+PATCH /api/v1/contestants/W01                   name_empty      401 403 403 403 403 403 400 401
+DELETE /api/v1/contestants/W01                  -               401 403 403 403 403 403 409 401
+PATCH /api/v1/judges/NOONE                      rename          401 403 403 403 403 403 404 401
+DELETE /api/v1/judges/J02                       -               401 403 403 403 403 403 409 401
+DELETE /api/v1/events/WELD/judges/J02           -               401 403 403 403 403 403 409 401
+POST /api/v1/events/WELD/publish                empty           401 403 403 403 403 403 409 401
+GET  /api/v1/events/WELD/appeals                -               401 403 403 403 403 403 200 401
+POST /api/v1/events/WELD/appeals                appeal          401 403 403 403 403 403 409 401
+POST /api/v1/appeals/1/resolve                  resolve         401 403 403 403 403 403 404 401
+POST /api/v1/events/WELD/finalize               -               401 403 403 403 403 403 409 401
+GET  /api/v1/events/WELD/certificates           -               401 403 403 403 403 403 200 401
+POST /api/v1/certificates/0000-0000-0000-0000-0/revoke reason   401 403 403 403 403 403 404 401
+GET  /api/v1/public/events                      -               200 200 200 200 200 200 200 200
+GET  /api/v1/public/events/WELD/results         -               404 404 404 404 404 404 404 404
+GET  /api/v1/public/revocations                 -               200 200 200 200 200 200 200 200
+GET  /api/v1/public/key                         -               200 200 200 200 200 200 200 200
+GET  /api/v1/verify/0000-0000-0000-0000-0       -               200 200 200 200 200 200 200 200
+GET  /api/v1/verify/0000-0000-0000-0000-1       -               400 400 400 400 400 400 400 400
+GET  /results                                   -               200 200 200 200 200 200 200 200
+GET  /results/WELD                              -               200 200 200 200 200 200 200 200
+GET  /v                                         -               200 200 200 200 200 200 200 200
+GET  /v/0000-0000-0000-0000-0                   -               200 200 200 200 200 200 200 200
+GET  /V/0000-0000-0000-0000-0                   -               200 200 200 200 200 200 200 200
 EOF
 )
 

@@ -796,19 +796,29 @@ static void test_qr_renderings(void **state)
 	qr_free(&q);
 }
 
-static void test_certdoc_escapes_every_text(void **state)
+/* The certificate SVG of holder and organization with the other texts
+ * given, into svg (the caller frees it). */
+static void render(const char *holder, const char *organization, const char *contest_name, const char *event_name,
+		   const char *hint, struct buf *svg)
 {
-	(void)state;
 	struct keypair k;
 	keypair(&k, 7, "CITY2026");
 	struct cert c;
-	make(&c, "<b>张&三</b>", "\"学院\" & 'Co'");
+	make(&c, holder, organization);
 	char *url = url_of(&c, &k, "https://results.example.org", NULL);
 	struct qr q;
 	assert_int_equal(qr_encode(url, strlen(url), 10, &q, NULL), CT_OK);
-	struct certdoc d = {&c, "2026年<市>职业技能大赛", "数控铣 & 车", "https://x.org/?a=1&b=2", &q};
+	struct certdoc d = {&c, contest_name, event_name, hint, &q};
+	certdoc_svg(&d, svg);
+	qr_free(&q);
+	free(url);
+}
+
+static void test_certdoc_escapes_every_text(void **state)
+{
+	(void)state;
 	struct buf svg = {0};
-	certdoc_svg(&d, &svg);
+	render("<b>张&三</b>", "\"学院\" & 'Co'", "2026年<市>职业技能大赛", "数控铣 & 车", "https://x.org/?a=1&b=2", &svg);
 	assert_non_null(strstr(svg.data, "&lt;b&gt;张&amp;三&lt;/b&gt;"));
 	assert_non_null(strstr(svg.data, "&quot;学院&quot; &amp; &#39;Co&#39;"));
 	assert_non_null(strstr(svg.data, "在2026年&lt;市&gt;职业技能大赛"));
@@ -825,8 +835,19 @@ static void test_certdoc_escapes_every_text(void **state)
 	assert_non_null(strstr(svg.data, "第 3 名"));
 	assert_non_null(strstr(svg.data, "87.50"));
 	buf_free(&svg);
-	qr_free(&q);
-	free(url);
+}
+
+/* A closing bracket never begins a line nor an opening one ends it (the
+ * issuer's block is narrow: "（演示）" must wrap). */
+static void test_certdoc_line_breaks(void **state)
+{
+	(void)state;
+	struct buf svg = {0};
+	render("张三", "北京市第一职业技术学院", "2026年市职业技能大赛（演示）", "数控铣", NULL, &svg);
+	assert_null(strstr(svg.data, ">）"));
+	assert_null(strstr(svg.data, "（</text>"));
+	assert_non_null(strstr(svg.data, ">示）</text>")); /* wrapped, with its mark */
+	buf_free(&svg);
 }
 
 static int setup(void **state)
@@ -856,6 +877,7 @@ int main(void)
 		cmocka_unit_test(test_qr_bits),
 		cmocka_unit_test(test_qr_renderings),
 		cmocka_unit_test(test_certdoc_escapes_every_text),
+		cmocka_unit_test(test_certdoc_line_breaks),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

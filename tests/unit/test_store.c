@@ -2317,6 +2317,493 @@ static void test_audit_log(void **state)
 	audit_rows_free(rows, n);
 }
 
+/* ---- corrections (issue 8) ---- */
+
+/* The audit record "ACTION|OBJECT|OLD|NEW" ("-" for NULL) exists. */
+static void assert_audited(const char *path, const char *want)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT count(*) FROM audit WHERE action || '|' || object || '|' || "
+					    "coalesce(old_value, '-') || '|' || coalesce(new_value, '-') = ?",
+					    -1, &s, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(s, 1, want, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	if (n != 1)
+		fail_msg("%d audit records \"%s\", want 1", n, want);
+}
+
+/* The fixture registered in a file database with a contest (for the
+ * audit trail), not drawn. */
+static int setup_file_registered(void **state)
+{
+	struct fx *f = fx_new(true);
+	struct ct_err err;
+	unsigned char pk[32] = {1}, sk[64] = {2};
+	EXPECT(CT_OK, store_contest_init(f->st, "SZ2026", "大赛", "https://x.example", pk, sk, "h", &err));
+	fx_register(f);
+	*state = f;
+	return 0;
+}
+
+static void test_event_set(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct sheet_warnings warn;
+	int64_t v = version(f, "CNC");
+	struct event_patch p = {.name = "数控铣削", .ratios = true, .ratio_c = {1500, 2500, 3000}, .min_award_c = 6000,
+				.tiebreak = "module:Z;time", .discrepancy_pct = -2};
+	EXPECT(CT_OK, store_event_set(f->st, "organizer:admin", "CNC", &p, &warn, &err));
+	assert_true(version(f, "CNC") > v);
+	/* the sheet checked again: module Z is not on it, a warning */
+	assert_int_equal(warn.n, 1);
+	assert_string_equal(warn.msg[0], "tie-break key module:Z names an unknown module \"Z\"");
+	struct event_data *d = load(f, "CNC");
+	assert_string_equal(d->name, "数控铣削");
+	assert_int_equal(d->ratio_c[0], 1500);
+	assert_int_equal(d->ratio_c[1], 2500);
+	assert_int_equal(d->min_award_c, 6000);
+	assert_string_equal(d->tiebreak, "module:Z;time");
+	assert_int_equal(d->discrepancy_pct, 20);
+	event_data_free(d);
+	assert_audited(f->path, "event.set|CNC|name 数控铣|name 数控铣削");
+	assert_audited(f->path, "event.set|CNC|award_ratios 10/20/30|award_ratios 15/25/30");
+	assert_audited(f->path, "event.set|CNC|min_award_score none|min_award_score 60.00");
+	assert_audited(f->path, "event.set|CNC|tiebreak module:B;time|tiebreak module:Z;time");
+	/* unchanged fields are not audited */
+	assert_int_equal(audit_rows(f->path, "event.set"), 4);
+	/* a correction that changes nothing changes no data_version either */
+	v = version(f, "CNC");
+	const struct event_patch same = {.name = "数控铣削", .min_award_c = -2, .discrepancy_pct = 20};
+	EXPECT(CT_OK, store_event_set(f->st, "organizer:admin", "CNC", &same, &warn, &err));
+	assert_int_equal(version(f, "CNC"), v);
+	assert_int_equal(audit_rows(f->path, "event.set"), 4);
+
+	/* an error of the sheet refuses the change whole */
+	struct event_patch bad = {.name = "不该改", .min_award_c = -2, .tiebreak = "time;time", .discrepancy_pct = -2};
+	EXPECT(CT_INVALID, store_event_set(f->st, "organizer:admin", "CNC", &bad, &warn, &err));
+	assert_msg_has(&err, "event CNC: ");
+	d = load(f, "CNC");
+	assert_string_equal(d->name, "数控铣削");
+	event_data_free(d);
+	struct event_patch clear = {.min_award_c = -1, .tiebreak = "", .discrepancy_pct = 25};
+	EXPECT(CT_OK, store_event_set(f->st, "organizer:admin", "CNC", &clear, &warn, &err));
+	assert_int_equal(warn.n, 0);
+	assert_audited(f->path, "event.set|CNC|min_award_score 60.00|min_award_score none");
+	assert_audited(f->path, "event.set|CNC|tiebreak module:Z;time|tiebreak none");
+	assert_audited(f->path, "event.set|CNC|discrepancy_pct 20|discrepancy_pct 25");
+	EXPECT(CT_NOT_FOUND, store_event_set(f->st, "organizer:admin", "NOPE", &clear, &warn, &err));
+	fx_draw(f);
+	EXPECT(CT_CONFLICT, store_event_set(f->st, "organizer:admin", "CNC", &clear, &warn, &err));
+	assert_string_equal(err.msg, "event CNC is drawn; its score sheet is fixed by the draw");
+}
+
+static void test_modules_criteria_corrected(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct sheet_warnings warn;
+	const struct module_patch a50 = {"铣削加工", 50};
+	EXPECT(CT_OK, store_module_set(f->st, "organizer:admin", "CNC", "A", &a50, &warn, &err));
+	assert_int_equal(warn.n, 1);
+	assert_string_equal(warn.msg[0], "module weights add up to 90, not 100");
+	assert_audited(f->path, "module.set|CNC/A|weight 60|weight 50");
+	assert_audited(f->path, "module.set|CNC/A|name 铣削|name 铣削加工");
+	/* a weight taken from one module of a weighted sheet is an error */
+	const struct module_patch none = {NULL, -1};
+	EXPECT(CT_INVALID, store_module_set(f->st, "organizer:admin", "CNC", "B", &none, &warn, &err));
+	assert_msg_has(&err, "module B has no weight but others have one");
+	const struct module_patch b50 = {NULL, 50};
+	EXPECT(CT_OK, store_module_set(f->st, "organizer:admin", "CNC", "B", &b50, &warn, &err));
+	assert_int_equal(warn.n, 0);
+	EXPECT(CT_NOT_FOUND, store_module_set(f->st, "organizer:admin", "CNC", "Q", &b50, &warn, &err));
+	assert_string_equal(err.msg, "no module Q in event CNC");
+
+	/* A2 mean 20 -> trimmed 15: module A's max is 10 + 15 */
+	const struct criterion_patch a2 = {"表面", 1500, true, METHOD_TRIMMED};
+	EXPECT(CT_OK, store_criterion_set(f->st, "organizer:admin", "CNC", "A2", &a2, &warn, &err));
+	assert_audited(f->path, "criterion.set|CNC/A/A2|max 20.00|max 15.00");
+	assert_audited(f->path, "criterion.set|CNC/A/A2|method mean|method trimmed");
+	assert_audited(f->path, "criterion.set|CNC/A/A2|description 表面质量|description 表面");
+	struct event_data *d = load(f, "CNC");
+	struct sheet sheet;
+	event_sheet(d, &sheet);
+	int64_t max_c[2];
+	sheet_module_max(&sheet, max_c);
+	assert_int_equal(max_c[0], 2500);
+	assert_int_equal(d->criteria[1].method, METHOD_TRIMMED);
+	event_data_free(d);
+	/* B1 is module B's only criterion: as a deduction B would give no marks */
+	const struct criterion_patch ded = {NULL, -1, true, METHOD_DEDUCTION};
+	EXPECT(CT_INVALID, store_criterion_set(f->st, "organizer:admin", "CNC", "B1", &ded, &warn, &err));
+	assert_msg_has(&err, "module B has no criterion that gives marks");
+	d = load(f, "CNC");
+	assert_int_equal(d->criteria[2].method, METHOD_JUDGEMENT);
+	event_data_free(d);
+
+	/* A1 goes, A stays with A2; B1 goes and takes module B with it */
+	bool module_gone = true;
+	EXPECT(CT_OK, store_criterion_delete(f->st, "organizer:admin", "CNC", "A1", &module_gone, &warn, &err));
+	assert_false(module_gone);
+	assert_audited(f->path, "criterion.delete|CNC/A/A1|measurement max 10.00|-");
+	EXPECT(CT_OK, store_criterion_delete(f->st, "organizer:admin", "CNC", "B1", &module_gone, &warn, &err));
+	assert_true(module_gone);
+	assert_audited(f->path, "module.delete|CNC/B|工艺, weight 50, 0 criteria|-");
+	/* the tie-break module:B now names nothing, the weights add up to 50 */
+	assert_int_equal(warn.n, 2);
+	EXPECT(CT_NOT_FOUND, store_criterion_delete(f->st, "organizer:admin", "CNC", "B1", &module_gone, &warn, &err));
+	assert_string_equal(err.msg, "no criterion B1 in event CNC");
+
+	/* a module added after deletions goes last */
+	const struct criterion_row c[] = {{"CNC", "C", "新", 50, "C1", "新项", 500, METHOD_MEAN}};
+	EXPECT(CT_OK, store_criteria_add(f->st, "organizer:admin", c, 1, &err));
+	uint32_t gone = 0;
+	d = load(f, "CNC");
+	assert_int_equal(d->n_modules, 2);
+	assert_string_equal(d->modules[1].code, "C");
+	event_data_free(d);
+	EXPECT(CT_OK, store_module_delete(f->st, "organizer:admin", "CNC", "A", &gone, &warn, &err));
+	assert_int_equal(gone, 1);
+	assert_audited(f->path, "module.delete|CNC/A|铣削加工, weight 50, 1 criterion|-");
+	const struct module_patch c100 = {NULL, 100};
+	EXPECT(CT_OK, store_module_set(f->st, "organizer:admin", "CNC", "C", &c100, &warn, &err));
+	struct event_patch tb = {.min_award_c = -2, .tiebreak = "criterion:C1", .discrepancy_pct = -2};
+	EXPECT(CT_OK, store_event_set(f->st, "organizer:admin", "CNC", &tb, &warn, &err));
+	assert_int_equal(warn.n, 0);
+	fx_draw(f);
+	EXPECT(CT_CONFLICT, store_module_delete(f->st, "organizer:admin", "CNC", "C", &gone, &warn, &err));
+	EXPECT(CT_CONFLICT, store_criterion_set(f->st, "organizer:admin", "CNC", "C1", &a2, &warn, &err));
+	assert_string_equal(err.msg, "event CNC is drawn; its score sheet is fixed by the draw");
+}
+
+static void test_criteria_replace(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct sheet_replaced *out = NULL;
+	size_t n = 0;
+	/* CNC's sheet and WELD's, in one file; WELD named before and after CNC */
+	const struct criterion_row rows[] = {
+		{"WELD", "W", "焊接", -1, "W1", "焊缝", 1000, METHOD_MEAN},
+		{"CNC", "B", "工艺", 100, "B1", "工艺规范", 800, METHOD_MEAN},
+		{"WELD", "W", "", -1, "W2", "外观", 500, METHOD_JUDGEMENT},
+	};
+	int64_t v = version(f, "CNC");
+	EXPECT(CT_OK, store_criteria_replace(f->st, "organizer:admin", rows, COUNT(rows), &out, &n, &err));
+	assert_true(version(f, "CNC") > v);
+	assert_int_equal(n, 2);
+	assert_string_equal(out[0].event, "WELD");
+	assert_int_equal(out[0].modules, 1);
+	assert_int_equal(out[0].criteria, 2);
+	assert_int_equal(out[0].warn.n, 0);
+	assert_string_equal(out[1].event, "CNC");
+	assert_int_equal(out[1].criteria, 1);
+	assert_int_equal(out[1].warn.n, 0);
+	free(out);
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_modules, 1);
+	assert_int_equal(d->n_criteria, 1);
+	assert_string_equal(d->criteria[0].code, "B1");
+	assert_int_equal(d->criteria[0].max_c, 800);
+	event_data_free(d);
+	assert_audited(f->path, "sheet.replace|CNC|A 铣削 60%: A1 measurement 10.00, A2 mean 20.00; B 工艺 40%: "
+				"B1 judgement 6.00|B 工艺 100%: B1 mean 8.00");
+	assert_audited(f->path, "sheet.replace|WELD|-|W 焊接: W1 mean 10.00, W2 judgement 5.00");
+
+	/* All or nothing across the file: a row of an unknown event keeps CNC as it is. */
+	const struct criterion_row bad[] = {
+		{"CNC", "A", "新", -1, "A1", "新", 100, METHOD_MEAN},
+		{"NOPE", "A", "新", -1, "A1", "新", 100, METHOD_MEAN},
+	};
+	EXPECT(CT_INVALID, store_criteria_replace(f->st, "organizer:admin", bad, COUNT(bad), &out, &n, &err));
+	assert_at(&err, 1, "event");
+	assert_null(out);
+	/* a deductions-only module in the new sheet: refused, located */
+	const struct criterion_row ded[] = {{"CNC", "D", "扣分", -1, "D1", "扣", 100, METHOD_DEDUCTION}};
+	EXPECT(CT_INVALID, store_criteria_replace(f->st, "organizer:admin", ded, 1, &out, &n, &err));
+	assert_at(&err, 0, "module");
+	d = load(f, "CNC");
+	assert_int_equal(d->n_criteria, 1);
+	assert_string_equal(d->criteria[0].code, "B1");
+	event_data_free(d);
+	fx_draw(f);
+	EXPECT(CT_CONFLICT, store_criteria_replace(f->st, "organizer:admin", rows, COUNT(rows), &out, &n, &err));
+	assert_at(&err, 1, "event");
+	assert_msg_has(&err, "event CNC is drawn; its score sheet is fixed by the draw");
+}
+
+static void test_event_delete(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct event_counts n = {0};
+	int64_t old = version(f, "CNC");
+	EXPECT(CT_OK, store_event_delete(f->st, "organizer:admin", "CNC", &n, &err));
+	assert_int_equal(n.modules, 2);
+	assert_int_equal(n.criteria, 3);
+	assert_int_equal(n.contestants, 4);
+	assert_int_equal(n.assignments, 3);
+	assert_int_equal(n_events(f), 1);
+	assert_audited(f->path, "event.delete|CNC|数控铣: 2 modules, 3 criteria, 4 contestants, 3 judge assignments|-");
+	/* the judges stay registered */
+	judge_id(f, "J01");
+	EXPECT(CT_NOT_FOUND, store_event_delete(f->st, "organizer:admin", "CNC", &n, &err));
+	/* registered again under its code: a data_version past the old one's */
+	EXPECT(CT_OK, store_events_add(f->st, "organizer:admin", fx_events, 1, &err));
+	assert_true(version(f, "CNC") > old);
+	EXPECT(CT_OK, store_contestants_add(f->st, "organizer:admin", fx_contestants, 1, &err));
+	struct audit_verdict v;
+	EXPECT(CT_OK, store_audit_verify(f->st, NULL, &v, &err));
+	if (!v.ok)
+		fail_msg("audit verify after an event was deleted and added again: %s", v.problem);
+}
+
+static void test_contestant_corrected(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct recusal_change *ch = NULL;
+	size_t n = 99;
+	const char *c01 = code_of(f, "C01"), *c03 = code_of(f, "C03");
+	/* C01 (第一中学) scored by J01 (第二中学) and J02 on A2 */
+	assert_int_equal(judge_put(f, "J01", c01, "A2", 1500, NULL, &err), CT_OK);
+	assert_int_equal(judge_put(f, "J01", c01, "B1", 200, NULL, &err), CT_OK);
+	assert_int_equal(judge_put(f, "J02", c01, "A2", 1700, NULL, &err), CT_OK);
+	int64_t v = version(f, "CNC");
+	const struct identity_patch to_j01 = {"张叁", "第二中学", "张叁;李四", "110101200001015678"};
+	EXPECT(CT_OK, store_contestant_correct(f->st, "organizer:admin", "C01", NULL, &to_j01, &ch, &n, &err));
+	assert_true(version(f, "CNC") > v);
+	/* J01 is now of C01's organization: recused, two values no longer count */
+	assert_int_equal(n, 1);
+	assert_string_equal(ch[0].event, "CNC");
+	assert_string_equal(ch[0].reg_id, "C01");
+	assert_string_equal(ch[0].code, c01);
+	assert_string_equal(ch[0].judge, "J01");
+	assert_string_equal(ch[0].judge_name, "周裁判");
+	assert_true(ch[0].recused);
+	assert_int_equal(ch[0].values, 2);
+	free(ch);
+	struct event_data *d = load(f, "CNC");
+	const struct ev_contestant *c = contestant_of(d, "C01");
+	assert_string_equal(c->name, "张叁");
+	assert_string_equal(c->organization, "第二中学");
+	assert_string_equal(c->members, "张叁;李四");
+	assert_string_equal(c->id_number, "110101200001015678");
+	/* the values stay stored (and audited); the engine leaves them out */
+	assert_int_equal(value_in(d, "C01", "A2", "J01"), 1500);
+	event_data_free(d);
+	/* J01's own sheet no longer lists C01 */
+	struct judge_sheet *sh = NULL;
+	EXPECT(CT_OK, store_judge_sheet(f->st, "CNC", judge_id(f, "J01"), &sh, &err));
+	for (uint32_t i = 0; i < sh->n_entries; i++)
+		assert_string_not_equal(sh->entries[i].code, c01);
+	judge_sheet_free(sh);
+	/* a correction hidden by the mask is still audited, never in full */
+	const struct identity_patch idn = {NULL, NULL, NULL, "110101200001019999"};
+	EXPECT(CT_OK, store_contestant_correct(f->st, "organizer:admin", "C01", NULL, &idn, NULL, NULL, &err));
+	/* C03 (第二中学, J01's) moves to 第一中学: J01 no longer recused, no value yet */
+	const struct identity_patch away = {NULL, "第一中学", NULL, NULL};
+	EXPECT(CT_OK, store_contestant_correct(f->st, "organizer:admin", "C03", NULL, &away, &ch, &n, &err));
+	assert_int_equal(n, 1);
+	assert_string_equal(ch[0].code, c03);
+	assert_false(ch[0].recused);
+	assert_int_equal(ch[0].values, 0);
+	free(ch);
+	/* status and identity together; an absent contestant's organization changes nobody's recusal */
+	const struct contestant_patch absent = {"absent", -2, "未到场"};
+	const struct identity_patch c02 = {NULL, "第二中学", NULL, ""};
+	EXPECT(CT_OK, store_contestant_correct(f->st, "organizer:admin", "C02", &absent, &c02, &ch, &n, &err));
+	assert_int_equal(n, 0);
+	free(ch);
+	EXPECT(CT_NOT_FOUND, store_contestant_correct(f->st, "organizer:admin", "C99", NULL, &away, &ch, &n, &err));
+	assert_string_equal(err.msg, "no contestant C99");
+}
+
+static void test_contestant_corrected_audit(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	const struct identity_patch p = {"张叁", "", "", "110101200001015678"};
+	EXPECT(CT_OK, store_contestant_correct(f->st, "organizer:admin", "C01", NULL, &p, NULL, NULL, &err));
+	assert_audited(f->path, "contestant.identity|CNC/C01|name 张三|name 张叁");
+	assert_audited(f->path, "contestant.identity|CNC/C01|organization 第一中学|organization none");
+	assert_audited(f->path, "contestant.identity|CNC/C01|id_number 1101**********1234|id_number 1101**********5678");
+	/* members were none and stay none: not audited */
+	assert_int_equal(audit_rows(f->path, "contestant.identity"), 3);
+	/* a digit the mask hides: still a record, and still masked */
+	const struct identity_patch q = {NULL, NULL, NULL, "110101200001025678"};
+	EXPECT(CT_OK, store_contestant_correct(f->st, "organizer:admin", "C01", NULL, &q, NULL, NULL, &err));
+	assert_int_equal(audit_rows(f->path, "contestant.identity"), 4);
+	char last[512];
+	audit_last(f->path, last, sizeof last);
+	assert_string_equal(last, "organizer:admin|contestant.identity|CNC/C01|id_number 1101**********5678|"
+				  "id_number 1101**********5678|organizer|-");
+}
+
+static void test_contestant_corrected_when_locked(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct recusal_change *ch = NULL;
+	size_t n = 0;
+	/* lock with nothing missing: every competed contestant absent but C04 */
+	const struct checkin_row absent[] = {{"C01", ENTRY_ABSENT, -1, NULL}, {"C02", ENTRY_ABSENT, -1, NULL},
+					     {"C03", ENTRY_ABSENT, -1, NULL}};
+	EXPECT(CT_OK, store_checkin(f->st, "organizer:admin", absent, COUNT(absent), &err));
+	const char *c04 = code_of(f, "C04");
+	for (int j = 0; j < 2; j++) {
+		const char *judge = j ? "J02" : "J01";
+		assert_int_equal(judge_put(f, judge, c04, "A1", 800, NULL, &err), CT_OK);
+		assert_int_equal(judge_put(f, judge, c04, "A2", 1500, NULL, &err), CT_OK);
+		assert_int_equal(judge_put(f, judge, c04, "B1", 200, NULL, &err), CT_OK);
+	}
+	const struct wf_facts ready = {0};
+	EXPECT(CT_OK, store_event_transition(f->st, "organizer:admin", NULL, "CNC", WF_LOCK, &ready, NULL, NULL, &err));
+	/* a name, after the lock */
+	const struct identity_patch name = {"赵六组", NULL, NULL, NULL};
+	EXPECT(CT_OK, store_contestant_correct(f->st, "organizer:admin", "C04", NULL, &name, NULL, NULL, &err));
+	/* to J01's organization: J01's values would stop counting in locked results */
+	const struct identity_patch j01 = {NULL, "第二中学", NULL, NULL};
+	EXPECT(CT_CONFLICT, store_contestant_correct(f->st, "organizer:admin", "C04", NULL, &j01, &ch, &n, &err));
+	assert_string_equal(err.msg, "event CNC is locked; an organization change that alters whose values count "
+				     "needs the scores open (an organizer can unlock it: judge-cli unlock CNC --reason R)");
+	assert_null(ch);
+	/* to an organization no judge of the event belongs to */
+	const struct identity_patch other = {NULL, "第五中学", NULL, NULL};
+	EXPECT(CT_OK, store_contestant_correct(f->st, "organizer:admin", "C04", NULL, &other, &ch, &n, &err));
+	assert_int_equal(n, 0);
+	free(ch);
+	const struct contestant_patch st = {"disqualified", -2, NULL};
+	EXPECT(CT_CONFLICT, store_contestant_correct(f->st, "organizer:admin", "C04", &st, &name, NULL, NULL, &err));
+	/* the judge side of the same rule */
+	const struct judge_patch jo = {NULL, "第五中学", NULL};
+	EXPECT(CT_CONFLICT, store_judge_set(f->st, "organizer:admin", "J02", &jo, &ch, &n, &err));
+	assert_msg_has(&err, "event CNC is locked; an organization change that alters whose values count");
+	/* published: identities are those published */
+	EXPECT(CT_OK, store_event_transition(f->st, "organizer:admin", NULL, "CNC", WF_PUBLISH, &ready, NULL, NULL,
+					     &err));
+	EXPECT(CT_CONFLICT, store_contestant_correct(f->st, "organizer:admin", "C04", NULL, &name, NULL, NULL, &err));
+	assert_msg_has(&err, "event CNC is published; published results keep the identities they were published with");
+	struct event_data *d = load(f, "CNC");
+	assert_string_equal(contestant_of(d, "C04")->name, "赵六组");
+	assert_string_equal(contestant_of(d, "C04")->organization, "第五中学");
+	event_data_free(d);
+	struct audit_verdict v;
+	EXPECT(CT_OK, store_audit_verify(f->st, NULL, &v, &err));
+	if (!v.ok)
+		fail_msg("audit verify: %s", v.problem);
+}
+
+static void test_contestant_delete(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	char event[CODE_MAX + 1] = "";
+	int64_t v = version(f, "CNC");
+	EXPECT(CT_OK, store_contestant_delete(f->st, "organizer:admin", "C02", event, &err));
+	assert_string_equal(event, "CNC");
+	assert_true(version(f, "CNC") > v);
+	assert_audited(f->path, "contestant.delete|CNC/C02|李四|-");
+	struct event_data *d = load(f, "CNC");
+	assert_int_equal(d->n_contestants, 3);
+	event_data_free(d);
+	EXPECT(CT_NOT_FOUND, store_contestant_delete(f->st, "organizer:admin", "C02", event, &err));
+	struct audit_verdict v2;
+	EXPECT(CT_OK, store_audit_verify(f->st, NULL, &v2, &err));
+	assert_true(v2.ok);
+	/* A row the trail says was deleted, put back by hand: the replay knows it is gone. */
+	sql_on_file(f->path, "INSERT INTO contestants (event_id, reg_id, name) SELECT id, 'C02', '李四' FROM events "
+			     "WHERE code = 'CNC'");
+	EXPECT(CT_OK, store_audit_verify(f->st, NULL, &v2, &err));
+	assert_false(v2.ok);
+	char want[256];
+	snprintf(want, sizeof want, "contestant C02 of event CNC is in the database, but the audit trail says it was "
+		 "deleted (record %lld)", (long long)v2.seq);
+	assert_string_equal(v2.problem, want);
+	sql_on_file(f->path, "DELETE FROM contestants WHERE reg_id = 'C02'");
+	/* so is an event */
+	struct event_counts n;
+	EXPECT(CT_OK, store_event_delete(f->st, "organizer:admin", "WELD", &n, &err));
+	sql_on_file(f->path, "INSERT INTO events (code, name, state) VALUES ('WELD', '焊接', 'setup')");
+	EXPECT(CT_OK, store_audit_verify(f->st, NULL, &v2, &err));
+	assert_false(v2.ok);
+	assert_non_null(strstr(v2.problem, "event WELD (setup) is in the database, but the audit trail says it was deleted"));
+	sql_on_file(f->path, "DELETE FROM events WHERE code = 'WELD'");
+	EXPECT(CT_OK, store_audit_verify(f->st, NULL, &v2, &err));
+	assert_true(v2.ok);
+	uint32_t drawn = 0;
+	EXPECT(CT_OK, store_event_draw(f->st, "organizer:admin", "CNC", &drawn, &err));
+	assert_int_equal(drawn, 3);
+	EXPECT(CT_CONFLICT, store_contestant_delete(f->st, "organizer:admin", "C01", event, &err));
+	assert_string_equal(err.msg, "event CNC is drawn; a contestant is deleted only before the draw; after it, "
+				     "change the status (judge-cli contestant set REG_ID --status withdrawn --reason R)");
+}
+
+static void test_judges_corrected(void **state)
+{
+	struct fx *f = *state;
+	struct ct_err err;
+	struct recusal_change *ch = NULL;
+	size_t n = 0;
+	unsigned char th[32];
+	memset(th, 0x44, sizeof th);
+	const struct token_info t = {.judge_id = judge_id(f, "J02"), .judge_code = "J02", .expires = 4102444800};
+	EXPECT(CT_OK, store_token_put(f->st, th, &t, &err));
+	/* J02 moves to 第一中学 (C01's and C02's): recused from both, no values yet; a new PIN */
+	const struct judge_patch p = {"吴判", "第一中学", "newhash"};
+	EXPECT(CT_OK, store_judge_set(f->st, "organizer:admin", "J02", &p, &ch, &n, &err));
+	assert_int_equal(n, 2);
+	assert_string_equal(ch[0].reg_id, "C01");
+	assert_string_equal(ch[1].reg_id, "C02");
+	assert_true(ch[0].recused && ch[1].recused);
+	assert_string_equal(ch[0].judge_name, "吴判");
+	free(ch);
+	struct token_info got;
+	EXPECT(CT_UNAUTHORIZED, store_token_get(f->st, th, 0, &got, &err));
+	struct judge_login jl;
+	EXPECT(CT_OK, store_judge_login(f->st, "J02", &jl, &err));
+	assert_string_equal(jl.pin_hash, "newhash");
+	assert_audited(f->path, "judge.set|J02|name 吴裁判|name 吴判");
+	assert_audited(f->path, "judge.set|J02|organization none|organization 第一中学");
+	assert_audited(f->path, "judge.pin|J02|-|-");
+	struct judge_sheet *sh = NULL;
+	EXPECT(CT_OK, store_judge_sheet(f->st, "CNC", judge_id(f, "J02"), &sh, &err));
+	assert_int_equal(sh->n_entries, 2); /* C03 and C04 */
+	judge_sheet_free(sh);
+
+	/* J01 is assigned to the drawn CNC: no deleting, no unassigning */
+	uint32_t gone = 0;
+	EXPECT(CT_CONFLICT, store_judge_delete(f->st, "organizer:admin", "J01", &gone, &err));
+	assert_string_equal(err.msg, "judge J01 cannot be deleted: event CNC is drawn; a judge's assignment is removed "
+				     "only before the draw; after it, withdraw the judge (judge-cli judge withdraw CODE "
+				     "EVENT --reason R)");
+	char role[16] = "";
+	EXPECT(CT_CONFLICT, store_judge_unassign(f->st, "organizer:admin", "CNC", "J01", role, &err));
+	/* J09 of WELD (in setup) */
+	EXPECT(CT_NOT_FOUND, store_judge_unassign(f->st, "organizer:admin", "WELD", "J01", role, &err));
+	assert_string_equal(err.msg, "judge J01 is not assigned to event WELD");
+	EXPECT(CT_OK, store_judge_unassign(f->st, "organizer:admin", "WELD", "J09", role, &err));
+	assert_string_equal(role, "judge");
+	assert_audited(f->path, "judge.unassign|WELD/J09|judge|-");
+	EXPECT(CT_OK, store_judge_delete(f->st, "organizer:admin", "J09", &gone, &err));
+	assert_int_equal(gone, 0);
+	assert_audited(f->path, "judge.delete|J09|孙裁判 (no organization); assigned: none|-");
+	EXPECT(CT_NOT_FOUND, store_judge_login(f->st, "J09", &jl, &err));
+	EXPECT(CT_NOT_FOUND, store_judge_delete(f->st, "organizer:admin", "J09", &gone, &err));
+	assert_string_equal(err.msg, "no judge J09");
+	struct audit_verdict v;
+	EXPECT(CT_OK, store_audit_verify(f->st, NULL, &v, &err));
+	if (!v.ok)
+		fail_msg("audit verify: %s", v.problem);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2376,6 +2863,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_record_edited, setup_file_drawn, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_checkpoint, setup_file_drawn, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_log, setup_file_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_event_set, setup_file_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_modules_criteria_corrected, setup_file_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_criteria_replace, setup_file_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_event_delete, setup_file_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_contestant_corrected, setup_file_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_contestant_corrected_audit, setup_file_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_contestant_corrected_when_locked, setup_file_drawn, teardown),
+		cmocka_unit_test_setup_teardown(test_contestant_delete, setup_file_registered, teardown),
+		cmocka_unit_test_setup_teardown(test_judges_corrected, setup_file_drawn, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,7 +35,7 @@ static const int expect[WF_ACTIONS][EVENT_STATES] = {
 	[WF_SCORE] =            {NO, D, NO, NO, NO},
 	[WF_ACCEPT] =           {NO, D, NO, NO, NO},
 	[WF_LOCK] =             {NO, L, NO, NO, NO},
-	[WF_UNLOCK] =           {NO, NO, D, NO, NO},
+	[WF_UNLOCK] =           {NO, NO, D, D, NO},
 	[WF_PUBLISH] =          {NO, NO, P, NO, NO},
 	[WF_APPEAL] =           {NO, NO, NO, P, NO},
 	[WF_FINALIZE] =         {NO, NO, NO, F, NO},
@@ -44,6 +44,10 @@ static const int expect[WF_ACTIONS][EVENT_STATES] = {
 	[WF_VIEW_SCORES] =      {S, D, L, P, F},
 	[WF_VIEW_STATS] =       {S, D, L, P, F},
 	[WF_VIEW_SHEET] =       {S, D, L, P, F},
+	[WF_DELETE_EVENT] =     {S, NO, NO, NO, NO},
+	[WF_UNREGISTER] =       {S, NO, NO, NO, NO},
+	[WF_UNASSIGN_JUDGE] =   {S, NO, NO, NO, NO},
+	[WF_CHANGE_RECUSAL] =   {S, D, NO, NO, NO},
 };
 
 /* Facts under which every precondition holds. */
@@ -94,10 +98,18 @@ static void test_transitions(void **state)
 	assert_string_equal(workflow_action_name(WF_UNLOCK), "unlock");
 	assert_string_equal(workflow_action_name(WF_PUBLISH), "publish");
 	assert_string_equal(workflow_action_name(WF_FINALIZE), "finalize");
-	/* A whole life: setup -> drawn -> locked -> drawn -> locked -> published -> final. */
+	/* the corrections change no state; their audit names are the ones audit.c replays */
+	assert_false(workflow_is_transition(WF_DELETE_EVENT));
+	assert_false(workflow_is_transition(WF_UNREGISTER));
+	assert_string_equal(workflow_action_name(WF_DELETE_EVENT), "event.delete");
+	assert_string_equal(workflow_action_name(WF_UNREGISTER), "contestant.delete");
+	/* A whole life with a correction after publication: setup -> drawn ->
+	 * locked -> drawn -> locked -> published -> drawn -> locked ->
+	 * published -> final. */
 	enum event_state s = EVENT_SETUP;
-	const enum wf_action life[] = {WF_DRAW, WF_LOCK, WF_UNLOCK, WF_LOCK, WF_PUBLISH, WF_FINALIZE};
-	const enum event_state after[] = {D, L, D, L, P, F};
+	const enum wf_action life[] = {WF_DRAW, WF_LOCK, WF_UNLOCK, WF_LOCK, WF_PUBLISH, WF_UNLOCK, WF_LOCK, WF_PUBLISH,
+				       WF_FINALIZE};
+	const enum event_state after[] = {D, L, D, L, P, D, L, P, F};
 	for (size_t i = 0; i < sizeof life / sizeof life[0]; i++) {
 		struct ct_err err;
 		ct_err_clear(&err);
@@ -139,8 +151,8 @@ static void test_refusal_messages(void **state)
 			      "judge-cli unlock WELD --reason R)"},
 		{S, WF_SCORE, "event WELD is in setup; scoring opens with the draw (an organizer can draw it: "
 			      "judge-cli draw WELD)"},
-		{P, WF_SCORE, "event WELD is published; scores can no longer change (a correction after publication "
-			      "needs a new published version, which this contestd cannot make yet)"},
+		{P, WF_SCORE, "event WELD is published; scores can no longer change (an organizer can unlock it: "
+			      "judge-cli unlock WELD --reason R)"},
 		{F, WF_SCORE, "event WELD is final; scores can no longer change"},
 		{L, WF_ACCEPT, "event WELD is locked; scores can no longer change (an organizer can unlock it: "
 			       "judge-cli unlock WELD --reason R)"},
@@ -149,8 +161,6 @@ static void test_refusal_messages(void **state)
 		{L, WF_LOCK, "event WELD is locked; it is locked already"},
 		{S, WF_LOCK, "event WELD is in setup; only a drawn event can be locked"},
 		{D, WF_UNLOCK, "event WELD is drawn; only a locked event can be unlocked"},
-		{P, WF_UNLOCK, "event WELD is published; a correction after publication needs a new published "
-			       "version, which this contestd cannot make yet"},
 		{F, WF_UNLOCK, "event WELD is final; final results are not reopened"},
 		{D, WF_PUBLISH, "event WELD is drawn; only locked results are published"},
 		{S, WF_WITHDRAW_JUDGE, "event WELD is in setup; a judge is withdrawn only after the draw; before it, "
@@ -160,6 +170,21 @@ static void test_refusal_messages(void **state)
 		{D, WF_FINALIZE, "event WELD is drawn; only published results are finalized"},
 		{D, WF_APPEAL, "event WELD is drawn; appeals are recorded against published results (a chief judge "
 			       "of the event or an organizer can lock it: judge-cli lock WELD)"},
+		/* corrections: what to do instead once the event is past setup */
+		{D, WF_DELETE_EVENT, "event WELD is drawn; an event is deleted only before its draw"},
+		{D, WF_UNREGISTER, "event WELD is drawn; a contestant is deleted only before the draw; after it, change "
+				   "the status (judge-cli contestant set REG_ID --status withdrawn --reason R)"},
+		{L, WF_UNASSIGN_JUDGE, "event WELD is locked; a judge's assignment is removed only before the draw; "
+				       "after it, withdraw the judge (judge-cli judge withdraw CODE EVENT --reason R)"},
+		{L, WF_CHANGE_RECUSAL, "event WELD is locked; an organization change that alters whose values count "
+				       "needs the scores open (an organizer can unlock it: judge-cli unlock WELD --reason R)"},
+		{F, WF_CHANGE_RECUSAL, "event WELD is final; an organization change that alters whose values count "
+				       "needs the scores open"},
+		/* a name is corrected up to the lock; once published, the results keep theirs */
+		{P, WF_CORRECT_IDENTITY, "event WELD is published; published results keep the identities they were "
+					 "published with (an organizer can unlock it: judge-cli unlock WELD --reason R)"},
+		{F, WF_CORRECT_IDENTITY, "event WELD is final; published results keep the identities they were "
+					 "published with"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct ct_err err;
@@ -212,6 +237,13 @@ static void test_preconditions(void **state)
 	unlock.reason = "成绩录入错误";
 	assert_int_equal(workflow_step(L, WF_UNLOCK, "WELD", &unlock, &next, &err), CT_OK);
 	assert_int_equal(next, D);
+	/* A correction after publication needs a reason too. */
+	unlock.reason = NULL;
+	assert_int_equal(workflow_step(P, WF_UNLOCK, "WELD", &unlock, &next, &err), CT_INVALID);
+	unlock.reason = "申诉成立，B1 复测";
+	next = F;
+	assert_int_equal(workflow_step(P, WF_UNLOCK, "WELD", &unlock, &next, &err), CT_OK);
+	assert_int_equal(next, D);
 	/* The state is checked before the reason. */
 	unlock.reason = NULL;
 	assert_int_equal(workflow_step(D, WF_UNLOCK, "WELD", &unlock, &next, &err), CT_CONFLICT);
@@ -243,6 +275,8 @@ static const bool may[WF_ACTIONS][4] = {
 	[WF_FINALIZE] = {0, 0, 0, 1},         [WF_ISSUE] = {0, 0, 0, 1},
 	[WF_VIEW_PROGRESS] = {0, 0, 1, 1},    [WF_VIEW_SCORES] = {0, 0, 1, 1},
 	[WF_VIEW_STATS] = {0, 0, 1, 1},       [WF_VIEW_SHEET] = {0, 1, 0, 0},
+	[WF_DELETE_EVENT] = {0, 0, 0, 1},     [WF_UNREGISTER] = {0, 0, 0, 1},
+	[WF_UNASSIGN_JUDGE] = {0, 0, 0, 1},   [WF_CHANGE_RECUSAL] = {0, 0, 0, 1},
 };
 
 static void test_permissions(void **state)
