@@ -489,7 +489,12 @@ int main(int argc, char **argv)
 	char *url = xasprintf("http://%.*s:%d", (int)(strrchr(app.cfg.listen, ':') - app.cfg.listen), app.cfg.listen,
 			      port);
 	char *default_url = http_default_public_url(app.cfg.listen, port);
-	if (!store_contest_exists(app.store)) {
+	bool exists = false;
+	if (store_contest_exists(app.store, &exists, &err) != CT_OK) {
+		fprintf(stderr, "contestd: %s: %s\n", app.cfg.db_path, err.msg);
+		return 1;
+	}
+	if (!exists) {
 		if (init_contest(app.store, &app.cfg, app.cfg.public_url ? app.cfg.public_url : default_url) != 0)
 			return 1;
 	} else if (update_contest(app.store, &app.cfg) != 0) {

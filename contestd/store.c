@@ -32,8 +32,10 @@ enum ct_status store_fail(struct store *st, int rc, struct ct_err *err)
 	int primary = rc & 0xff;
 	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
 		return ct_fail(err, CT_UNAVAILABLE, "database busy: %s", msg);
-	if (primary == SQLITE_FULL || primary == SQLITE_IOERR)
+	if (primary == SQLITE_FULL)
 		return ct_fail(err, CT_UNAVAILABLE, "database write failed: %s", msg);
+	if (primary == SQLITE_IOERR)
+		return ct_fail(err, CT_UNAVAILABLE, "the database could not be read or written: %s", msg);
 	if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN)
 		return ct_fail(err, CT_UNAVAILABLE, "the database cannot be written: %s", msg);
 	if (primary == SQLITE_CONSTRAINT)
@@ -107,27 +109,40 @@ static int param(sqlite3_stmt *s, const char *name)
 	return i;
 }
 
+/* A bind fails only for want of memory (SQLITE_NOMEM), a value too big
+ * (SQLITE_TOOBIG) or a misuse: out of memory aborts as xmalloc does, and
+ * the others are programming errors; none may leave a parameter unbound
+ * (NULL) for the statement to run with. */
+static void bound(sqlite3_stmt *s, const char *name, int rc)
+{
+	if (rc == SQLITE_OK)
+		return;
+	fprintf(stderr, "contestd: cannot bind SQL parameter %s (%s) in: %s\n", name, sqlite3_errstr(rc),
+		sqlite3_sql(s));
+	abort();
+}
+
 void store_bind_text(sqlite3_stmt *s, const char *name, const char *v)
 {
 	if (v)
-		sqlite3_bind_text(s, param(s, name), v, -1, SQLITE_TRANSIENT);
+		bound(s, name, sqlite3_bind_text(s, param(s, name), v, -1, SQLITE_TRANSIENT));
 	else
-		sqlite3_bind_null(s, param(s, name));
+		bound(s, name, sqlite3_bind_null(s, param(s, name)));
 }
 
 void store_bind_int(sqlite3_stmt *s, const char *name, int64_t v)
 {
-	sqlite3_bind_int64(s, param(s, name), v);
+	bound(s, name, sqlite3_bind_int64(s, param(s, name), v));
 }
 
 void store_bind_null(sqlite3_stmt *s, const char *name)
 {
-	sqlite3_bind_null(s, param(s, name));
+	bound(s, name, sqlite3_bind_null(s, param(s, name)));
 }
 
 void store_bind_blob(sqlite3_stmt *s, const char *name, const void *p, int n)
 {
-	sqlite3_bind_blob(s, param(s, name), p, n, SQLITE_TRANSIENT);
+	bound(s, name, sqlite3_bind_blob(s, param(s, name), p, n, SQLITE_TRANSIENT));
 }
 
 enum ct_status store_exec_stmt(struct store *st, sqlite3_stmt *s, struct ct_err *err)
@@ -149,6 +164,16 @@ enum ct_status store_row(struct store *st, sqlite3_stmt *s, struct ct_err *err)
 	enum ct_status ret = rc == SQLITE_DONE ? CT_NOT_FOUND : store_fail(st, rc, err);
 	sqlite3_reset(s);
 	return ret;
+}
+
+bool store_next(struct store *st, sqlite3_stmt *s, enum ct_status *rc, struct ct_err *err)
+{
+	int src = sqlite3_step(s);
+	if (src == SQLITE_ROW)
+		return true;
+	*rc = src == SQLITE_DONE ? CT_OK : store_fail(st, src, err);
+	sqlite3_reset(s);
+	return false;
 }
 
 char *store_col_dup(sqlite3_stmt *s, int col)

@@ -149,8 +149,9 @@ struct contest_info {
 	unsigned char sign_pk[32];
 };
 
-/* True if the contest record exists (the database has been initialised). */
-bool store_contest_exists(struct store *st);
+/* Whether the contest record exists (the database has been initialised):
+ * *yes; a read error is returned, never taken for "no contest". */
+enum ct_status store_contest_exists(struct store *st, bool *yes, struct ct_err *err);
 
 /* Initialises a new contest: record, Ed25519 key pair, and the first
  * organizer account "admin" with admin_hash as its secret hash. */

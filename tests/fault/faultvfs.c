@@ -10,17 +10,18 @@
  *                  off
  *                  measure
  *                  TARGET OP N COUNT ERR
- *                TARGET: wal or db (the files written); OP: write or sync;
- *                N: the fault hits the N-th write of a commit (writes to the
- *                target since its last sync, counted per open file), or for
- *                sync the N-th sync from now; COUNT: how many faults to
- *                inject (then it is off again); ERR: ioerr or full.
+ *                TARGET: wal, db or any (the files); OP: write, sync or
+ *                read; N: the fault hits the N-th write of a commit (writes
+ *                to the target since its last sync, counted per open file),
+ *                or the N-th sync or read from now; COUNT: how many faults
+ *                to inject (then it is off again); ERR: ioerr or full.
  *   FAULT_LOG    a file to which one line is appended per fault injected.
  *   FAULT_STATS  a file rewritten with "max_writes N" whenever, while the
  *                control file says "measure", a commit (a sync of the WAL)
  *                follows more writes than any before since it said so.
  * Without FAULT_CTL the library does nothing. */
 #include <pthread.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,10 +40,14 @@ static sqlite3_vfs fault_vfs;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static const char *ctl_path, *log_path, *stats_path;
 static struct stat ctl_seen;
+enum { T_WAL, T_DB, T_ANY };
+enum { OP_WRITE, OP_SYNC, OP_READ };
+static const char *const op_names[] = {"write", "sync", "read"};
+
 static struct {
-	int on, wal, sync, n, count, full;
+	int on, target, op, n, count, full;
 	int measure;
-	int syncs;                /* syncs of the target seen since armed */
+	int seen;                 /* syncs or reads of the target since armed */
 } arm;
 static int max_writes;
 
@@ -72,8 +77,8 @@ static void reload(void)
 	}
 	else if (got == 1 && fscanf(f, "%7s %d %d %7s", op, &arm.n, &arm.count, err) == 4 && arm.n > 0 && arm.count > 0) {
 		arm.on = 1;
-		arm.wal = strcmp(target, "wal") == 0;
-		arm.sync = strcmp(op, "sync") == 0;
+		arm.target = strcmp(target, "wal") == 0 ? T_WAL : strcmp(target, "db") == 0 ? T_DB : T_ANY;
+		arm.op = strcmp(op, "sync") == 0 ? OP_SYNC : strcmp(op, "read") == 0 ? OP_READ : OP_WRITE;
 		arm.full = strcmp(err, "full") == 0;
 	}
 	fclose(f);
@@ -88,13 +93,14 @@ static void note(const char *what, int n, int full)
 	}
 }
 
-/* Whether this write or sync of f fails, and with which code (0: none). */
-static int fault(struct ffile *f, int is_sync)
+/* Whether this write, sync or read of f fails, and with which code (0:
+ * none). */
+static int fault(struct ffile *f, int op)
 {
 	int rc = 0;
 	pthread_mutex_lock(&mu);
 	reload();
-	if (is_sync) {
+	if (op == OP_SYNC) {
 		if (arm.measure && f->is_wal && f->writes > max_writes) {
 			max_writes = f->writes;
 			FILE *s = stats_path ? fopen(stats_path, "w") : NULL;
@@ -104,15 +110,18 @@ static int fault(struct ffile *f, int is_sync)
 			}
 		}
 		f->writes = 0;
-	} else {
+	} else if (op == OP_WRITE) {
 		f->writes++;
 	}
-	if (arm.on && arm.wal == f->is_wal && arm.sync == is_sync) {
-		int hit = is_sync ? ++arm.syncs >= arm.n : f->writes == arm.n;
-		if (hit) {
-			rc = is_sync ? SQLITE_IOERR_FSYNC : arm.full ? SQLITE_FULL : SQLITE_IOERR_WRITE;
-			note(is_sync ? (f->is_wal ? "wal-sync" : "db-sync") : (f->is_wal ? "wal-write" : "db-write"),
-			     is_sync ? arm.syncs : f->writes, arm.full && !is_sync);
+	bool target = arm.target == T_ANY || (arm.target == T_WAL) == (f->is_wal != 0);
+	if (arm.on && target && arm.op == op) {
+		int at = op == OP_WRITE ? f->writes : ++arm.seen;
+		if (at == arm.n || (op != OP_WRITE && at > arm.n)) {
+			rc = op == OP_SYNC ? SQLITE_IOERR_FSYNC : op == OP_READ ? SQLITE_IOERR_READ
+			   : arm.full ? SQLITE_FULL : SQLITE_IOERR_WRITE;
+			char what[32];
+			snprintf(what, sizeof what, "%s-%s", f->is_wal ? "wal" : "db", op_names[op]);
+			note(what, at, arm.full && op == OP_WRITE);
 			if (--arm.count == 0)
 				arm.on = 0;
 		}
@@ -122,16 +131,20 @@ static int fault(struct ffile *f, int is_sync)
 }
 
 static int f_close(sqlite3_file *f) { return REAL(f)->pMethods->xClose(REAL(f)); }
-static int f_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o) { return REAL(f)->pMethods->xRead(REAL(f), b, n, o); }
+static int f_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o)
+{
+	int rc = fault((struct ffile *)f, OP_READ);
+	return rc ? rc : REAL(f)->pMethods->xRead(REAL(f), b, n, o);
+}
 static int f_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
 {
-	int rc = fault((struct ffile *)f, 0);
+	int rc = fault((struct ffile *)f, OP_WRITE);
 	return rc ? rc : REAL(f)->pMethods->xWrite(REAL(f), b, n, o);
 }
 static int f_truncate(sqlite3_file *f, sqlite3_int64 n) { return REAL(f)->pMethods->xTruncate(REAL(f), n); }
 static int f_sync(sqlite3_file *f, int flags)
 {
-	int rc = fault((struct ffile *)f, 1);
+	int rc = fault((struct ffile *)f, OP_SYNC);
 	return rc ? rc : REAL(f)->pMethods->xSync(REAL(f), flags);
 }
 static int f_size(sqlite3_file *f, sqlite3_int64 *n) { return REAL(f)->pMethods->xFileSize(REAL(f), n); }
