@@ -559,6 +559,10 @@ int main(int argc, char **argv)
 		(unsigned long long)cs.jobs, (unsigned long long)cs.batches);
 	event_free(sigterm);
 	event_free(sigint);
+	/* stopping already: another SIGTERM while the rest is freed (slow under
+	 * the sanitizers) must not kill it with what it has yet to close */
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
 	event_free(guard_timer);
 	if (drain_timer)
 		event_free(drain_timer);
