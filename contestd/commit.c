@@ -316,6 +316,16 @@ static void deliver(struct commit_queue *q)
 	for (struct commit_job *j = jobs, *next; j; j = next) {
 		next = j->next;
 		q->unanswered--;
+		if (j->rc == CT_OK && guard_failed(NULL, 0)) {
+			/* committed, but the database was lost since (a failed fsync):
+			 * nothing more is acknowledged; a retry with the same key after
+			 * the restart is answered as the first one would have been */
+			free(j->text);
+			j->text = NULL;
+			j->replay = false;
+			ct_err_clear(&j->err);
+			j->rc = ct_fail(&j->err, CT_UNAVAILABLE, "the database is lost; retry when contestd is back");
+		}
 		j->done(j);
 	}
 	for (struct call *c = calls, *next; c; c = next) {

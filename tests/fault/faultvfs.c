@@ -103,10 +103,14 @@ static int fault(struct ffile *f, int op)
 	if (op == OP_SYNC) {
 		if (arm.measure && f->is_wal && f->writes > max_writes) {
 			max_writes = f->writes;
-			FILE *s = stats_path ? fopen(stats_path, "w") : NULL;
+			/* a new file renamed into place: never read half written */
+			char tmp[4096];
+			snprintf(tmp, sizeof tmp, "%s.new", stats_path ? stats_path : "");
+			FILE *s = stats_path ? fopen(tmp, "w") : NULL;
 			if (s) {
 				fprintf(s, "max_writes %d\n", max_writes);
-				fclose(s);
+				if (fclose(s) == 0)
+					rename(tmp, stats_path);
 			}
 		}
 		f->writes = 0;
