@@ -55,7 +55,9 @@ void api_metrics_get(struct request *req)
 	metrics_gauge(out, "wal_bytes", "Size of the write-ahead log file.", (double)store_wal_bytes(app->store));
 	metrics_gauge(out, "loop_late_max_seconds", "The longest the event loop was held up (a timer fired late).",
 		      (double)app->loop_late_max_us / 1e6);
-	metrics_counter(out, "loop_stalls_total", "Times the event loop was held up more than 100 ms.", app->loop_stalls);
+	metrics_gauge(out, "loop_busy_max_seconds", "The most CPU time the event loop used between two 20 ms ticks.",
+		      (double)app->loop_busy_max_us / 1e6);
+	metrics_counter(out, "loop_stalls_total", "Times work held the event loop up more than 100 ms.", app->loop_stalls);
 	uint64_t computed = 0, hits = 0;
 	results_stats(app->results, &computed, &hits);
 	metrics_counter(out, "results_computations_total", "Events scored again after a change.", computed);

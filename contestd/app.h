@@ -61,7 +61,8 @@ struct app {
 	char epoch[16];           /* of this process, in entity tags of cached answers */
 	uint64_t requests;        /* served, for the log and metrics */
 	int64_t loop_late_max_us; /* the longest the event loop kept a timer waiting past its time */
-	uint64_t loop_stalls;     /* times it was held up more than LOOP_STALL_MS */
+	int64_t loop_busy_max_us; /* the most CPU time it used between two ticks of that timer */
+	uint64_t loop_stalls;     /* times work held it up more than LOOP_STALL_MS */
 	bool draining;            /* SIGTERM seen: no new work */
 };
 

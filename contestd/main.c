@@ -387,20 +387,21 @@ static void begin_drain(struct app *app)
 	on_drain(-1, 0, app);
 }
 
-/* The event loop's own watch: a timer every LOOP_TICK_MS; how late it
- * fires is how long the loop was held up (by a request's work, or kept
- * off the CPU). No request may hold it up more than LOOP_STALL_MS; each
- * time it happens is logged and counted (/metrics). */
+/* The event loop's own watch: a timer every LOOP_TICK_MS. How late it
+ * fires is how long the loop was held up; the CPU time the loop's thread
+ * used meanwhile tells work (a request's) from being kept off the CPU (a
+ * busy machine, a stopped process). No request may hold the loop up more
+ * than LOOP_STALL_MS: each time work did is logged and counted (/metrics). */
 #define LOOP_TICK_MS 20
 #define LOOP_STALL_MS 100
 
 static struct event *loop_tick;
-static int64_t loop_tick_due_us;
+static int64_t loop_tick_due_us, loop_tick_cpu_us;
 
-static int64_t monotonic_us(void)
+static int64_t clock_us(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
@@ -409,14 +410,19 @@ static void on_loop_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	struct app *app = arg;
-	int64_t now = monotonic_us(), late = now - loop_tick_due_us;
+	int64_t now = clock_us(CLOCK_MONOTONIC), late = now - loop_tick_due_us;
+	int64_t cpu = clock_us(CLOCK_THREAD_CPUTIME_ID), busy = cpu - loop_tick_cpu_us;
 	if (late > app->loop_late_max_us)
 		app->loop_late_max_us = late;
-	if (late > LOOP_STALL_MS * 1000) {
+	if (busy > app->loop_busy_max_us)
+		app->loop_busy_max_us = busy;
+	if (late > LOOP_STALL_MS * 1000 && busy > LOOP_STALL_MS * 1000) {
 		app->loop_stalls++;
-		log_msg("the event loop was held up for %lld ms", (long long)(late / 1000));
+		log_msg("the event loop was held up for %lld ms by work (%lld ms of CPU)", (long long)(late / 1000),
+			(long long)(busy / 1000));
 	}
 	loop_tick_due_us = now + LOOP_TICK_MS * 1000;
+	loop_tick_cpu_us = cpu;
 	struct timeval tv = {0, LOOP_TICK_MS * 1000};
 	evtimer_add(loop_tick, &tv);
 }
@@ -538,7 +544,8 @@ int main(int argc, char **argv)
 	fprintf(stderr, "contestd: listening on %s\n", url);
 	loop_tick = evtimer_new(app.base, on_loop_tick, &app);
 	if (loop_tick) {
-		loop_tick_due_us = monotonic_us();
+		loop_tick_due_us = clock_us(CLOCK_MONOTONIC);
+		loop_tick_cpu_us = clock_us(CLOCK_THREAD_CPUTIME_ID);
 		on_loop_tick(-1, 0, &app);
 	}
 	event_base_dispatch(app.base);
@@ -559,8 +566,9 @@ int main(int argc, char **argv)
 		(unsigned long long)cs.jobs, (unsigned long long)cs.batches);
 	event_free(sigterm);
 	event_free(sigint);
-	/* stopping already: another SIGTERM while the rest is freed (slow under
-	 * the sanitizers) must not kill it with what it has yet to close */
+	/* freeing the events put back the default action: a second SIGTERM
+	 * during the rest of the shutdown (a supervisor's, or a stop script's)
+	 * would kill the process instead of letting it finish and exit 0 */
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
 	event_free(guard_timer);

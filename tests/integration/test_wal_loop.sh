@@ -4,9 +4,11 @@
 # a full disk, refilled the volume), not while a reader still needs it (and
 # judges' submissions are not held up meanwhile), and /healthz and /metrics
 # show its size. No request holds the event loop up more than 100 ms: an
-# import of 60,000 score rows, the results of that event and logins leave
-# contestd's own loop watch (/metrics contestd_loop_stalls_total) at 0, and
-# the watch does see a real stall (the process stopped for 0.3 s).
+# import of 60,000 score rows, the chief's view of all its values (258 ms
+# of the loop before it was written as text), its results and logins leave
+# contestd's own loop watch (/metrics contestd_loop_stalls_total,
+# contestd_loop_busy_max_seconds) under 100 ms, and the watch sees the
+# loop held up when the process is stopped for 0.3 s.
 . "$(dirname "$0")/lib.sh"
 
 N_CONTESTANTS=600
@@ -104,20 +106,33 @@ api_admin GET /api/v1/events/BIG/results
 for j in 2 3 4 5; do judge_token "J0$j" "70000$j" >/dev/null; done
 stalls=$(metric loop_stalls_total)
 late=$(metric loop_late_max_seconds)
-note "import of $ROWS rows, results, logins: the event loop at worst $late s late, $stalls stalls over 100 ms"
-[ "$stalls" = 0 ] || fail "the event loop was held up more than 100 ms $stalls times (at worst $late s): $(grep 'held up' "$LOG" | tail -3)"
+busy=$(metric loop_busy_max_seconds)
+note "import of $ROWS rows, results, logins: the event loop at worst $late s late, $busy s of CPU between ticks, $stalls stalls"
+# A stall is work holding the loop: the loop's own CPU time between two
+# ticks, so that a busy machine (which keeps contestd off the CPU) is not
+# taken for one.
+if ldd "$CONTESTD" | grep -q libasan; then
+	# AddressSanitizer makes contestd's work 5 to 6 times slower (the chief's
+	# 7.7 MB view of every value: 30 ms, 185 ms under ASan): the 100 ms bound
+	# is the release build's; here no request may keep the loop 0.5 s
+	python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 0.5 else 1)' "$busy" ||
+		fail "under ASan the event loop worked $busy s without a break: $(grep 'held up' "$LOG" | tail -3)"
+else
+	[ "$stalls" = 0 ] || fail "work held the event loop up more than 100 ms $stalls times (at worst $busy s of CPU): $(grep 'held up' "$LOG" | tail -3)"
+	python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 0.1 else 1)' "$busy" ||
+		fail "the event loop worked $busy s without a break"
+fi
 
-# the watch sees a stall: contestd stopped for 0.3 s
+# the watch sees the loop held up (contestd stopped for 0.3 s), and does not
+# take it for work
 kill -STOP "$CONTESTD_PID"
 sleep 0.3
 kill -CONT "$CONTESTD_PID"
 sleep 0.1
-stalls=$(metric loop_stalls_total)
 late=$(metric loop_late_max_seconds)
-[ "$stalls" = 1 ] || fail "after a 0.3 s stop the loop watch counts $stalls stalls, not 1"
 python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) >= 0.25 else 1)' "$late" ||
 	fail "after a 0.3 s stop the loop watch says at worst $late s late"
-grep -q 'the event loop was held up for' "$LOG" || fail "the stall is not in the log"
+[ "$(metric loop_stalls_total)" = "$stalls" ] || fail "a stopped process was counted as a stall by work"
 stop_contestd
 [ "$CONTESTD_EXIT" = 0 ] || fail "contestd exited with status $CONTESTD_EXIT on SIGTERM"
-note "ok: WAL size shown, emptied when idle and not under a reader, the loop never held up 100 ms"
+note "ok: WAL size shown, emptied when idle and not under a reader, no request held the loop 100 ms"
