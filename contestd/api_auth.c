@@ -10,6 +10,7 @@
 #include "auth.h"
 #include "bodies.h"
 #include "commit.h"
+#include "guard.h"
 #include "jin.h"
 #include "metrics.h"
 #include "results.h"
@@ -17,6 +18,13 @@
 
 void api_healthz_get(struct request *req)
 {
+	if (!guard_check()) {
+		struct ct_err err;
+		ct_err_clear(&err);
+		guard_failed(err.msg, sizeof err.msg);
+		http_reply_error(req, CT_UNAVAILABLE, &err);
+		return;
+	}
 	struct commit_stats cs;
 	commit_stats(req->app->commit, &cs);
 	json_t *body = json_pack("{s:s,s:i,s:I,s:I}", "status", "ok", "schema_version",

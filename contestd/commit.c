@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "log.h"
 #include "metrics.h"
 #include "versions.h"
@@ -123,7 +124,8 @@ static void run_batch(struct commit_queue *q, struct commit_job *batch, size_t n
 	int64_t t0 = now_us();
 	struct ct_err err;
 	ct_err_clear(&err);
-	enum ct_status rc = store_begin(q->store, &err);
+	/* a lost database (gone, replaced, a failed fsync) is not written to */
+	enum ct_status rc = guard_failed(err.msg, sizeof err.msg) ? CT_UNAVAILABLE : store_begin(q->store, &err);
 	if (rc == CT_OK) {
 		for (struct commit_job *j = batch; j; j = j->next) {
 			if (!apply(q, j)) {
@@ -136,6 +138,9 @@ static void run_batch(struct commit_queue *q, struct commit_job *batch, size_t n
 			rc = store_commit(q->store, &err);
 		else
 			store_rollback(q->store);
+		/* committed into a file that is no longer the database: not stored */
+		if (rc == CT_OK && !guard_check())
+			rc = guard_failed(err.msg, sizeof err.msg) ? CT_UNAVAILABLE : CT_INTERNAL;
 	}
 	if (rc == CT_OK && q->versions) {
 		/* where each judge's values now stand, for the kept sheets */
@@ -196,6 +201,8 @@ static void wake_loop(struct commit_queue *q)
  * idle, an emptying one. */
 static void checkpoint(struct commit_queue *q, bool after_call, bool quiet, bool idle)
 {
+	if (guard_failed(NULL, 0))
+		return; /* after a failed fsync, nothing more is written */
 	int frames = store_wal_frames(q->store), copied = 0;
 	if (idle || frames >= (quiet ? CHECKPOINT_QUIET_PAGES : CHECKPOINT_PAGES) || (after_call && frames > 0)) {
 		struct ct_err err;
@@ -254,7 +261,10 @@ static void *writer_main(void *arg)
 			q->call_next = false;
 			pthread_mutex_unlock(&q->lock);
 			ct_err_clear(&c->err);
-			c->rc = c->run(q->store, c->arg, &c->err);
+			if (guard_failed(c->err.msg, sizeof c->err.msg))
+				c->rc = ct_fail(&c->err, CT_UNAVAILABLE, "%s", "the database is lost; nothing was stored");
+			else if ((c->rc = c->run(q->store, c->arg, &c->err)) == CT_OK && !guard_check())
+				c->rc = ct_fail(&c->err, CT_UNAVAILABLE, "%s", "the database is lost; nothing was stored");
 			atomic_store(&q->run_done, 0);
 			atomic_store(&q->run_total, 0);
 			atomic_fetch_add(&q->n_run, 1);
@@ -314,6 +324,16 @@ static void deliver(struct commit_queue *q)
 	for (struct commit_job *j = jobs, *next; j; j = next) {
 		next = j->next;
 		q->unanswered--;
+		if (j->rc == CT_OK && guard_failed(NULL, 0)) {
+			/* committed, but the database was lost since (a failed fsync):
+			 * nothing more is acknowledged; a retry with the same key after
+			 * the restart is answered as the first one would have been */
+			free(j->text);
+			j->text = NULL;
+			j->replay = false;
+			ct_err_clear(&j->err);
+			j->rc = ct_fail(&j->err, CT_UNAVAILABLE, "the database is lost; retry when contestd is back");
+		}
 		j->done(j);
 	}
 	for (struct call *c = calls, *next; c; c = next) {

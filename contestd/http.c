@@ -16,11 +16,14 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "auth.h"
+#include "backup.h"
 #include "bodies.h"
 #include "conn.h"
+#include "guard.h"
 #include "limit.h"
 #include "log.h"
 #include "metrics.h"
@@ -69,6 +72,7 @@ static const struct route routes[] = {
 	{EVHTTP_REQ_GET, "/api/v1/audit", ACCESS_ADMIN, false, api_audit_get},
 	{EVHTTP_REQ_POST, "/api/v1/audit/verify", ACCESS_ADMIN, true, api_audit_verify_post},
 	{EVHTTP_REQ_POST, "/api/v1/audit/checkpoint", ACCESS_ADMIN, false, api_audit_checkpoint_post},
+	{EVHTTP_REQ_POST, "/api/v1/backup", ACCESS_ADMIN, false, api_backup_post},
 	{EVHTTP_REQ_PATCH, "/api/v1/events/{}", ACCESS_ADMIN, true, api_event_patch},
 	{EVHTTP_REQ_DELETE, "/api/v1/events/{}", ACCESS_ADMIN, false, api_event_delete},
 	{EVHTTP_REQ_PATCH, "/api/v1/events/{}/modules/{}", ACCESS_ADMIN, true, api_module_patch},
@@ -276,6 +280,30 @@ void http_reply_raw(struct request *req, int status, const char *content_type, c
 	if (len)
 		evbuffer_add(evhttp_request_get_output_buffer(req->ev), data, len);
 	send_reply(req, status);
+}
+
+void http_reply_file(struct request *req, const char *content_type, int fd, size_t len)
+{
+	struct evbuffer_file_segment *seg = evbuffer_file_segment_new(fd, 0, (ev_off_t)len, EVBUF_FS_CLOSE_ON_FREE);
+	if (!seg) {
+		close(fd);
+		struct ct_err err;
+		ct_err_clear(&err);
+		http_reply_error(req, ct_fail(&err, CT_INTERNAL, "cannot send the file"), &err);
+		return;
+	}
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req->ev);
+	evhttp_add_header(h, "Content-Type", content_type);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	int rc = evbuffer_add_file_segment(evhttp_request_get_output_buffer(req->ev), seg, 0, -1);
+	evbuffer_file_segment_free(seg); /* the buffer holds its own reference */
+	if (rc != 0) {
+		struct ct_err err;
+		ct_err_clear(&err);
+		http_reply_error(req, ct_fail(&err, CT_INTERNAL, "cannot send the file"), &err);
+		return;
+	}
+	send_reply(req, 200);
 }
 
 void http_reply_static(struct request *req, int status, const char *content_type, const void *data, size_t len)
@@ -503,6 +531,11 @@ static enum ct_status http_admit(void *arg, void *record, const struct reqhead *
 	if (pre != CT_OK) {
 		adm->err = *pre_err;
 		return refuse(adm, pre);
+	}
+	char lost[200];
+	if (guard_failed(lost, sizeof lost)) {
+		ct_fail(&adm->err, CT_UNAVAILABLE, "%s; contestd is stopping", lost);
+		return refuse(adm, CT_UNAVAILABLE);
 	}
 	if (memmem(h->path, h->path_len, "%00", 3)) {
 		/* a decoded NUL would cut the segment short: CNC%00junk is not CNC */

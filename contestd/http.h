@@ -121,6 +121,10 @@ void http_reply_text(struct request *req, int status, const char *json_text, boo
  * to the request's output headers are kept. */
 void http_reply_raw(struct request *req, int status, const char *content_type, const void *data, size_t len);
 
+/* Answers 200 with the first len bytes of the open file fd (sent from the
+ * file, not copied into memory; fd is closed when sent or on failure). */
+void http_reply_file(struct request *req, const char *content_type, int fd, size_t len);
+
 /* The same for data that lives as long as the process (an embedded file):
  * sent without a copy. */
 void http_reply_static(struct request *req, int status, const char *content_type, const void *data, size_t len);

@@ -16,9 +16,11 @@
 
 #include "api.h"
 #include "auth.h"
+#include "backup.h"
 #include "bodies.h"
 #include "commit.h"
 #include "csv.h"
+#include "guard.h"
 #include "http.h"
 #include "limit.h"
 #include "log.h"
@@ -332,6 +334,8 @@ static void on_drain(evutil_socket_t fd, short what, void *arg)
 	evtimer_add(drain_timer, &tick);
 }
 
+static void begin_drain(struct app *app);
+
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
@@ -339,9 +343,41 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	if (app->draining)
 		return;
 	log_msg("%s: finishing in-flight requests, then exiting", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	begin_drain(app);
+}
+
+/* The database lost (gone, replaced, a failed fsync): every request is
+ * refused (http.c), what is in flight is answered 503, and contestd exits
+ * with status 1 without writing more. */
+static bool db_lost;
+static struct event *guard_timer;
+
+static void on_guard_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct app *app = arg;
+	if (guard_check() && !guard_failed(NULL, 0))
+		return;
+	db_lost = true;
+	evtimer_del(guard_timer);
+	if (!app->draining)
+		begin_drain(app);
+}
+
+static void on_sync_error(const char *what)
+{
+	guard_fail("an fsync of the database failed (%s): what the disk holds is unknown, so nothing more is "
+		   "acknowledged; restart contestd (it recovers from the WAL)",
+		   what);
+}
+
+static void begin_drain(struct app *app)
+{
 	http_stop(app);
 	auth_flush(app->auth);
 	verifier_flush(app->verifier);
+	backup_flush();
 	drain_until_ms = monotonic_ms() + DRAIN_MAX_S * 1000;
 	drain_timer = evtimer_new(app->base, on_drain, app);
 	if (!drain_timer) {
@@ -424,10 +460,15 @@ int main(int argc, char **argv)
 	app.metrics = metrics_new(http_route_count());
 	sync_metrics = app.metrics;
 	store_on_sync(on_sync);
+	store_on_sync_error(on_sync_error);
+	if (guard_preflight(app.cfg.db_path) != 0)
+		return 1;
 	if (store_open(app.cfg.db_path, &app.store, &err) != CT_OK) {
 		fprintf(stderr, "contestd: %s: %s\n", app.cfg.db_path, err.msg);
 		return 1;
 	}
+	if (guard_start(app.cfg.db_path) != 0)
+		return 1;
 	app.versions = versions_new();
 	store_on_commit(app.store, versions_note, app.versions);
 	store_set_busy_ms(app.store, LOOP_BUSY_MS);
@@ -454,7 +495,12 @@ int main(int argc, char **argv)
 	char *url = xasprintf("http://%.*s:%d", (int)(strrchr(app.cfg.listen, ':') - app.cfg.listen), app.cfg.listen,
 			      port);
 	char *default_url = http_default_public_url(app.cfg.listen, port);
-	if (!store_contest_exists(app.store)) {
+	bool exists = false;
+	if (store_contest_exists(app.store, &exists, &err) != CT_OK) {
+		fprintf(stderr, "contestd: %s: %s\n", app.cfg.db_path, err.msg);
+		return 1;
+	}
+	if (!exists) {
 		if (init_contest(app.store, &app.cfg, app.cfg.public_url ? app.cfg.public_url : default_url) != 0)
 			return 1;
 	} else if (update_contest(app.store, &app.cfg) != 0) {
@@ -485,6 +531,12 @@ int main(int argc, char **argv)
 	struct event *sigint = evsignal_new(app.base, SIGINT, on_signal, &app);
 	event_add(sigterm, NULL);
 	event_add(sigint, NULL);
+	guard_timer = event_new(app.base, -1, EV_PERSIST, on_guard_tick, &app);
+	struct timeval guard_every = {0, 250000};
+	if (!guard_timer || event_add(guard_timer, &guard_every) != 0) {
+		fprintf(stderr, "contestd: cannot start the database watch\n");
+		return 1;
+	}
 
 	log_msg("database %s, schema version %d, group commit up to %d", app.cfg.db_path,
 		store_schema_version(app.store), app.cfg.max_batch);
@@ -497,6 +549,12 @@ int main(int argc, char **argv)
 		on_loop_tick(-1, 0, &app);
 	}
 	event_base_dispatch(app.base);
+	if (db_lost || guard_failed(NULL, 0)) {
+		/* every answer is out (503); the database is not touched again */
+		log_msg("exiting with status 1: the database is lost");
+		log_flush();
+		_exit(1);
+	}
 	if (loop_tick)
 		event_free(loop_tick);
 
@@ -513,6 +571,7 @@ int main(int argc, char **argv)
 	 * would kill the process instead of letting it finish and exit 0 */
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
+	event_free(guard_timer);
 	if (drain_timer)
 		event_free(drain_timer);
 	http_free(&app);
@@ -522,6 +581,7 @@ int main(int argc, char **argv)
 	pubcache_free(app.pub);
 	rate_free(app.visitors);
 	verifier_free(app.verifier);
+	backup_free();
 	auth_free(app.auth);
 	store_close(app.store);
 	versions_free(app.versions);

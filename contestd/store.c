@@ -32,8 +32,12 @@ enum ct_status store_fail(struct store *st, int rc, struct ct_err *err)
 	int primary = rc & 0xff;
 	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
 		return ct_fail(err, CT_UNAVAILABLE, "database busy: %s", msg);
-	if (primary == SQLITE_FULL || primary == SQLITE_IOERR)
+	if (primary == SQLITE_FULL)
 		return ct_fail(err, CT_UNAVAILABLE, "database write failed: %s", msg);
+	if (primary == SQLITE_IOERR)
+		return ct_fail(err, CT_UNAVAILABLE, "the database could not be read or written: %s", msg);
+	if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN)
+		return ct_fail(err, CT_UNAVAILABLE, "the database cannot be written: %s", msg);
 	if (primary == SQLITE_CONSTRAINT)
 		return ct_fail(err, CT_CONFLICT, "constraint violated: %s", msg);
 	return ct_fail(err, CT_INTERNAL, "database error: %s", msg);
@@ -105,27 +109,40 @@ static int param(sqlite3_stmt *s, const char *name)
 	return i;
 }
 
+/* A bind fails only for want of memory (SQLITE_NOMEM), a value too big
+ * (SQLITE_TOOBIG) or a misuse: out of memory aborts as xmalloc does, and
+ * the others are programming errors; none may leave a parameter unbound
+ * (NULL) for the statement to run with. */
+static void bound(sqlite3_stmt *s, const char *name, int rc)
+{
+	if (rc == SQLITE_OK)
+		return;
+	fprintf(stderr, "contestd: cannot bind SQL parameter %s (%s) in: %s\n", name, sqlite3_errstr(rc),
+		sqlite3_sql(s));
+	abort();
+}
+
 void store_bind_text(sqlite3_stmt *s, const char *name, const char *v)
 {
 	if (v)
-		sqlite3_bind_text(s, param(s, name), v, -1, SQLITE_TRANSIENT);
+		bound(s, name, sqlite3_bind_text(s, param(s, name), v, -1, SQLITE_TRANSIENT));
 	else
-		sqlite3_bind_null(s, param(s, name));
+		bound(s, name, sqlite3_bind_null(s, param(s, name)));
 }
 
 void store_bind_int(sqlite3_stmt *s, const char *name, int64_t v)
 {
-	sqlite3_bind_int64(s, param(s, name), v);
+	bound(s, name, sqlite3_bind_int64(s, param(s, name), v));
 }
 
 void store_bind_null(sqlite3_stmt *s, const char *name)
 {
-	sqlite3_bind_null(s, param(s, name));
+	bound(s, name, sqlite3_bind_null(s, param(s, name)));
 }
 
 void store_bind_blob(sqlite3_stmt *s, const char *name, const void *p, int n)
 {
-	sqlite3_bind_blob(s, param(s, name), p, n, SQLITE_TRANSIENT);
+	bound(s, name, sqlite3_bind_blob(s, param(s, name), p, n, SQLITE_TRANSIENT));
 }
 
 enum ct_status store_exec_stmt(struct store *st, sqlite3_stmt *s, struct ct_err *err)
@@ -147,6 +164,16 @@ enum ct_status store_row(struct store *st, sqlite3_stmt *s, struct ct_err *err)
 	enum ct_status ret = rc == SQLITE_DONE ? CT_NOT_FOUND : store_fail(st, rc, err);
 	sqlite3_reset(s);
 	return ret;
+}
+
+bool store_next(struct store *st, sqlite3_stmt *s, enum ct_status *rc, struct ct_err *err)
+{
+	int src = sqlite3_step(s);
+	if (src == SQLITE_ROW)
+		return true;
+	*rc = src == SQLITE_DONE ? CT_OK : store_fail(st, src, err);
+	sqlite3_reset(s);
+	return false;
 }
 
 char *store_col_dup(sqlite3_stmt *s, int col)
@@ -241,6 +268,7 @@ static enum ct_status migrate(struct store *st, struct ct_err *err)
 
 static sqlite3_vfs *real_vfs;
 static store_sync_fn sync_observer;
+static store_sync_error_fn sync_error;
 static sqlite3_vfs timed_vfs;
 static pthread_once_t timed_once = PTHREAD_ONCE_INIT;
 
@@ -278,6 +306,9 @@ static int t_sync(sqlite3_file *f, int flags)
 	store_sync_fn fn = sync_observer;
 	if (fn)
 		fn((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9);
+	store_sync_error_fn efn = sync_error;
+	if (rc != SQLITE_OK && efn)
+		efn(sqlite3_errstr(rc));
 	return rc;
 }
 
@@ -332,6 +363,11 @@ void store_on_sync(store_sync_fn fn)
 	sync_observer = fn;
 }
 
+void store_on_sync_error(store_sync_error_fn fn)
+{
+	sync_error = fn;
+}
+
 enum ct_status store_open(const char *path, struct store **out, struct ct_err *err)
 {
 	pthread_once(&timed_once, timed_register);
@@ -354,6 +390,11 @@ enum ct_status store_open(const char *path, struct store **out, struct ct_err *e
 		      "PRAGMA journal_size_limit=" STORE_WAL_KEEP_TEXT ";", err);
 	if (rc != CT_OK)
 		goto out;
+	/* SQLite opens a file it may not write read-only, silently */
+	if (sqlite3_db_readonly(st->db, "main") == 1) {
+		rc = ct_fail(err, CT_UNAVAILABLE, "the database is read-only for this user: contestd must write it");
+		goto out;
+	}
 	rc = migrate(st, err);
 out:
 	if (rc != CT_OK) {

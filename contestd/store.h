@@ -96,6 +96,17 @@ typedef void (*store_sync_fn)(double seconds);
 /* Sets the observer of syncs (before the first store_open; NULL: none). */
 void store_on_sync(store_sync_fn fn);
 
+/* Called (on the syncing thread) when an fsync of a database file fails,
+ * with SQLite's description of the error; set before the first store_open. */
+typedef void (*store_sync_error_fn)(const char *what);
+void store_on_sync_error(store_sync_error_fn fn);
+
+/* Writes a consistent copy of the database (one snapshot, compacted, a
+ * single file without -wal) to the new file path, which must not exist,
+ * and checks it with integrity_check; works on a reader connection while
+ * others write. */
+enum ct_status store_snapshot(struct store *st, const char *path, struct ct_err *err);
+
 /* Finalizes every prepared statement and closes the database. NULL is a no-op. */
 void store_close(struct store *st);
 
@@ -138,8 +149,9 @@ struct contest_info {
 	unsigned char sign_pk[32];
 };
 
-/* True if the contest record exists (the database has been initialised). */
-bool store_contest_exists(struct store *st);
+/* Whether the contest record exists (the database has been initialised):
+ * *yes; a read error is returned, never taken for "no contest". */
+enum ct_status store_contest_exists(struct store *st, bool *yes, struct ct_err *err);
 
 /* Initialises a new contest: record, Ed25519 key pair, and the first
  * organizer account "admin" with admin_hash as its secret hash. */

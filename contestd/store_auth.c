@@ -10,14 +10,19 @@
 
 static const char SQL_CONTEST_EXISTS[] = "SELECT count(*) FROM contest";
 
-bool store_contest_exists(struct store *st)
+enum ct_status store_contest_exists(struct store *st, bool *yes, struct ct_err *err)
 {
-	sqlite3_stmt *s = store_stmt(st, SQL_CONTEST_EXISTS, NULL);
+	sqlite3_stmt *s = store_stmt(st, SQL_CONTEST_EXISTS, err);
 	if (!s)
-		return false;
-	bool yes = sqlite3_step(s) == SQLITE_ROW && sqlite3_column_int(s, 0) > 0;
+		return CT_INTERNAL;
+	enum ct_status rc = store_row(st, s, err);
+	if (rc == CT_NOT_FOUND)
+		rc = ct_fail(err, CT_INTERNAL, "count(*) gave no row");
+	if (rc != CT_OK)
+		return rc; /* never taken for "no contest": that would make a new one */
+	*yes = sqlite3_column_int(s, 0) > 0;
 	sqlite3_reset(s);
-	return yes;
+	return CT_OK;
 }
 
 static const char SQL_CONTEST_INIT[] =

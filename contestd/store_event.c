@@ -143,9 +143,11 @@ enum ct_status store_event_draw(struct store *st, const char *actor, const char 
 	}
 	store_bind_int(s, ":event", event_id);
 	uint32_t k = 0;
-	while (k < n && sqlite3_step(s) == SQLITE_ROW)
+	while (k < n && store_next(st, s, &rc, err))
 		ids[k++] = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
+	if (rc != CT_OK)
+		goto out;
 	draw_permutation(perm, n);
 	for (uint32_t i = 0; i < k && rc == CT_OK; i++)
 		rc = draw_one(st, ids[i], perm[i], err);
@@ -317,7 +319,8 @@ static enum ct_status load_sheet(struct store *st, struct event_data *d, struct 
 	if (!s)
 		return CT_INTERNAL;
 	size_t cap = 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	enum ct_status rc = CT_OK;
+	while (store_next(st, s, &rc, err)) {
 		if (d->n_modules == cap) {
 			cap = cap ? 2 * cap : 8;
 			d->modules = xreallocarray(d->modules, cap, sizeof *d->modules);
@@ -328,13 +331,14 @@ static enum ct_status load_sheet(struct store *st, struct event_data *d, struct 
 		m->name = store_col_dup(s, 2);
 		m->weight = (int32_t)sqlite3_column_int64(s, 3);
 	}
-	sqlite3_reset(s);
+	if (rc != CT_OK)
+		return rc;
 
 	s = load_query(st, SQL_LOAD_CRITERIA, d->id, err);
 	if (!s)
 		return CT_INTERNAL;
 	cap = 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_next(st, s, &rc, err)) {
 		if (d->n_criteria == cap) {
 			cap = cap ? 2 * cap : 16;
 			d->criteria = xreallocarray(d->criteria, cap, sizeof *d->criteria);
@@ -351,10 +355,18 @@ static enum ct_status load_sheet(struct store *st, struct event_data *d, struct 
 				break;
 			}
 		}
-		method_parse((const char *)sqlite3_column_text(s, 4), &c->method, NULL);
 		c->max_c = (int32_t)sqlite3_column_int64(s, 5);
+		/* the method indexes tables later: an unknown one stops the load */
+		const char *method = (const char *)sqlite3_column_text(s, 4);
+		if (method_parse(method, &c->method, NULL) != CT_OK) {
+			rc = ct_fail(err, CT_INTERNAL, "criterion %s has an unknown method \"%s\" in the database",
+				     c->code ? c->code : "?", method ? method : "(null)");
+			sqlite3_reset(s);
+			return rc;
+		}
 	}
-	sqlite3_reset(s);
+	if (rc != CT_OK)
+		return rc;
 
 	d->sheet_modules = xcalloc(d->n_modules ? d->n_modules : 1, sizeof *d->sheet_modules);
 	for (uint32_t m = 0; m < d->n_modules; m++)
@@ -384,7 +396,8 @@ static enum ct_status load_people(struct store *st, struct event_data *d, struct
 	if (!s)
 		return CT_INTERNAL;
 	size_t cap = 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	enum ct_status rc = CT_OK;
+	while (store_next(st, s, &rc, err)) {
 		if (d->n_contestants == cap) {
 			cap = cap ? 2 * cap : 64;
 			d->contestants = xreallocarray(d->contestants, cap, sizeof *d->contestants);
@@ -395,21 +408,28 @@ static enum ct_status load_people(struct store *st, struct event_data *d, struct
 		c->name = store_col_dup(s, 2);
 		c->organization = store_col_dup(s, 3);
 		c->org_id = (uint32_t)sqlite3_column_int64(s, 4);
-		entry_status_parse((const char *)sqlite3_column_text(s, 5), &c->status, NULL);
 		c->reason = store_col_dup(s, 6);
 		c->elapsed_s = sqlite3_column_int64(s, 7);
 		c->id_number = store_col_dup(s, 8);
 		c->members = store_col_dup(s, 9);
 		c->workstation = sqlite3_column_int64(s, 10);
 		c->code = store_col_dup(s, 11);
+		const char *status = (const char *)sqlite3_column_text(s, 5);
+		if (entry_status_parse(status, &c->status, NULL) != CT_OK) {
+			rc = ct_fail(err, CT_INTERNAL, "contestant %s has an unknown status \"%s\" in the database",
+				     c->reg_id ? c->reg_id : "?", status ? status : "(null)");
+			sqlite3_reset(s);
+			return rc;
+		}
 	}
-	sqlite3_reset(s);
+	if (rc != CT_OK)
+		return rc;
 
 	s = load_query(st, SQL_LOAD_JUDGES, d->id, err);
 	if (!s)
 		return CT_INTERNAL;
 	cap = 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_next(st, s, &rc, err)) {
 		if (d->n_judges == cap) {
 			cap = cap ? 2 * cap : 16;
 			d->judges = xreallocarray(d->judges, cap, sizeof *d->judges);
@@ -422,8 +442,7 @@ static enum ct_status load_people(struct store *st, struct event_data *d, struct
 		j->chief = strcmp((const char *)sqlite3_column_text(s, 4), "chief") == 0;
 		j->withdrawn = sqlite3_column_int(s, 5) != 0;
 	}
-	sqlite3_reset(s);
-	return CT_OK;
+	return rc;
 }
 
 static enum ct_status load_values(struct store *st, struct event_data *d, struct ct_err *err)
@@ -475,7 +494,7 @@ static enum ct_status load_values(struct store *st, struct event_data *d, struct
 		goto out;
 	}
 	cap = 0;
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while (store_next(st, s, &rc, err)) {
 		long c = find_id(cids, d->n_contestants, sqlite3_column_int64(s, 0));
 		long k = find_index(kmap, d->n_criteria, sqlite3_column_int64(s, 1));
 		if (c < 0 || k < 0)

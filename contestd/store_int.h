@@ -61,6 +61,15 @@ enum ct_status store_fail(struct store *st, int rc, struct ct_err *err);
  * untouched, s reset. Otherwise the failure from store_fail, s reset. */
 enum ct_status store_row(struct store *st, sqlite3_stmt *s, struct ct_err *err);
 
+/* The one row iterator of the store's reads: steps s and returns true with
+ * a row ready. False at the end (*rc CT_OK) or after a read error (*rc the
+ * failure from store_fail, err says why): a read error never looks like the
+ * end of the rows. s is reset when it returns false. Usage:
+ *   enum ct_status rc;
+ *   while (store_next(st, s, &rc, err)) { ...row... }
+ *   if (rc != CT_OK) return rc; */
+bool store_next(struct store *st, sqlite3_stmt *s, enum ct_status *rc, struct ct_err *err);
+
 /* Column text copied to a new string (NULL for SQL NULL); caller frees. */
 char *store_col_dup(sqlite3_stmt *s, int col);
 

@@ -202,18 +202,6 @@ static int cmp_crit_code(const void *a, const void *b)
 	return strcmp(((const struct sc_crit *)a)->code, ((const struct sc_crit *)b)->code);
 }
 
-/* Steps s to its next row: true for a row; false at the end (*rc CT_OK) or
- * on an error (*rc the failure, s reset). The one row loop of this file. */
-static bool next_row(struct store *st, sqlite3_stmt *s, enum ct_status *rc, struct ct_err *err)
-{
-	int src = sqlite3_step(s);
-	if (src == SQLITE_ROW)
-		return true;
-	*rc = src == SQLITE_DONE ? CT_OK : store_fail(st, src, err);
-	sqlite3_reset(s);
-	return false;
-}
-
 static enum ct_status load_lookups(struct store *st, struct sc_event *e, struct ct_err *err)
 {
 	enum ct_status rc = CT_OK;
@@ -222,7 +210,7 @@ static enum ct_status load_lookups(struct store *st, struct sc_event *e, struct 
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_int(s, ":event", e->id);
-	while (next_row(st, s, &rc, err)) {
+	while (store_next(st, s, &rc, err)) {
 		if (e->n_people == cap) {
 			cap = cap ? 2 * cap : 64;
 			e->people = xreallocarray(e->people, cap, sizeof *e->people);
@@ -243,7 +231,7 @@ static enum ct_status load_lookups(struct store *st, struct sc_event *e, struct 
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_int(s, ":event", e->id);
-	while (next_row(st, s, &rc, err)) {
+	while (store_next(st, s, &rc, err)) {
 		if (e->n_judges == cap) {
 			cap = cap ? 2 * cap : 16;
 			e->judges = xreallocarray(e->judges, cap, sizeof *e->judges);
@@ -266,7 +254,7 @@ static enum ct_status load_lookups(struct store *st, struct sc_event *e, struct 
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_int(s, ":event", e->id);
-	while (next_row(st, s, &rc, err)) {
+	while (store_next(st, s, &rc, err)) {
 		if (e->n_crits == cap) {
 			cap = cap ? 2 * cap : 16;
 			e->crits = xreallocarray(e->crits, cap, sizeof *e->crits);

@@ -168,6 +168,8 @@ static enum ct_status cli_client(struct cli *cli, struct client **out, struct ct
 		    : entry->timeout_s > 0 ? entry->timeout_s : CLI_DEFAULT_TIMEOUT_S;
 	if ((rc = client_new(cli_server(cli), token, timeout, &cli->client, err)) != CT_OK)
 		goto out;
+	if (entry->max_reply)
+		client_set_max_reply(cli->client, entry->max_reply);
 	*out = cli->client;
 out:
 	xfree_secret(token);

@@ -57,6 +57,7 @@ struct cmd_entry {
 	struct cmd_option options[CMD_MAX_OPTIONS]; /* ends at the first NULL name */
 	int timeout_s;           /* default request timeout, 0 = CLI_DEFAULT_TIMEOUT_S */
 	bool no_token;           /* the command does not authenticate (login) */
+	size_t max_reply;        /* largest answer accepted, 0 = CLIENT_MAX_REPLY */
 	enum ct_status (*run)(struct cli *cli, const struct cmd_args *a, struct ct_err *err);
 };
 

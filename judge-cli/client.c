@@ -33,6 +33,7 @@ struct client {
 	unsigned short port;
 	char *token;
 	int timeout_s;
+	size_t max_reply;        /* largest answer body accepted */
 	client_progress_fn progress;
 	void *progress_arg;
 };
@@ -105,6 +106,7 @@ enum ct_status client_new(const char *server, const char *token, int timeout_s,
 		c->prefix[--pl] = '\0';
 	c->token = token ? xstrdup(token) : NULL;
 	c->timeout_s = timeout_s > 0 ? timeout_s : 60;
+	c->max_reply = CLIENT_MAX_REPLY;
 	c->base = event_base_new();
 	if (!c->base) {
 		rc = ct_fail(err, CT_INTERNAL, "cannot create an event base");
@@ -150,6 +152,7 @@ void reply_clear(struct reply *r)
 		json_decref(r->json);
 	free(r->body);
 	free(r->retry_after);
+	free(r->sha256);
 	memset(r, 0, sizeof *r);
 }
 
@@ -161,6 +164,11 @@ char *client_escape(const char *segment)
 	char *copy = xstrdup(e);
 	free(e);
 	return copy;
+}
+
+void client_set_max_reply(struct client *c, size_t max)
+{
+	c->max_reply = max;
 }
 
 void client_set_progress(struct client *c, client_progress_fn fn, void *arg)
@@ -212,9 +220,13 @@ static void on_done(struct evhttp_request *req, void *arg)
 	if (len)
 		evbuffer_remove(in, r->body, len);
 	r->body[len] = '\0';
+	r->len = len;
 	const char *ra = evhttp_find_header(evhttp_request_get_input_headers(req), "Retry-After");
 	if (ra)
 		r->retry_after = xstrdup(ra);
+	const char *sum = evhttp_find_header(evhttp_request_get_input_headers(req), "X-Content-SHA256");
+	if (sum)
+		r->sha256 = xstrdup(sum);
 	if (len) {
 		json_error_t jerr;
 		r->json = json_loadb(r->body, len, 0, &jerr);
@@ -258,7 +270,7 @@ static const char *failure_text(const struct pending *pd, char *buf, size_t size
 	case EVREQ_HTTP_REQUEST_CANCEL:
 		return "request cancelled";
 	case EVREQ_HTTP_DATA_TOO_LONG:
-		snprintf(buf, size, "the answer is larger than %u bytes", CLIENT_MAX_REPLY);
+		snprintf(buf, size, "the answer is larger than %zu bytes", pd->c->max_reply);
 		return buf;
 	}
 	return "connection failed";
@@ -300,7 +312,7 @@ enum ct_status client_request_body(struct client *c, const char *method, const c
 			goto out;
 		}
 		evhttp_connection_set_timeout(c->conn, c->timeout_s);
-		evhttp_connection_set_max_body_size(c->conn, CLIENT_MAX_REPLY);
+		evhttp_connection_set_max_body_size(c->conn, (ev_ssize_t)c->max_reply);
 		evhttp_connection_set_max_headers_size(c->conn, CLIENT_MAX_HEADERS);
 		evhttp_connection_set_retries(c->conn, 0);
 		/* read the server's error even if it closes while we still send */

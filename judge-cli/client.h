@@ -20,7 +20,9 @@ struct reply {
 	int status;          /* HTTP status; 0 when no response arrived */
 	json_t *json;        /* parsed body; NULL when empty or not JSON */
 	char *body;          /* raw body, NUL-terminated; NULL without a response */
+	size_t len;          /* bytes of body (a binary body may hold NULs) */
 	char *retry_after;   /* Retry-After header, or NULL */
+	char *sha256;        /* X-Content-SHA256 header (hex), or NULL */
 };
 
 /* Parses server ("http://host[:port][/prefix]") and prepares a client that
@@ -50,6 +52,10 @@ enum ct_status client_request(struct client *c, const char *method, const char *
 enum ct_status client_request_body(struct client *c, const char *method, const char *path,
 				   const char *content_type, const void *body, size_t len, const char *idem_key,
 				   struct reply *out, struct ct_err *err);
+
+/* Sets the largest answer c accepts (default CLIENT_MAX_REPLY), before its
+ * first request. */
+void client_set_max_reply(struct client *c, size_t max);
 
 /* Told how a request is going, about every 100 ms while it runs: body bytes
  * sent of total, then (sending done) the seconds spent waiting for the

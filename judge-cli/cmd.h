@@ -51,5 +51,6 @@ extern const struct cmd_entry cmd_verify_entry;         /* cmd_verify.c */
 extern const struct cmd_entry cmd_revoke_entry;
 extern const struct cmd_entry cmd_pubkey_entry;
 extern const struct cmd_entry cmd_export_entry;         /* cmd_export.c */
+extern const struct cmd_entry cmd_backup_entry;         /* cmd_backup.c */
 
 #endif

@@ -61,6 +61,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_audit_verify_entry,
 	&cmd_audit_log_entry,
 	&cmd_audit_checkpoint_entry,
+	&cmd_backup_entry,
 	NULL,
 };
 

@@ -14,6 +14,7 @@ packages=(
 	wrk linux-perf
 	nginx-light
 	clang libclang-rt-14-dev
+	systemd util-linux
 )
 
 missing=()

@@ -118,6 +118,7 @@ POST /api/v1/events/WELD/unlock                 reason          401 403 403 403 
 GET  /api/v1/audit                              -               401 403 403 403 403 403 200 401
 POST /api/v1/audit/verify                       empty           401 403 403 403 403 403 200 401
 POST /api/v1/audit/checkpoint                   -               401 403 403 403 403 403 201 401
+POST /api/v1/backup                             -               401 403 403 403 403 403 200 401
 PATCH /api/v1/events/WELD                       rename          401 403 403 403 403 403 409 401
 DELETE /api/v1/events/WELD                      -               401 403 403 403 403 403 409 401
 PATCH /api/v1/events/WELD/modules/A             weight          401 403 403 403 403 403 409 401
