@@ -84,21 +84,26 @@ set -o errtrace
 CONTESTD_EXIT=
 stop_contestd() {
 	CONTESTD_EXIT=
-	if [ -n "$CONTESTD_PID" ] && kill -0 "$CONTESTD_PID" 2>/dev/null; then
+	if [ -z "$CONTESTD_PID" ]; then
+		return 0
+	fi
+	# A contestd that already exited by itself (a SIGTERM sent by the test
+	# itself, a lost database) is still reaped: its status is what counts.
+	if kill -0 "$CONTESTD_PID" 2>/dev/null; then
 		kill -TERM "$CONTESTD_PID" 2>/dev/null || true
 		local i
 		for i in $(seq 1 50); do
 			kill -0 "$CONTESTD_PID" 2>/dev/null || break
 			sleep 0.1
 		done
-		if kill -0 "$CONTESTD_PID" 2>/dev/null; then
-			kill -KILL "$CONTESTD_PID" 2>/dev/null || true
-			wait "$CONTESTD_PID" 2>/dev/null || true
-			CONTESTD_EXIT=killed
-		else
-			CONTESTD_EXIT=0
-			wait "$CONTESTD_PID" 2>/dev/null || CONTESTD_EXIT=$?
-		fi
+	fi
+	if kill -0 "$CONTESTD_PID" 2>/dev/null; then
+		kill -KILL "$CONTESTD_PID" 2>/dev/null || true
+		wait "$CONTESTD_PID" 2>/dev/null || true
+		CONTESTD_EXIT=killed
+	else
+		CONTESTD_EXIT=0
+		wait "$CONTESTD_PID" 2>/dev/null || CONTESTD_EXIT=$?
 	fi
 	CONTESTD_PID=
 }
