@@ -185,7 +185,15 @@ char *store_col_dup(sqlite3_stmt *s, int col)
 void store_col_copy(sqlite3_stmt *s, int col, char *buf, size_t n)
 {
 	const unsigned char *t = sqlite3_column_text(s, col);
-	snprintf(buf, n, "%s", t ? (const char *)t : "");
+	size_t len = t ? strlen((const char *)t) : 0;
+	if (len >= n) {
+		/* cut at a character boundary: the text stays UTF-8 for jansson */
+		len = n - 1;
+		while (len > 0 && (t[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(buf, t ? (const char *)t : "", len);
+	buf[len] = '\0';
 }
 
 void store_now(char buf[32])
