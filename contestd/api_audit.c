@@ -146,7 +146,7 @@ static void verify_done(struct request *req, enum ct_status rc, const struct aud
 	sodium_bin2hex(head, sizeof head, v->head, sizeof v->head);
 	json_t *body = json_pack("{s:b,s:I,s:s,s:o,s:o}", "ok", v->ok, "records", (json_int_t)v->records, "head", head,
 				 "seq", v->seq ? json_integer(v->seq) : json_null(), "problem",
-				 v->ok ? json_null() : json_string(v->problem));
+				 v->ok ? json_null() : jin_text(v->problem));
 	if (cp)
 		json_object_set_new(body, "checkpoint", json_pack("{s:I,s:s,s:b}", "seq", (json_int_t)cp->seq, "at",
 								   cp->at, "verified", v->ok));

@@ -15,6 +15,7 @@
 #include "metrics.h"
 #include "results.h"
 #include "store.h"
+#include "xmalloc.h"
 
 void api_healthz_get(struct request *req)
 {
@@ -39,9 +40,7 @@ void api_healthz_get(struct request *req)
 void api_metrics_get(struct request *req)
 {
 	struct app *app = req->app;
-	struct evbuffer *out = evbuffer_new();
-	if (!out)
-		abort(); /* out of memory, as xmalloc */
+	struct evbuffer *out = xmade(evbuffer_new(), "an evbuffer");
 	http_metrics(app, out);
 	struct commit_stats cs;
 	commit_stats(app->commit, &cs);

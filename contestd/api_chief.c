@@ -403,9 +403,7 @@ void api_scores_get(struct request *req)
 			abort(); /* out of memory, as xmalloc */
 		who[c][strlen(who[c]) - 1] = '\0'; /* without its closing brace */
 	}
-	struct evbuffer *rows = evbuffer_new();
-	if (!rows)
-		abort();
+	struct evbuffer *rows = xmade(evbuffer_new(), "an evbuffer");
 	for (size_t n = 0; n < d->n_values; n++) {
 		const struct sheet_value *x = &d->values[refs[n].v];
 		/* a recused judge's value (left by an organization correction)

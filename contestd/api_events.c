@@ -139,7 +139,7 @@ json_t *api_warnings_json(const struct sheet_warnings *warn)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; i < warn->n && i < SHEET_WARNINGS_MAX; i++)
-		json_array_append_new(list, json_string(warn->msg[i]));
+		json_array_append_new(list, jin_text(warn->msg[i]));
 	if (warn->n > SHEET_WARNINGS_MAX) {
 		char more[64];
 		snprintf(more, sizeof more, "and %zu more", warn->n - SHEET_WARNINGS_MAX);
@@ -157,7 +157,7 @@ static json_t *warnings_json(const struct sheet *sheet)
 	ct_err_clear(&err);
 	if (sheet_check(sheet, &warn, &err) != CT_OK) {
 		json_t *list = json_array();
-		json_array_append_new(list, json_string(err.msg));
+		json_array_append_new(list, jin_text(err.msg));
 		return list;
 	}
 	return api_warnings_json(&warn);

@@ -400,9 +400,7 @@ static void process(struct conn *c, struct evbuffer *out)
 static void give(struct conn *c)
 {
 	struct evbuffer *in = bufferevent_get_input(c->bev);
-	struct evbuffer *out = evbuffer_new();
-	if (!out)
-		abort(); /* out of memory, as xmalloc */
+	struct evbuffer *out = xmade(evbuffer_new(), "an evbuffer");
 	process(c, out);
 	c->busy = true;
 	evbuffer_prepend_buffer(in, out);
@@ -486,17 +484,13 @@ static struct bufferevent *on_new_connection(struct event_base *base, void *arg)
 	struct conns *cs = arg;
 	struct conn *c = xcalloc(1, sizeof *c + cs->adm_size);
 	c->owner = cs;
-	c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-	c->raw = evbuffer_new();
-	c->body = evbuffer_new();
-	c->deadline = evtimer_new(base, on_deadline, c);
-	c->hello = event_new(base, -1, 0, on_hello, c);
-	c->watch = c->bev ? evbuffer_add_cb(bufferevent_get_input(c->bev), on_input, c) : NULL;
-	if (!c->bev || !c->raw || !c->body || !c->deadline || !c->hello || !c->watch) {
-		/* evhttp would make a bufferevent of its own, outside every limit */
-		log_msg("out of memory for a new connection");
-		abort();
-	}
+	/* without them evhttp would make a bufferevent of its own, outside every limit */
+	c->bev = xmade(bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE), "a connection's bufferevent");
+	c->raw = xmade(evbuffer_new(), "an evbuffer");
+	c->body = xmade(evbuffer_new(), "an evbuffer");
+	c->deadline = xmade(evtimer_new(base, on_deadline, c), "a connection's timer");
+	c->hello = xmade(event_new(base, -1, 0, on_hello, c), "a connection's event");
+	c->watch = xmade(evbuffer_add_cb(bufferevent_get_input(c->bev), on_input, c), "a connection's callback");
 	/* evhttp makes its connection when this returns */
 	event_active(c->hello, EV_TIMEOUT, 0);
 	size_t b = bucket_of(cs, c->bev);
@@ -524,9 +518,7 @@ struct conns *conns_new(struct event_base *base, struct evhttp *http, struct evc
 	cs->buckets = xcalloc(cs->n_buckets, sizeof *cs->buckets);
 	cs->scratch_cap = lim->max_headers + 64;
 	cs->scratch = xmalloc(cs->scratch_cap);
-	cs->backoff = evtimer_new(base, on_backoff, cs);
-	if (!cs->backoff)
-		abort();
+	cs->backoff = xmade(evtimer_new(base, on_backoff, cs), "the accept backoff timer");
 	the_conns = cs;
 	evhttp_set_bevcb(http, on_new_connection, cs);
 	evconnlistener_set_error_cb(lev, on_accept_error);

@@ -24,6 +24,7 @@
 #include "bodies.h"
 #include "conn.h"
 #include "guard.h"
+#include "jin.h"
 #include "limit.h"
 #include "log.h"
 #include "metrics.h"
@@ -164,8 +165,7 @@ json_t *http_error_body(enum ct_status st, const struct ct_err *err)
 	json_t *e = json_object();
 	json_object_set_new(e, "code", json_string(ct_status_code(st)));
 	const char *msg = err && err->msg[0] ? err->msg : ct_status_code(st);
-	json_t *text = json_string(msg);
-	json_object_set_new(e, "message", text ? text : json_string("(message not valid UTF-8)"));
+	json_object_set_new(e, "message", jin_text(msg));
 	if (err && err->index >= 0) {
 		json_object_set_new(e, "index", json_integer(err->index));
 		if (err->field[0])
@@ -399,9 +399,7 @@ void http_reply_error(struct request *req, enum ct_status st, const struct ct_er
 
 struct evbuffer *http_take_body(struct request *req)
 {
-	struct evbuffer *b = evbuffer_new();
-	if (!b)
-		abort(); /* out of memory, as xmalloc */
+	struct evbuffer *b = xmade(evbuffer_new(), "an evbuffer");
 	evbuffer_add_buffer(b, evhttp_request_get_input_buffer(req->ev));
 	return b;
 }

@@ -180,6 +180,20 @@ json_t *jin_opt_str(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+json_t *jin_text(const char *s)
+{
+	size_t n = strlen(s), k = n;
+	json_t *j = json_stringn(s, n);
+	if (j)
+		return j;
+	/* a cut leaves a lead byte and at most 2 of its continuation bytes */
+	while (k > 0 && n - k < 2 && ((unsigned char)s[k - 1] & 0xC0) == 0x80)
+		k--;
+	if (k > 0 && ((unsigned char)s[k - 1] & 0xC0) == 0xC0 && (j = json_stringn(s, k - 1)))
+		return j;
+	return json_string("(text not valid UTF-8)");
+}
+
 enum ct_status jin_body(json_t *body, const char *const *known, struct ct_err *err)
 {
 	if (!json_is_object(body))

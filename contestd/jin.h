@@ -69,4 +69,11 @@ void jin_put_string(struct evbuffer *out, const char *s);
 /* A JSON string of s, or null when s is NULL; new reference. */
 json_t *jin_opt_str(const char *s);
 
+/* A JSON string of a message built in a fixed buffer (snprintf), which a
+ * cut may end inside a UTF-8 character: the incomplete character is left
+ * out, where json_string would return NULL and drop the whole message. Text
+ * invalid elsewhere (a database altered outside contestd) gives a note
+ * saying so. New reference, never NULL. */
+json_t *jin_text(const char *s);
+
 #endif

@@ -527,8 +527,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "contestd: %s: the writer: %s\n", app.cfg.db_path, err.msg);
 		return 1;
 	}
-	struct event *sigterm = evsignal_new(app.base, SIGTERM, on_signal, &app);
-	struct event *sigint = evsignal_new(app.base, SIGINT, on_signal, &app);
+	struct event *sigterm = xmade(evsignal_new(app.base, SIGTERM, on_signal, &app), "the SIGTERM event");
+	struct event *sigint = xmade(evsignal_new(app.base, SIGINT, on_signal, &app), "the SIGINT event");
 	event_add(sigterm, NULL);
 	event_add(sigint, NULL);
 	guard_timer = event_new(app.base, -1, EV_PERSIST, on_guard_tick, &app);

@@ -185,7 +185,15 @@ char *store_col_dup(sqlite3_stmt *s, int col)
 void store_col_copy(sqlite3_stmt *s, int col, char *buf, size_t n)
 {
 	const unsigned char *t = sqlite3_column_text(s, col);
-	snprintf(buf, n, "%s", t ? (const char *)t : "");
+	size_t len = t ? strlen((const char *)t) : 0;
+	if (len >= n) {
+		/* cut at a character boundary: the text stays UTF-8 for jansson */
+		len = n - 1;
+		while (len > 0 && (t[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(buf, t ? (const char *)t : "", len);
+	buf[len] = '\0';
 }
 
 void store_now(char buf[32])
@@ -733,13 +741,11 @@ enum ct_status store_audit_why(struct store *st, const char *actor, const char *
 		s = store_stmt(st, SQL_AUDIT_LAST, err);
 		if (!s)
 			return CT_INTERNAL;
-		int rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW && sqlite3_column_bytes(s, 0) == AUDIT_HASH_BYTES)
+		enum ct_status found = store_row(st, s, err);
+		if (found == CT_OK && sqlite3_column_bytes(s, 0) == AUDIT_HASH_BYTES)
 			memcpy(st->head, sqlite3_column_blob(s, 0), AUDIT_HASH_BYTES);
-		else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-			sqlite3_reset(s);
-			return store_fail(st, rc, err);
-		}
+		else if (found != CT_OK && found != CT_NOT_FOUND)
+			return found;
 		sqlite3_reset(s);
 		st->head_known = true;
 	}
@@ -836,14 +842,12 @@ enum ct_status store_org_ensure(struct store *st, const char *name, int64_t *id,
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_text(s, ":name", name);
-	int rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
+	enum ct_status found = store_row(st, s, err);
+	if (found == CT_OK)
 		*id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
-		return CT_OK;
-	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, err);
+	if (found != CT_NOT_FOUND)
+		return found;
 	s = store_stmt(st, SQL_ORG_ADD, err);
 	if (!s)
 		return CT_INTERNAL;

@@ -36,8 +36,8 @@ enum ct_status store_audit_log(struct store *st, const struct audit_filter *f, s
 	store_bind_int(s, ":limit", (int64_t)f->limit);
 	struct audit_row *rows = NULL;
 	size_t count = 0, cap = 0;
-	int src;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+	enum ct_status rc;
+	while (store_next(st, s, &rc, err)) {
 		if (count == cap) {
 			cap = cap ? 2 * cap : 64;
 			rows = xreallocarray(rows, cap, sizeof *rows);
@@ -48,8 +48,6 @@ enum ct_status store_audit_log(struct store *st, const struct audit_filter *f, s
 			store_col_dup(s, 8),
 		};
 	}
-	enum ct_status rc = src == SQLITE_DONE ? CT_OK : store_fail(st, src, err);
-	sqlite3_reset(s);
 	if (rc != CT_OK) {
 		audit_rows_free(rows, count);
 		return rc;
@@ -108,8 +106,8 @@ static enum ct_status check_chain(struct store *st, const struct audit_checkpoin
 	unsigned char prev[AUDIT_HASH_BYTES] = {0};
 	int64_t last_seq = 0;
 	bool cp_seen = false;
-	int src;
-	while (v->ok && (src = sqlite3_step(s)) == SQLITE_ROW) {
+	enum ct_status rc = CT_OK;
+	while (v->ok && store_next(st, s, &rc, err)) {
 		int64_t seq = sqlite3_column_int64(s, 0);
 		struct audit_record r = {text(s, 1), text(s, 2), text(s, 3), text(s, 4),
 					 text(s, 5), text(s, 6), text(s, 7), text(s, 8)};
@@ -137,8 +135,7 @@ static enum ct_status check_chain(struct store *st, const struct audit_checkpoin
 		last_seq = seq;
 		v->records++;
 	}
-	enum ct_status rc = v->ok && src != SQLITE_DONE ? store_fail(st, src, err) : CT_OK;
-	sqlite3_reset(s);
+	sqlite3_reset(s); /* after a broken record the rows were not all read */
 	memcpy(v->head, prev, sizeof prev);
 	if (rc == CT_OK && v->ok && cp && !cp_seen)
 		problem(v, 0, "the audit trail has no record %lld, which the checkpoint of %s signed (it ends at record "
@@ -157,8 +154,8 @@ static enum ct_status check_states(struct store *st, const struct audit_replay *
 	sqlite3_stmt *s = store_stmt(st, SQL_EVENT_STATES, err);
 	if (!s)
 		return CT_INTERNAL;
-	int src;
-	while (v->ok && (src = sqlite3_step(s)) == SQLITE_ROW) {
+	enum ct_status rc = CT_OK;
+	while (v->ok && store_next(st, s, &rc, err)) {
 		const char *code = text(s, 0), *state = text(s, 1), *want;
 		int64_t seq;
 		if (!audit_replay_event(replay, code, &want, &seq))
@@ -170,7 +167,6 @@ static enum ct_status check_states(struct store *st, const struct audit_replay *
 			problem(v, seq, "event %s is %s in the database, but the audit trail says %s (record %lld)", code,
 				state, want, (long long)seq);
 	}
-	enum ct_status rc = v->ok && src != SQLITE_DONE ? store_fail(st, src, err) : CT_OK;
 	sqlite3_reset(s);
 	if (rc != CT_OK || !v->ok)
 		return rc;
@@ -178,7 +174,7 @@ static enum ct_status check_states(struct store *st, const struct audit_replay *
 	s = store_stmt(st, SQL_CONTESTANT_STATUSES, err);
 	if (!s)
 		return CT_INTERNAL;
-	while (v->ok && (src = sqlite3_step(s)) == SQLITE_ROW) {
+	while (v->ok && store_next(st, s, &rc, err)) {
 		const char *reg = text(s, 0), *event = text(s, 1), *status = text(s, 2), *want_event, *want;
 		int64_t seq;
 		if (!audit_replay_contestant(replay, reg, &want_event, &want, &seq))
@@ -193,7 +189,6 @@ static enum ct_status check_states(struct store *st, const struct audit_replay *
 			problem(v, seq, "contestant %s of event %s is %s in the database, but the audit trail says %s "
 				"(record %lld)", reg, event, status, want, (long long)seq);
 	}
-	rc = v->ok && src != SQLITE_DONE ? store_fail(st, src, err) : CT_OK;
 	sqlite3_reset(s);
 	return rc;
 }
@@ -220,8 +215,8 @@ static enum ct_status check_records(struct store *st, const struct audit_replay 
 		sqlite3_stmt *s = store_stmt(st, sql[k], err);
 		if (!s)
 			return CT_INTERNAL;
-		int src = SQLITE_DONE;
-		while (v->ok && (src = sqlite3_step(s)) == SQLITE_ROW) {
+		enum ct_status rc = CT_OK;
+		while (v->ok && store_next(st, s, &rc, err)) {
 			const char *a = text(s, 0), *b = text(s, 1), *got, *event;
 			int64_t seq;
 			have[k]++;
@@ -250,7 +245,6 @@ static enum ct_status check_records(struct store *st, const struct audit_replay 
 						"says %s (event %s, record %lld)", a, state, b, got, event, (long long)seq);
 			}
 		}
-		enum ct_status rc = v->ok && src != SQLITE_DONE ? store_fail(st, src, err) : CT_OK;
 		sqlite3_reset(s);
 		if (rc != CT_OK)
 			return rc;

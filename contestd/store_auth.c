@@ -175,8 +175,8 @@ enum ct_status store_organizers_list(struct store *st, struct organizer_info **o
 		return CT_INTERNAL;
 	struct organizer_info *list = NULL;
 	size_t count = 0, cap = 0;
-	int src;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+	enum ct_status rc;
+	while (store_next(st, s, &rc, err)) {
 		if (count == cap) {
 			cap = cap ? 2 * cap : 8;
 			list = xreallocarray(list, cap, sizeof *list);
@@ -184,8 +184,6 @@ enum ct_status store_organizers_list(struct store *st, struct organizer_info **o
 		list[count++] = (struct organizer_info){store_col_dup(s, 0), store_col_dup(s, 1), store_col_dup(s, 2),
 							store_col_dup(s, 3), store_col_dup(s, 4)};
 	}
-	enum ct_status rc = src == SQLITE_DONE ? CT_OK : store_fail(st, src, err);
-	sqlite3_reset(s);
 	if (rc != CT_OK) {
 		organizers_free(list, count);
 		return rc;

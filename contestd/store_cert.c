@@ -239,18 +239,14 @@ enum ct_status store_certificates_list(struct store *st, const char *event, stru
 	store_bind_int(s, ":event", event_id);
 	struct cert_record *list = NULL;
 	size_t count = 0, cap = 0;
-	int src;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+	while (rc == CT_OK && store_next(st, s, &rc, err)) {
 		if (count == cap) {
 			cap = cap ? 2 * cap : 64;
 			list = xreallocarray(list, cap, sizeof *list);
 		}
-		if ((rc = cert_row(s, &list[count++], err)) != CT_OK)
-			break;
+		rc = cert_row(s, &list[count++], err);
 	}
-	if (rc == CT_OK && src != SQLITE_DONE)
-		rc = store_fail(st, src, err);
-	sqlite3_reset(s);
+	sqlite3_reset(s); /* after a bad row the rows were not all read */
 	if (rc != CT_OK) {
 		free(list);
 		return rc;
@@ -308,8 +304,8 @@ enum ct_status store_revocations(struct store *st, struct revocation **out, size
 		return CT_INTERNAL;
 	struct revocation *list = NULL;
 	size_t count = 0, cap = 0;
-	int src;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+	enum ct_status rc;
+	while (store_next(st, s, &rc, err)) {
 		if (count == cap) {
 			cap = cap ? 2 * cap : 16;
 			list = xreallocarray(list, cap, sizeof *list);
@@ -319,10 +315,9 @@ enum ct_status store_revocations(struct store *st, struct revocation **out, size
 		store_col_copy(s, 1, r->at, sizeof r->at);
 		r->reason = store_col_dup(s, 2);
 	}
-	sqlite3_reset(s);
-	if (src != SQLITE_DONE) {
+	if (rc != CT_OK) {
 		revocations_free(list, count);
-		return store_fail(st, src, err);
+		return rc;
 	}
 	*out = list;
 	*n = count;

@@ -548,8 +548,8 @@ static enum ct_status contestant_recusals(struct store *st, const struct person 
 	store_bind_int(s, ":c", p->id);
 	store_bind_int(s, ":old", p->org);
 	store_bind_int(s, ":new", new_org);
-	int src;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+	enum ct_status rc;
+	while (store_next(st, s, &rc, err)) {
 		struct recusal_change *c = recusal_add(r);
 		snprintf(c->event, sizeof c->event, "%s", p->event);
 		snprintf(c->reg_id, sizeof c->reg_id, "%s", reg_id);
@@ -559,9 +559,8 @@ static enum ct_status contestant_recusals(struct store *st, const struct person 
 		c->recused = sqlite3_column_int(s, 2) != 0;
 		c->values = sqlite3_column_int64(s, 3);
 	}
-	sqlite3_reset(s);
-	if (src != SQLITE_DONE)
-		return store_fail(st, src, err);
+	if (rc != CT_OK)
+		return rc;
 	return r->n ? workflow_step(p->state, WF_CHANGE_RECUSAL, p->event, NULL, NULL, err) : CT_OK;
 }
 
@@ -720,16 +719,14 @@ static enum ct_status judge_bump(struct store *st, int64_t id, struct ct_err *er
 	store_bind_int(s, ":id", id);
 	int64_t *events = NULL;
 	size_t n = 0, cap = 0;
-	int step;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+	enum ct_status rc;
+	while (store_next(st, s, &rc, err)) {
 		if (n == cap) {
 			cap = cap ? 2 * cap : 8;
 			events = xreallocarray(events, cap, sizeof *events);
 		}
 		events[n++] = sqlite3_column_int64(s, 0);
 	}
-	sqlite3_reset(s);
-	enum ct_status rc = step == SQLITE_DONE ? CT_OK : store_fail(st, step, err);
 	for (size_t i = 0; rc == CT_OK && i < n; i++)
 		rc = store_bump(st, events[i], err);
 	free(events);
@@ -779,8 +776,7 @@ static enum ct_status judge_recusals(struct store *st, const char *code, const c
 	store_bind_int(s, ":old", j->org);
 	store_bind_int(s, ":new", new_org);
 	enum ct_status rc = CT_OK;
-	int src = SQLITE_DONE;
-	while (rc == CT_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
+	while (rc == CT_OK && store_next(st, s, &rc, err)) {
 		struct recusal_change *c = recusal_add(r);
 		store_col_copy(s, 0, c->event, sizeof c->event);
 		enum event_state state;
@@ -795,9 +791,7 @@ static enum ct_status judge_recusals(struct store *st, const char *code, const c
 		c->recused = sqlite3_column_int(s, 4) != 0;
 		c->values = sqlite3_column_int64(s, 5);
 	}
-	sqlite3_reset(s);
-	if (rc == CT_OK && src != SQLITE_DONE)
-		rc = store_fail(st, src, err);
+	sqlite3_reset(s); /* after a refusal the rows were not all read */
 	return rc;
 }
 
@@ -858,8 +852,7 @@ static enum ct_status judge_assignments(struct store *st, const char *code, cons
 		return CT_INTERNAL;
 	store_bind_int(s, ":id", j->id);
 	enum ct_status rc = CT_OK;
-	int src = SQLITE_DONE;
-	while (rc == CT_OK && (src = sqlite3_step(s)) == SQLITE_ROW) {
+	while (rc == CT_OK && store_next(st, s, &rc, err)) {
 		const char *event = (const char *)sqlite3_column_text(s, 0);
 		enum event_state state;
 		struct ct_err why;
@@ -874,9 +867,9 @@ static enum ct_status judge_assignments(struct store *st, const char *code, cons
 		*text = next;
 		(*n)++;
 	}
-	sqlite3_reset(s);
-	if (rc != CT_OK || src != SQLITE_DONE)
-		return rc != CT_OK ? rc : store_fail(st, src, err);
+	sqlite3_reset(s); /* after a refusal the rows were not all read */
+	if (rc != CT_OK)
+		return rc;
 	s = store_stmt(st, SQL_JUDGE_VALUES, err);
 	if (!s)
 		return CT_INTERNAL;

@@ -466,8 +466,7 @@ static enum ct_status load_values(struct store *st, struct event_data *d, struct
 		goto out;
 	}
 	size_t cap = 0;
-	int src;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+	while (store_next(st, s, &rc, err)) {
 		long c = find_id(cids, d->n_contestants, sqlite3_column_int64(s, 0));
 		long k = find_index(kmap, d->n_criteria, sqlite3_column_int64(s, 1));
 		long j = find_index(jmap, d->n_judges, sqlite3_column_int64(s, 2));
@@ -482,11 +481,8 @@ static enum ct_status load_values(struct store *st, struct event_data *d, struct
 		d->values[d->n_values++] = (struct sheet_value){(uint32_t)c, (uint32_t)k, (uint32_t)j,
 								 (int32_t)sqlite3_column_int64(s, 3)};
 	}
-	sqlite3_reset(s);
-	if (src != SQLITE_DONE) {
-		rc = store_fail(st, src, err);
+	if (rc != CT_OK)
 		goto out;
-	}
 
 	s = load_query(st, SQL_LOAD_ACCEPTS, d->id, err);
 	if (!s) {
@@ -694,8 +690,8 @@ static enum ct_status sheet_entries(struct store *st, struct judge_sheet *sh, in
 		return CT_INTERNAL;
 	store_bind_int(s, ":org", org);
 	size_t cap = 0;
-	int src;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+	enum ct_status rc;
+	while (store_next(st, s, &rc, err)) {
 		if (sh->n_entries == cap) {
 			cap = cap ? 2 * cap : 64;
 			sh->entries = xreallocarray(sh->entries, cap, sizeof *sh->entries);
@@ -703,8 +699,7 @@ static enum ct_status sheet_entries(struct store *st, struct judge_sheet *sh, in
 		sh->entries[sh->n_entries++] = (struct sheet_entry){sqlite3_column_int64(s, 0), store_col_dup(s, 1),
 								   sqlite3_column_int64(s, 2), ""};
 	}
-	sqlite3_reset(s);
-	return src == SQLITE_DONE ? CT_OK : store_fail(st, src, err);
+	return rc;
 }
 
 static enum ct_status sheet_marks(struct store *st, struct judge_sheet *sh, int64_t judge_id, struct ct_err *err)
@@ -727,8 +722,7 @@ static enum ct_status sheet_marks(struct store *st, struct judge_sheet *sh, int6
 	}
 	store_bind_int(s, ":judge", judge_id);
 	size_t cap = 0;
-	int src;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+	while (store_next(st, s, &rc, err)) {
 		long e = find_index(emap, sh->n_entries, sqlite3_column_int64(s, 0));
 		long k = find_index(kmap, d->n_criteria, sqlite3_column_int64(s, 1));
 		if (e < 0 || k < 0)
@@ -744,9 +738,6 @@ static enum ct_status sheet_marks(struct store *st, struct judge_sheet *sh, int6
 		if (at && strcmp(at, row->updated) > 0)
 			snprintf(row->updated, sizeof row->updated, "%s", at);
 	}
-	sqlite3_reset(s);
-	if (src != SQLITE_DONE)
-		rc = store_fail(st, src, err);
 out:
 	free(emap);
 	free(kmap);
@@ -811,8 +802,8 @@ enum ct_status store_events_list(struct store *st, int64_t judge_id, struct even
 		store_bind_int(s, ":judge", judge_id);
 	struct event_summary *list = NULL;
 	size_t count = 0, cap = 0;
-	int src;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+	enum ct_status rc;
+	while (store_next(st, s, &rc, err)) {
 		if (count == cap) {
 			cap = cap ? 2 * cap : 16;
 			list = xreallocarray(list, cap, sizeof *list);
@@ -824,10 +815,9 @@ enum ct_status store_events_list(struct store *st, int64_t judge_id, struct even
 		e->role = store_col_dup(s, 3);
 		e->contestants = sqlite3_column_int64(s, 4);
 	}
-	sqlite3_reset(s);
-	if (src != SQLITE_DONE) {
+	if (rc != CT_OK) {
 		event_summaries_free(list, count);
-		return store_fail(st, src, err);
+		return rc;
 	}
 	*out = list;
 	*n = count;

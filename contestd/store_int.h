@@ -73,7 +73,8 @@ bool store_next(struct store *st, sqlite3_stmt *s, enum ct_status *rc, struct ct
 /* Column text copied to a new string (NULL for SQL NULL); caller frees. */
 char *store_col_dup(sqlite3_stmt *s, int col);
 
-/* Column text copied into buf of n bytes, truncated; SQL NULL gives "". */
+/* Column text copied into buf of n bytes, truncated at a UTF-8 character
+ * boundary; SQL NULL gives "". */
 void store_col_copy(sqlite3_stmt *s, int col, char *buf, size_t n);
 
 /* Ends the transaction store_begin opened: commits when rc is CT_OK (a

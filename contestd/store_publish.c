@@ -175,9 +175,8 @@ enum ct_status store_published_events(struct store *st, struct published_event *
 		return CT_INTERNAL;
 	struct published_event *list = NULL;
 	size_t count = 0, cap = 0;
-	enum ct_status rc = CT_OK;
-	int src;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+	enum ct_status rc = CT_OK, read;
+	while (store_next(st, s, &read, err)) {
 		if (count == cap) {
 			cap = cap ? 2 * cap : 16;
 			list = xreallocarray(list, cap, sizeof *list);
@@ -192,9 +191,8 @@ enum ct_status store_published_events(struct store *st, struct published_event *
 		e->notice_until = store_col_dup(s, 5);
 		e->finalized_at = store_col_dup(s, 6);
 	}
-	if (src != SQLITE_DONE)
-		rc = store_fail(st, src, err);
-	sqlite3_reset(s);
+	if (read != CT_OK)
+		rc = read;
 	if (rc != CT_OK) {
 		published_events_free(list, count);
 		return rc;
@@ -303,8 +301,7 @@ enum ct_status store_appeals_list(struct store *st, const char *event, struct ap
 	store_bind_int(s, ":event", event_id);
 	struct appeal_info *list = NULL;
 	size_t count = 0, cap = 0;
-	int src;
-	while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+	while (store_next(st, s, &rc, err)) {
 		if (count == cap) {
 			cap = cap ? 2 * cap : 8;
 			list = xreallocarray(list, cap, sizeof *list);
@@ -322,10 +319,9 @@ enum ct_status store_appeals_list(struct store *st, const char *event, struct ap
 		a->resolved_at = store_col_dup(s, 9);
 		a->resolved_by = store_col_dup(s, 10);
 	}
-	sqlite3_reset(s);
-	if (src != SQLITE_DONE) {
+	if (rc != CT_OK) {
 		appeals_free(list, count);
-		return store_fail(st, src, err);
+		return rc;
 	}
 	*out = list;
 	*n = count;

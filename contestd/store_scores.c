@@ -386,13 +386,13 @@ static enum ct_status write_value(struct store *st, const char *actor, const str
 	if (!s)
 		return CT_INTERNAL;
 	bind_cell(s, c->id, k->id, j->id);
-	int src = sqlite3_step(s);
-	bool had = src == SQLITE_ROW;
+	enum ct_status found = store_row(st, s, err);
+	bool had = found == CT_OK;
 	int64_t old_value = had ? sqlite3_column_int64(s, 0) : 0;
 	int64_t revision = had ? sqlite3_column_int64(s, 1) + 1 : 1;
 	sqlite3_reset(s);
-	if (src != SQLITE_ROW && src != SQLITE_DONE)
-		return store_fail(st, src, err);
+	if (found != CT_OK && found != CT_NOT_FOUND)
+		return found;
 
 	store_now(ack->at);
 	s = store_stmt(st, SQL_PUT, err);

@@ -117,8 +117,8 @@ static enum ct_status module_ensure(struct store *st, int64_t event_id, const st
 		return CT_INTERNAL;
 	store_bind_int(s, ":event", event_id);
 	store_bind_text(s, ":code", r->module);
-	int src = sqlite3_step(s);
-	if (src == SQLITE_ROW) {
+	enum ct_status found = store_row(st, s, err);
+	if (found == CT_OK) {
 		*module_id = sqlite3_column_int64(s, 0);
 		const char *name = (const char *)sqlite3_column_text(s, 1);
 		bool has_weight = sqlite3_column_type(s, 2) != SQLITE_NULL;
@@ -133,9 +133,8 @@ static enum ct_status module_ensure(struct store *st, int64_t event_id, const st
 		sqlite3_reset(s);
 		return rc;
 	}
-	sqlite3_reset(s);
-	if (src != SQLITE_DONE)
-		return store_fail(st, src, err);
+	if (found != CT_NOT_FOUND)
+		return found;
 	if (!r->module_name || !*r->module_name)
 		return ct_fail_at(err, CT_INVALID, i, "module_name", "row %ld: new module %s needs a module_name",
 				  i + 1, r->module);
@@ -429,8 +428,8 @@ static enum ct_status judge_ensure(struct store *st, const char *actor, const st
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_text(s, ":code", r->code);
-	int src = sqlite3_step(s);
-	if (src == SQLITE_ROW) {
+	enum ct_status found = store_row(st, s, err);
+	if (found == CT_OK) {
 		*judge_id = sqlite3_column_int64(s, 0);
 		enum ct_status rc = CT_OK;
 		if (strcmp((const char *)sqlite3_column_text(s, 1), r->name) != 0)
@@ -445,9 +444,8 @@ static enum ct_status judge_ensure(struct store *st, const char *actor, const st
 			return rc;
 		return store_judge_pin_set(st, actor, *judge_id, r->code, r->pin_hash, err);
 	}
-	sqlite3_reset(s);
-	if (src != SQLITE_DONE)
-		return store_fail(st, src, err);
+	if (found != CT_NOT_FOUND)
+		return found;
 	if (!r->pin_hash)
 		return ct_fail_at(err, CT_INVALID, i, "pin", "row %ld: new judge %s needs a PIN", i + 1, r->code);
 	int64_t org_id;
@@ -539,11 +537,10 @@ static enum ct_status contestant_update(struct store *st, const char *actor, con
 	if (!s)
 		return CT_INTERNAL;
 	store_bind_text(s, ":reg", reg_id);
-	int src = sqlite3_step(s);
-	if (src != SQLITE_ROW) {
-		sqlite3_reset(s);
-		if (src != SQLITE_DONE)
-			return store_fail(st, src, err);
+	enum ct_status found = store_row(st, s, err);
+	if (found != CT_OK) {
+		if (found != CT_NOT_FOUND)
+			return found;
 		if (i < 0)
 			return ct_fail(err, CT_NOT_FOUND, "no contestant %s", reg_id);
 		return ct_fail_at(err, CT_INVALID, i, "reg_id", "row %ld: unknown registration id \"%s\"", i + 1,

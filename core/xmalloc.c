@@ -16,6 +16,15 @@ static void oom(size_t n)
 	abort();
 }
 
+void *xmade(void *p, const char *what)
+{
+	if (!p) {
+		fprintf(stderr, "fatal: out of memory making %s\n", what);
+		abort();
+	}
+	return p;
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);

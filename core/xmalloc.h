@@ -12,6 +12,10 @@ char *xstrdup(const char *s);            /* returns a new string; caller frees *
 char *xstrndup(const char *s, size_t n); /* at most n bytes, NUL-terminated */
 /* Returns a new formatted string; caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Returns p, an object a library constructor made (libevent's evbuffer_new,
+ * event_new...: NULL only when memory runs out); NULL aborts with a message
+ * naming what, as xmalloc does. */
+void *xmade(void *p, const char *what);
 /* Overwrites the string s (a secret: a token, a PIN) with zeros in a way the
  * compiler cannot drop, then frees it; NULL is a no-op. */
 void xfree_secret(char *s);
