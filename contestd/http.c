@@ -460,7 +460,9 @@ bool http_path_match(const char *pattern, const char *path, size_t len, char par
 				if (o + 1 >= HTTP_PARAM_MAX)
 					return false;
 				if (*c == '%' && seg_end - c >= 3 && hex(c[1]) >= 0 && hex(c[2]) >= 0) {
-					param[n][o++] = (char)(hex(c[1]) * 16 + hex(c[2]));
+					param[n][o] = (char)(hex(c[1]) * 16 + hex(c[2]));
+					if (param[n][o++] == '\0')
+						return false; /* a NUL would cut the capture short (also refused earlier) */
 					c += 2;
 				} else {
 					param[n][o++] = *c;

@@ -127,7 +127,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char out[MAX_HEAD + 64];
 	size_t n = reqhead_canonical(&h, buf, body, true, out, sizeof out);
 	fuzz_check(n > 0);
+	/* The canonical head adds a Content-Length line: a head of the most
+	 * lines contestd takes gives one more, which evhttp (no line limit)
+	 * takes but reqhead_parse does not. */
+	size_t lines = 0;
+	for (size_t i = 0; i < n; i++)
+		lines += out[i] == '\n';
 	struct reqhead c;
+	if (lines - 2 > REQHEAD_MAX_LINES) {
+		fuzz_check(reqhead_parse(out, n, MAX_HEAD + 64, &c) == REQHEAD_TOO_LARGE);
+		check_match(h.path, h.path_len);
+		return 0;
+	}
 	fuzz_check(reqhead_parse(out, n, MAX_HEAD + 64, &c) == REQHEAD_DONE);
 	fuzz_check(c.skip == 0 && c.len == n);
 	fuzz_check(c.content_length == body && !c.transfer_encoding && !c.expect);
