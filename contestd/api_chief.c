@@ -275,10 +275,7 @@ static json_t *discrepancies_json(const struct computed *comp, const uint32_t *r
 		const struct cell_key *hit = find_cell(keys, n, x->contestant, x->criterion);
 		if (!hit || !value_counts(d, x))
 			continue; /* only the values that count */
-		if (nv == cap) {
-			cap = cap ? 2 * cap : 16;
-			values = xreallocarray(values, cap, sizeof *values);
-		}
+		values = xgrow(values, nv, &cap, 16, sizeof *values);
 		values[nv++] = (struct disc_value){hit->index, x->judge, x->value_c};
 	}
 	if (nv)

@@ -38,10 +38,7 @@ enum ct_status store_audit_log(struct store *st, const struct audit_filter *f, s
 	size_t count = 0, cap = 0;
 	enum ct_status rc;
 	while (store_next(st, s, &rc, err)) {
-		if (count == cap) {
-			cap = cap ? 2 * cap : 64;
-			rows = xreallocarray(rows, cap, sizeof *rows);
-		}
+		rows = xgrow(rows, count, &cap, 64, sizeof *rows);
 		rows[count++] = (struct audit_row){
 			sqlite3_column_int64(s, 0), store_col_dup(s, 1), store_col_dup(s, 2), store_col_dup(s, 3),
 			store_col_dup(s, 4),        store_col_dup(s, 5), store_col_dup(s, 6), store_col_dup(s, 7),

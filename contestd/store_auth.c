@@ -177,10 +177,7 @@ enum ct_status store_organizers_list(struct store *st, struct organizer_info **o
 	size_t count = 0, cap = 0;
 	enum ct_status rc;
 	while (store_next(st, s, &rc, err)) {
-		if (count == cap) {
-			cap = cap ? 2 * cap : 8;
-			list = xreallocarray(list, cap, sizeof *list);
-		}
+		list = xgrow(list, count, &cap, 8, sizeof *list);
 		list[count++] = (struct organizer_info){store_col_dup(s, 0), store_col_dup(s, 1), store_col_dup(s, 2),
 							store_col_dup(s, 3), store_col_dup(s, 4)};
 	}

@@ -240,10 +240,7 @@ enum ct_status store_certificates_list(struct store *st, const char *event, stru
 	struct cert_record *list = NULL;
 	size_t count = 0, cap = 0;
 	while (rc == CT_OK && store_next(st, s, &rc, err)) {
-		if (count == cap) {
-			cap = cap ? 2 * cap : 64;
-			list = xreallocarray(list, cap, sizeof *list);
-		}
+		list = xgrow(list, count, &cap, 64, sizeof *list);
 		rc = cert_row(s, &list[count++], err);
 	}
 	sqlite3_reset(s); /* after a bad row the rows were not all read */
@@ -306,10 +303,7 @@ enum ct_status store_revocations(struct store *st, struct revocation **out, size
 	size_t count = 0, cap = 0;
 	enum ct_status rc;
 	while (store_next(st, s, &rc, err)) {
-		if (count == cap) {
-			cap = cap ? 2 * cap : 16;
-			list = xreallocarray(list, cap, sizeof *list);
-		}
+		list = xgrow(list, count, &cap, 16, sizeof *list);
 		struct revocation *r = &list[count++];
 		store_col_copy(s, 0, r->id, sizeof r->id);
 		store_col_copy(s, 1, r->at, sizeof r->at);

@@ -721,10 +721,7 @@ static enum ct_status judge_bump(struct store *st, int64_t id, struct ct_err *er
 	size_t n = 0, cap = 0;
 	enum ct_status rc;
 	while (store_next(st, s, &rc, err)) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 8;
-			events = xreallocarray(events, cap, sizeof *events);
-		}
+		events = xgrow(events, n, &cap, 8, sizeof *events);
 		events[n++] = sqlite3_column_int64(s, 0);
 	}
 	for (size_t i = 0; rc == CT_OK && i < n; i++)

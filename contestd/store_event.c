@@ -321,10 +321,7 @@ static enum ct_status load_sheet(struct store *st, struct event_data *d, struct 
 	size_t cap = 0;
 	enum ct_status rc = CT_OK;
 	while (store_next(st, s, &rc, err)) {
-		if (d->n_modules == cap) {
-			cap = cap ? 2 * cap : 8;
-			d->modules = xreallocarray(d->modules, cap, sizeof *d->modules);
-		}
+		d->modules = xgrow(d->modules, d->n_modules, &cap, 8, sizeof *d->modules);
 		struct ev_module *m = &d->modules[d->n_modules++];
 		m->id = sqlite3_column_int64(s, 0);
 		m->code = store_col_dup(s, 1);
@@ -339,10 +336,7 @@ static enum ct_status load_sheet(struct store *st, struct event_data *d, struct 
 		return CT_INTERNAL;
 	cap = 0;
 	while (store_next(st, s, &rc, err)) {
-		if (d->n_criteria == cap) {
-			cap = cap ? 2 * cap : 16;
-			d->criteria = xreallocarray(d->criteria, cap, sizeof *d->criteria);
-		}
+		d->criteria = xgrow(d->criteria, d->n_criteria, &cap, 16, sizeof *d->criteria);
 		struct ev_criterion *c = &d->criteria[d->n_criteria++];
 		c->id = sqlite3_column_int64(s, 0);
 		c->code = store_col_dup(s, 1);
@@ -398,10 +392,7 @@ static enum ct_status load_people(struct store *st, struct event_data *d, struct
 	size_t cap = 0;
 	enum ct_status rc = CT_OK;
 	while (store_next(st, s, &rc, err)) {
-		if (d->n_contestants == cap) {
-			cap = cap ? 2 * cap : 64;
-			d->contestants = xreallocarray(d->contestants, cap, sizeof *d->contestants);
-		}
+		d->contestants = xgrow(d->contestants, d->n_contestants, &cap, 64, sizeof *d->contestants);
 		struct ev_contestant *c = &d->contestants[d->n_contestants++];
 		c->id = sqlite3_column_int64(s, 0);
 		c->reg_id = store_col_dup(s, 1);
@@ -430,10 +421,7 @@ static enum ct_status load_people(struct store *st, struct event_data *d, struct
 		return CT_INTERNAL;
 	cap = 0;
 	while (store_next(st, s, &rc, err)) {
-		if (d->n_judges == cap) {
-			cap = cap ? 2 * cap : 16;
-			d->judges = xreallocarray(d->judges, cap, sizeof *d->judges);
-		}
+		d->judges = xgrow(d->judges, d->n_judges, &cap, 16, sizeof *d->judges);
 		struct ev_judge *j = &d->judges[d->n_judges++];
 		j->id = sqlite3_column_int64(s, 0);
 		j->code = store_col_dup(s, 1);
@@ -692,10 +680,7 @@ static enum ct_status sheet_entries(struct store *st, struct judge_sheet *sh, in
 	size_t cap = 0;
 	enum ct_status rc;
 	while (store_next(st, s, &rc, err)) {
-		if (sh->n_entries == cap) {
-			cap = cap ? 2 * cap : 64;
-			sh->entries = xreallocarray(sh->entries, cap, sizeof *sh->entries);
-		}
+		sh->entries = xgrow(sh->entries, sh->n_entries, &cap, 64, sizeof *sh->entries);
 		sh->entries[sh->n_entries++] = (struct sheet_entry){sqlite3_column_int64(s, 0), store_col_dup(s, 1),
 								   sqlite3_column_int64(s, 2), ""};
 	}
@@ -727,10 +712,7 @@ static enum ct_status sheet_marks(struct store *st, struct judge_sheet *sh, int6
 		long k = find_index(kmap, d->n_criteria, sqlite3_column_int64(s, 1));
 		if (e < 0 || k < 0)
 			continue; /* a contestant the judge is recused from cannot have one; be safe */
-		if (sh->n_marks == cap) {
-			cap = cap ? 2 * cap : 256;
-			sh->marks = xreallocarray(sh->marks, cap, sizeof *sh->marks);
-		}
+		sh->marks = xgrow(sh->marks, sh->n_marks, &cap, 256, sizeof *sh->marks);
 		sh->marks[sh->n_marks++] = (struct sheet_mark){(uint32_t)e, (uint32_t)k, sqlite3_column_int64(s, 2)};
 		/* ISO 8601 UTC times order as text */
 		const char *at = (const char *)sqlite3_column_text(s, 3);
@@ -804,10 +786,7 @@ enum ct_status store_events_list(struct store *st, int64_t judge_id, struct even
 	size_t count = 0, cap = 0;
 	enum ct_status rc;
 	while (store_next(st, s, &rc, err)) {
-		if (count == cap) {
-			cap = cap ? 2 * cap : 16;
-			list = xreallocarray(list, cap, sizeof *list);
-		}
+		list = xgrow(list, count, &cap, 16, sizeof *list);
 		struct event_summary *e = &list[count++];
 		e->code = store_col_dup(s, 0);
 		e->name = store_col_dup(s, 1);

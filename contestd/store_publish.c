@@ -177,10 +177,7 @@ enum ct_status store_published_events(struct store *st, struct published_event *
 	size_t count = 0, cap = 0;
 	enum ct_status rc = CT_OK, read;
 	while (store_next(st, s, &read, err)) {
-		if (count == cap) {
-			cap = cap ? 2 * cap : 16;
-			list = xreallocarray(list, cap, sizeof *list);
-		}
+		list = xgrow(list, count, &cap, 16, sizeof *list);
 		struct published_event *e = &list[count++];
 		e->code = store_col_dup(s, 0);
 		e->name = store_col_dup(s, 1);
@@ -302,10 +299,7 @@ enum ct_status store_appeals_list(struct store *st, const char *event, struct ap
 	struct appeal_info *list = NULL;
 	size_t count = 0, cap = 0;
 	while (store_next(st, s, &rc, err)) {
-		if (count == cap) {
-			cap = cap ? 2 * cap : 8;
-			list = xreallocarray(list, cap, sizeof *list);
-		}
+		list = xgrow(list, count, &cap, 8, sizeof *list);
 		struct appeal_info *a = &list[count++];
 		a->number = sqlite3_column_int64(s, 0);
 		a->version = (unsigned)sqlite3_column_int64(s, 1);

@@ -211,10 +211,7 @@ static enum ct_status load_lookups(struct store *st, struct sc_event *e, struct 
 		return CT_INTERNAL;
 	store_bind_int(s, ":event", e->id);
 	while (store_next(st, s, &rc, err)) {
-		if (e->n_people == cap) {
-			cap = cap ? 2 * cap : 64;
-			e->people = xreallocarray(e->people, cap, sizeof *e->people);
-		}
+		e->people = xgrow(e->people, e->n_people, &cap, 64, sizeof *e->people);
 		e->people[e->n_people++] = (struct sc_person){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
 							      store_col_dup(s, 2), store_col_dup(s, 3)};
 	}
@@ -232,10 +229,7 @@ static enum ct_status load_lookups(struct store *st, struct sc_event *e, struct 
 		return CT_INTERNAL;
 	store_bind_int(s, ":event", e->id);
 	while (store_next(st, s, &rc, err)) {
-		if (e->n_judges == cap) {
-			cap = cap ? 2 * cap : 16;
-			e->judges = xreallocarray(e->judges, cap, sizeof *e->judges);
-		}
+		e->judges = xgrow(e->judges, e->n_judges, &cap, 16, sizeof *e->judges);
 		const char *role = (const char *)sqlite3_column_text(s, 3);
 		e->judges[e->n_judges++] = (struct sc_judge){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 2),
 							     store_col_dup(s, 1), role && strcmp(role, "chief") == 0,
@@ -255,10 +249,7 @@ static enum ct_status load_lookups(struct store *st, struct sc_event *e, struct 
 		return CT_INTERNAL;
 	store_bind_int(s, ":event", e->id);
 	while (store_next(st, s, &rc, err)) {
-		if (e->n_crits == cap) {
-			cap = cap ? 2 * cap : 16;
-			e->crits = xreallocarray(e->crits, cap, sizeof *e->crits);
-		}
+		e->crits = xgrow(e->crits, e->n_crits, &cap, 16, sizeof *e->crits);
 		struct sc_crit *c = &e->crits[e->n_crits++];
 		c->id = sqlite3_column_int64(s, 0);
 		c->code = store_col_dup(s, 1);

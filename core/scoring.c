@@ -226,10 +226,7 @@ static enum ct_status tiebreak_parse(const char *text, const struct sheet *sheet
 				goto out;
 		}
 		if (keys && found) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 4;
-				out = xreallocarray(out, cap, sizeof *out);
-			}
+			out = xgrow(out, n, &cap, 4, sizeof *out);
 			out[n++] = key;
 		}
 		if (!end)

@@ -52,6 +52,14 @@ void *xreallocarray(void *p, size_t count, size_t size)
 	return q;
 }
 
+void *xgrow(void *p, size_t n, size_t *cap, size_t first, size_t size)
+{
+	if (n < *cap)
+		return p;
+	*cap = *cap ? 2 * *cap : first;
+	return xreallocarray(p, *cap, size);
+}
+
 char *xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));

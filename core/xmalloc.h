@@ -8,6 +8,9 @@
 void *xmalloc(size_t n);                 /* never returns NULL */
 void *xcalloc(size_t count, size_t size); /* zeroed; overflow-checked */
 void *xreallocarray(void *p, size_t count, size_t size); /* overflow-checked */
+/* p, an array of *cap elements of size bytes holding n, with room for one
+ * more: when full (n == *cap) reallocated to twice *cap (first when 0). */
+void *xgrow(void *p, size_t n, size_t *cap, size_t first, size_t size);
 char *xstrdup(const char *s);            /* returns a new string; caller frees */
 char *xstrndup(const char *s, size_t n); /* at most n bytes, NUL-terminated */
 /* Returns a new formatted string; caller frees. */

@@ -100,6 +100,23 @@ static void test_json_alloc_funcs(void **state)
 	json_decref(v);
 }
 
+/* xgrow: room for one more, doubling from the first size, the elements kept. */
+static void test_xgrow(void **state)
+{
+	(void)state;
+	int *a = NULL;
+	size_t n = 0, cap = 0;
+	for (int i = 0; i < 100; i++) {
+		a = xgrow(a, n, &cap, 4, sizeof *a);
+		assert_true(cap > n);
+		a[n++] = i;
+	}
+	assert_int_equal(cap, 128); /* 4, 8, ... 128 */
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(a[i], i);
+	free(a);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "--child") == 0)
@@ -108,6 +125,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_xmalloc_aborts),
 		cmocka_unit_test(test_json_aborts),
 		cmocka_unit_test(test_json_alloc_funcs),
+		cmocka_unit_test(test_xgrow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
