@@ -6,6 +6,30 @@
 # pin_of J: a judge's six-digit PIN: J01 -> 800001.
 pin_of() { printf '%06d\n' "$((800000 + 10#${1#J}))"; }
 
+# use_fault_vfs: contestd from here on runs with the fault-injecting VFS
+# (tests/fault/faultvfs.c, $FAULT_VFS) preloaded, driven by the control
+# file $CTL (off until armed); each injected fault is a line of $FLOG,
+# counts go to $FSTATS. ASan's runtime then is not first in the list of
+# libraries, which it is told to accept.
+use_fault_vfs() {
+	: "${FAULT_VFS:?FAULT_VFS must name the fault-injecting VFS library (tests/fault/faultvfs.c)}"
+	[ -f "$FAULT_VFS" ] || fail "the fault VFS library $FAULT_VFS is missing"
+	PLAIN_CONTESTD=$CONTESTD
+	CTL="$T/fault.ctl" FLOG="$T/faults" FSTATS="$T/fault.stats"
+	: >"$FLOG"
+	echo off >"$CTL"
+	cat >"$T/contestd-faulty" <<EOS
+#!/bin/sh
+ASAN_OPTIONS="\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0" \
+LD_PRELOAD="$FAULT_VFS" FAULT_CTL="$CTL" FAULT_LOG="$FLOG" FAULT_STATS="$FSTATS" exec "$PLAIN_CONTESTD" "\$@"
+EOS
+	chmod +x "$T/contestd-faulty"
+	CONTESTD="$T/contestd-faulty"
+}
+
+# arm TARGET OP N COUNT ERR: a new control file, renamed into place
+arm() { echo "$*" >"$CTL.new"; mv "$CTL.new" "$CTL"; }
+
 # fault_contest CONTESTANTS CRITERIA "J01 J02...": imports event CNC with
 # its criteria, contestants and judges, draws, and writes the anonymous
 # codes to $T/codes and each judge's work list (work_lists 0).

@@ -13,25 +13,8 @@
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/load.sh"
 
-: "${FAULT_VFS:?FAULT_VFS must name the fault-injecting VFS library (tests/fault/faultvfs.c)}"
-[ -f "$FAULT_VFS" ] || fail "the fault VFS library $FAULT_VFS is missing"
+use_fault_vfs
 JUDGES="J01 J02 J03 J04 J05 J06"
-PLAIN_CONTESTD=$CONTESTD
-CTL="$T/fault.ctl" FLOG="$T/faults" FSTATS="$T/fault.stats"
-: >"$FLOG"
-echo off >"$CTL"
-# contestd with the fault VFS (ASan's runtime then is not first in the list
-# of libraries, which it may be told to accept)
-cat >"$T/contestd-faulty" <<EOS
-#!/bin/sh
-ASAN_OPTIONS="\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0" \
-LD_PRELOAD="$FAULT_VFS" FAULT_CTL="$CTL" FAULT_LOG="$FLOG" FAULT_STATS="$FSTATS" exec "$PLAIN_CONTESTD" "\$@"
-EOS
-chmod +x "$T/contestd-faulty"
-CONTESTD="$T/contestd-faulty"
-
-# arm TARGET OP N COUNT ERR: a new control file, renamed into place
-arm() { echo "$*" >"$CTL.new"; mv "$CTL.new" "$CTL"; }
 injected() { wc -l <"$FLOG"; }
 acks_ge() { [ "$(acks)" -ge "$1" ]; }
 injected_gt() { [ "$(injected)" -gt "$1" ]; }

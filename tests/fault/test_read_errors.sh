@@ -8,19 +8,7 @@
 . "$(dirname "$0")/../integration/lib.sh"
 . "$(dirname "$0")/load.sh"
 
-: "${FAULT_VFS:?FAULT_VFS must name the fault-injecting VFS library (tests/fault/faultvfs.c)}"
-PLAIN_CONTESTD=$CONTESTD
-CTL="$T/fault.ctl" FLOG="$T/faults"
-: >"$FLOG"
-echo off >"$CTL"
-cat >"$T/contestd-faulty" <<EOS
-#!/bin/sh
-ASAN_OPTIONS="\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}verify_asan_link_order=0" \
-LD_PRELOAD="$FAULT_VFS" FAULT_CTL="$CTL" FAULT_LOG="$FLOG" exec "$PLAIN_CONTESTD" "\$@"
-EOS
-chmod +x "$T/contestd-faulty"
-CONTESTD="$T/contestd-faulty"
-arm() { echo "$*" >"$CTL.new"; mv "$CTL.new" "$CTL"; }
+use_fault_vfs
 
 JUDGES="J01 J02"
 setup_server
