@@ -5,7 +5,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,37 +74,14 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql, struct ct_err *err)
 	return NULL;
 }
 
-/* Statements are finalized only when their connection closes; this counts
- * the closes, so that no remembered parameter index outlives its statement
- * (whose address may be reused). */
-static _Atomic unsigned closes;
-
-/* The index of parameter name (a string constant) of s. sqlite3's lookup
- * compares every name of the statement; a small table per thread remembers
- * where it was found. */
-#define PARAM_SLOTS 512
-
+/* The index of parameter name of s; a name the statement lacks is a bug. */
 static int param(sqlite3_stmt *s, const char *name)
 {
-	static _Thread_local struct {
-		const sqlite3_stmt *stmt;
-		const char *name;
-		unsigned closes;
-		int index;
-	} seen[PARAM_SLOTS];
-	size_t h = (size_t)((((uintptr_t)s >> 4) ^ ((uintptr_t)name >> 2)) * 2654435761u) % PARAM_SLOTS;
-	unsigned now = atomic_load_explicit(&closes, memory_order_acquire);
-	if (seen[h].stmt == s && seen[h].name == name && seen[h].closes == now)
-		return seen[h].index;
 	int i = sqlite3_bind_parameter_index(s, name);
 	if (i == 0) {
 		fprintf(stderr, "contestd: bug: no SQL parameter %s in: %s\n", name, sqlite3_sql(s));
 		abort();
 	}
-	seen[h].stmt = s;
-	seen[h].name = name;
-	seen[h].closes = now;
-	seen[h].index = i;
 	return i;
 }
 
@@ -447,7 +423,6 @@ void store_close(struct store *st)
 {
 	if (!st)
 		return;
-	atomic_fetch_add_explicit(&closes, 1, memory_order_release);
 	for (size_t i = 0; i < STORE_STMT_SLOTS; i++)
 		sqlite3_finalize(st->stmts[i].stmt);
 	sqlite3_close(st->db);
